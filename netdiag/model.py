@@ -1,0 +1,266 @@
+"""The canonical tables (SCHEMA.md §1): column names, dtypes and units, and the Snapshot.
+
+Every parser yields rows of these tables; everything downstream reads only these tables.
+Units are fixed: power mW, temperature °C, voltage V, current mA, speed Gb/s, length m,
+BER a plain float, lanes numbered from 1. A value the source did not report is null (NaN / <NA> /
+None), never 0 or "".
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping
+
+import pandas as pd
+
+STR, BOOL, INT, FLOAT, LIST = "str", "bool", "int", "float", "list"
+
+_PANDAS_DTYPE = {STR: "object", BOOL: "boolean", INT: "Int64", FLOAT: "float64", LIST: "object"}
+
+THRESHOLD_SENSORS = ("temperature_c", "voltage_v", "tx_power_mw", "rx_power_mw", "tx_bias_ma")
+THRESHOLD_LEVELS = ("high_alarm", "high_warn", "low_warn", "low_alarm")
+
+
+def threshold_column(sensor: str, level: str) -> str:
+    """Name of the modules column holding `sensor`'s `level` threshold, e.g. rx_power_mw_low_alarm."""
+    return f"{sensor}_{level}"
+
+
+THRESHOLD_COLUMNS = tuple(threshold_column(s, lv) for s in THRESHOLD_SENSORS for lv in THRESHOLD_LEVELS)
+
+_COUNTER_NAMES = (
+    "rx_bytes", "tx_bytes", "rx_packets", "tx_packets",
+    "rx_crc_errors", "rx_errors", "tx_errors", "rx_discards", "tx_discards",
+    "symbol_errors", "fec_corrected_cw", "fec_uncorrectable_cw", "fec_corrected_bits",
+    "link_down_events", "link_error_recovery",
+    "port_rcv_errors", "port_rcv_remote_physical_errors", "port_xmit_discards", "port_xmit_wait",
+)
+COUNTER_COLUMNS = _COUNTER_NAMES
+
+#: table name -> ordered (column, kind). Keys first. Extensions to SCHEMA.md are marked "ext".
+TABLES: dict[str, tuple[tuple[str, str], ...]] = {
+    "ports": (
+        ("device", STR), ("port", STR),
+        ("admin_up", BOOL), ("oper_up", BOOL), ("speed_gbps", FLOAT), ("lanes", INT), ("fec", STR),
+        ("mtu", INT), ("carrier_changes", INT), ("mac", STR), ("peer_hint", STR),
+        ("autoneg", BOOL),          # ext
+        ("port_type", STR),         # ext: "FIBRE", "Direct Attach Copper", "Twisted Pair", as reported
+    ),
+    "modules": (
+        ("device", STR), ("port", STR),
+        ("present", BOOL), ("identifier", STR), ("media", STR),
+        ("vendor", STR), ("part_number", STR), ("serial", STR), ("revision", STR),
+        ("wavelength_nm", FLOAT), ("length_m", FLOAT),
+        ("temperature_c", FLOAT), ("voltage_v", FLOAT),
+        *((c, FLOAT) for c in THRESHOLD_COLUMNS),
+        ("alarms", LIST),
+        ("connector", STR),         # ext: "LC", "MPO 1x12", "No separable connector", ...
+        ("media_lanes", INT),       # ext: lanes the module/media really uses (CMIS banks print 8)
+        ("module_state", STR),      # ext: CMIS module state, e.g. "ModuleReady"
+        ("dom_supported", BOOL),    # ext: False when the module reports no diagnostics at all
+    ),
+    "lanes": (
+        ("device", STR), ("port", STR), ("lane", INT),
+        ("tx_power_mw", FLOAT), ("rx_power_mw", FLOAT), ("tx_bias_ma", FLOAT),
+        ("rx_los", BOOL), ("tx_los", BOOL), ("tx_fault", BOOL), ("rx_lol", BOOL), ("tx_lol", BOOL),
+        ("alarms", LIST),
+        ("raw_errors", INT),
+        ("fec_corrected_cw", INT),      # ext: per-lane FEC statistics (ethtool -I --show-fec)
+        ("fec_uncorrectable_cw", INT),  # ext
+        ("raw_ber", FLOAT),             # ext: per-lane pre-FEC BER where the device reports it
+    ),
+    "counters": (
+        ("device", STR), ("port", STR),
+        *((c, INT) for c in _COUNTER_NAMES),
+        ("raw_ber", FLOAT), ("effective_ber", FLOAT), ("symbol_ber", FLOAT),
+        ("time_since_clear_s", FLOAT),
+        *((f"{c}_bits", INT) for c in _COUNTER_NAMES),
+    ),
+    "neighbors": (
+        ("device", STR), ("port", STR),
+        ("remote_device", STR), ("remote_port", STR), ("remote_chassis_id", STR), ("protocol", STR),
+        ("remote_port_descr", STR),     # ext
+        ("remote_mgmt_ip", STR),        # ext
+        ("ttl_s", FLOAT),               # ext
+    ),
+    "fec_histogram": (                  # ext: codewords per number of corrected symbols
+        ("device", STR), ("port", STR), ("bin", INT), ("count", INT),
+    ),
+    "collection": (
+        ("device", STR), ("command", STR), ("ok", BOOL), ("exit_status", INT), ("error", STR),
+        ("started", STR), ("duration_s", FLOAT), ("parser", STR),
+    ),
+}
+
+KEYS: dict[str, tuple[str, ...]] = {
+    "ports": ("device", "port"),
+    "modules": ("device", "port"),
+    "lanes": ("device", "port", "lane"),
+    "counters": ("device", "port"),
+    "neighbors": ("device", "port", "remote_device", "remote_port"),
+    "fec_histogram": ("device", "port", "bin"),
+    "collection": ("device", "command"),
+}
+
+INT64_MAX = 2**63 - 1
+
+Rows = list[dict[str, Any]]
+Tables = dict[str, Rows]
+
+
+def columns(table: str) -> list[str]:
+    """Column names of `table` in schema order."""
+    return [c for c, _ in TABLES[table]]
+
+
+def kind(table: str, column: str) -> str:
+    for c, k in TABLES[table]:
+        if c == column:
+            return k
+    raise KeyError(f"{table}.{column} is not in the schema")
+
+
+def _clean(value: Any, k: str) -> Any:
+    """Coerce one value to the JSON/pandas form of kind `k`; None stays None."""
+    if value is None:
+        return None
+    if k == FLOAT:
+        v = float(value)
+        if math.isnan(v):
+            return None
+        if math.isinf(v):
+            raise ValueError(f"infinite value {value!r} cannot be stored (use 0.0 mW for no light)")
+        return v
+    if k == INT:
+        v = int(value)
+        return min(v, INT64_MAX)
+    if k == BOOL:
+        return bool(value)
+    if k == LIST:
+        return list(value)
+    return str(value)
+
+
+def normalize_rows(table: str, rows: Iterable[Mapping[str, Any]]) -> Rows:
+    """Check rows against the schema: unknown columns raise KeyError, values are coerced.
+
+    Returns new dicts holding every schema column in order (missing ones as None).
+    """
+    spec = TABLES[table]
+    names = {c for c, _ in spec}
+    out = []
+    for row in rows:
+        extra = set(row) - names
+        if extra:
+            raise KeyError(f"{table}: unknown column(s) {sorted(extra)}")
+        out.append({c: _clean(row.get(c), k) for c, k in spec})
+    return out
+
+
+def empty_frame(table: str) -> pd.DataFrame:
+    """An empty DataFrame with `table`'s columns and dtypes."""
+    return pd.DataFrame({c: pd.Series([], dtype=_PANDAS_DTYPE[k]) for c, k in TABLES[table]})
+
+
+def to_frame(table: str, rows: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
+    """Rows (dicts) -> DataFrame with every schema column and the schema dtypes."""
+    rows = normalize_rows(table, rows)
+    if not rows:
+        return empty_frame(table)
+    data = {}
+    for c, k in TABLES[table]:
+        values = [r[c] for r in rows]
+        if k == FLOAT:
+            data[c] = pd.Series([math.nan if v is None else v for v in values], dtype="float64")
+        else:
+            data[c] = pd.Series(values, dtype=_PANDAS_DTYPE[k])
+    return pd.DataFrame(data)
+
+
+def conform(table: str, df: pd.DataFrame) -> pd.DataFrame:
+    """Give a DataFrame built elsewhere (e.g. vectorised) every schema column and dtype, in order."""
+    out = {}
+    n = len(df)
+    for c, k in TABLES[table]:
+        if c in df.columns:
+            out[c] = df[c].astype(_PANDAS_DTYPE[k]) if str(df[c].dtype) != _PANDAS_DTYPE[k] else df[c]
+        else:
+            out[c] = pd.Series([None] * n, dtype=_PANDAS_DTYPE[k], index=df.index)
+    return pd.DataFrame(out, index=df.index).reset_index(drop=True)
+
+
+def frame_records(table: str, df: pd.DataFrame) -> Rows:
+    """DataFrame -> JSON-ready dicts (NaN/<NA> -> None), schema columns only."""
+    cols = [c for c in columns(table) if c in df.columns]
+    out = []
+    for rec in df[cols].to_dict("records"):
+        out.append({k: (None if _is_missing(v) else _py(v)) for k, v in rec.items()})
+    return out
+
+
+def _is_missing(v: Any) -> bool:
+    if v is None or v is pd.NA:
+        return True
+    if isinstance(v, float) and math.isnan(v):
+        return True
+    return False
+
+
+def _py(v: Any) -> Any:
+    if hasattr(v, "item") and not isinstance(v, (list, dict, str)):
+        return v.item()
+    return v
+
+
+@dataclass
+class Snapshot:
+    """The canonical tables for one point in time (one sweep), as DataFrames."""
+
+    ports: pd.DataFrame = field(default_factory=lambda: empty_frame("ports"))
+    modules: pd.DataFrame = field(default_factory=lambda: empty_frame("modules"))
+    lanes: pd.DataFrame = field(default_factory=lambda: empty_frame("lanes"))
+    counters: pd.DataFrame = field(default_factory=lambda: empty_frame("counters"))
+    neighbors: pd.DataFrame = field(default_factory=lambda: empty_frame("neighbors"))
+    fec_histogram: pd.DataFrame = field(default_factory=lambda: empty_frame("fec_histogram"))
+    collection: pd.DataFrame = field(default_factory=lambda: empty_frame("collection"))
+    taken_at: str | None = None
+
+    @classmethod
+    def from_tables(cls, tables: Mapping[str, Iterable[Mapping[str, Any]]], taken_at: str | None = None) -> "Snapshot":
+        """Build a Snapshot from {table: rows}; rows for the same key are merged (see merge_rows)."""
+        frames = {t: to_frame(t, merge_rows(t, tables.get(t, ()))) for t in TABLES}
+        return cls(**frames, taken_at=taken_at)
+
+    def table(self, name: str) -> pd.DataFrame:
+        return getattr(self, name)
+
+    def to_json(self) -> dict[str, Rows]:
+        return {t: frame_records(t, self.table(t)) for t in TABLES}
+
+
+def merge_rows(table: str, rows: Iterable[Mapping[str, Any]]) -> Rows:
+    """Merge rows that share a key: later non-null values fill or override earlier ones.
+
+    Several commands report parts of the same row (e.g. `ethtool` gives speed and link state,
+    `ip link` gives MTU and carrier changes for the same port); this joins them. Neighbors and
+    collection rows are never merged.
+    """
+    if table in ("neighbors", "collection"):
+        return [dict(r) for r in rows]
+    keys = KEYS[table]
+    merged: dict[tuple, dict[str, Any]] = {}
+    for row in rows:
+        k = tuple(row.get(c) for c in keys)
+        cur = merged.get(k)
+        if cur is None:
+            merged[k] = dict(row)
+            continue
+        for c, v in row.items():
+            if v is None:
+                continue
+            if c == "alarms" and cur.get("alarms"):
+                cur["alarms"] = sorted(set(cur["alarms"]) | set(v))
+            else:
+                cur[c] = v
+    return list(merged.values())
