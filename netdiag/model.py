@@ -86,6 +86,7 @@ TABLES: dict[str, tuple[tuple[str, str], ...]] = {
     ),
     "fec_histogram": (                  # ext: codewords per number of corrected symbols
         ("device", STR), ("port", STR), ("bin", INT), ("count", INT),
+        ("bin_high", INT),          # ext: last symbol count of a range bin (ethtool 'fec_symbol_err_1_to_3'); bin is the first
     ),
     "collection": (
         ("device", STR), ("command", STR), ("ok", BOOL), ("exit_status", INT), ("error", STR),
