@@ -176,6 +176,7 @@ class _Module:
         self.lanes: dict[int, dict[str, Any]] = {}
         self.lane_alarms: dict[int, dict[str, bool]] = {}
         self.status: dict[str, Any] = {}  # field -> "none" | list[bool] | bool
+        self.status_lanes = 0
         self.fields = 0
 
     # lane helpers
@@ -188,6 +189,8 @@ class _Module:
 
     def set_status(self, field: str, value: Any) -> None:
         self.status[field] = value
+        if isinstance(value, list):  # remembered even when a later block says "None"
+            self.status_lanes = max(self.status_lanes, len(value))
 
     # --- result ----------------------------------------------------------------------------------
     def identifier(self) -> str | None:
@@ -208,10 +211,14 @@ class _Module:
             return "aoc"
         if "copper cable" in tech or "copper" in tech:
             return "acc" if "active" in tech else "dac"
+        if re.search(r"\bacc\b|active copper", tt):
+            return "acc"
         if "active cable" in tt or self.active_cu or "copper active" in tt:
-            if "copper" in conn or not (optical_tech or wavelength):
+            if "copper" in conn:
                 return "acc"
-            return "aoc"
+            if "no separable" in conn or optical_tech or wavelength:
+                return "aoc"  # SFP+ AOCs set the same "Active Cable" bit, without a copper pigtail
+            return "acc"
         if ("passive cable" in tt or self.passive_cu or "copper passive" in tt or "twin axial" in tt
                 or "twinax" in tt or re.search(r"\bbase-?cr\d*\b|\bcr\d\b|-cx\b|base-cx", tt)
                 or "copper pigtail" in conn):
@@ -230,9 +237,20 @@ class _Module:
         media = self.media(wavelength)
         temp = self.module_vals.get("temperature_c")
         volt = self.module_vals.get("voltage_v")
-        if temp == 0.0 and volt == 0.0:
-            # passive copper (e.g. CMIS DAC) prints zero registers: not a measurement
+        lane_vals = [v.get(k) for v in self.lanes.values() for k in ("tx_power_mw", "rx_power_mw", "tx_bias_ma")]
+        lanes_zero = all(x in (None, 0.0) for x in lane_vals)
+        if lanes_zero and ((temp == 0.0 and volt == 0.0)
+                           or (media == "dac" and temp in (None, 0.0) and volt in (None, 0.0))):
+            # passive copper (e.g. the CMIS DAC sample) prints unimplemented monitor registers as
+            # zeros: 0.00 degrees C, 0.0000 V, 0 mA, 0 mW. Not measurements, and not "no light".
             temp = volt = None
+            for v in self.lanes.values():
+                for k in ("tx_power_mw", "rx_power_mw", "tx_bias_ma"):
+                    v.pop(k, None)
+            if not any(v for v in self.lanes.values()) and not self.lane_alarms:
+                self.lanes.clear()
+            if self.dom_flag is None:
+                self.dom_flag = False
         has_lane_readings = any(
             v.get(k) is not None for v in self.lanes.values() for k in ("tx_power_mw", "rx_power_mw", "tx_bias_ma"))
         if self.dom_flag is False:
@@ -280,14 +298,14 @@ class _Module:
             mod["port"] = port
 
         # lanes: every lane any line reported; status lists may name more lanes than readings
-        lane_ids = set(self.lanes)
+        lane_ids = set(self.lanes) | set(range(1, self.status_lanes + 1))
         for v in self.status.values():
             if isinstance(v, list):
                 lane_ids.update(range(1, len(v) + 1))
             elif isinstance(v, bool):
                 lane_ids.add(1)
-        if dom is False and not any(isinstance(v, (list, bool)) for v in self.status.values()) \
-                and not has_lane_readings:
+        if dom is False and not self.status_lanes and not has_lane_readings and not self.lane_alarms \
+                and not any(isinstance(v, bool) for v in self.status.values()):
             lane_ids = set()
         lanes = []
         for n in sorted(lane_ids):
@@ -341,6 +359,9 @@ _HEX_DESC = re.compile(r"^\s*0x([0-9a-f]{1,2})\s*(?:\((.*)\))?\s*$", re.I)
 _PROMPT = re.compile(r"^\s*(?:[#$]|\S+@\S+[:~].*?[#$])\s")
 _ETHTOOL_M = re.compile(r"\bethtool\b.*?(?:\s-m|\s--module-info|\s--dump-module-eeprom)\s+(?:\S+\s+)*?([^\s|;&'\"-][^\s|;&'\"]*)")
 _SPACES = re.compile(r"\s+")
+_ETHTOOL_ERROR = re.compile(r"^(cannot |netlink error|no such device|operation not supported|"
+                            r"ethtool: |module eeprom|.*not supported)", re.I)
+_HEXDUMP = re.compile(r"^(offset\s+values|0x[0-9a-f]{4}:)", re.I)
 _LIST = re.compile(r"^\[(.*)\]$")
 
 
@@ -560,6 +581,10 @@ def parse_ethtool_module(text: str, ctx: Context) -> Tables:
             known += 1
     if known == 0:
         ln, t = first_line or (1, "")
+        if _ETHTOOL_ERROR.match(t):
+            raise ParseError("ethtool reported an error instead of module data", line=ln, text=t)
+        if _HEXDUMP.match(t):
+            raise ParseError("raw/hex EEPROM dump, not the decoded ethtool -m output", line=ln, text=t)
         raise ParseError("no ethtool -m (module EEPROM) fields found", line=ln, text=t)
     modules, lanes = [], []
     for p in order:
