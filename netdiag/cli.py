@@ -61,5 +61,69 @@ def parse_cmd(fmt, device, port, list_formats, file):
     return exitcodes.OK
 
 
+def _load_inventory(inventory, plan):
+    from netdiag.inventory import InventoryError, load
+
+    if not inventory and not plan:
+        return None
+    try:
+        return load(inventory, plan)
+    except InventoryError as e:
+        raise click.UsageError(f"bad inventory/plan:\n{e}") from None
+
+
+def _emit(res, as_json: bool, as_jsonl: bool) -> None:
+    from netdiag.render import text
+
+    if as_json:
+        click.echo(json.dumps(res.to_json(), indent=2, allow_nan=False))
+    elif as_jsonl:
+        for f in res.findings:
+            click.echo(json.dumps({"type": "finding", **f.to_json()}, allow_nan=False))
+        for d in res.devices:
+            click.echo(json.dumps({"type": "device", **d.to_json()}, allow_nan=False))
+        click.echo(json.dumps({"type": "summary", **res.summary()}, allow_nan=False))
+    else:
+        click.echo(text.render(res, color=sys.stdout.isatty()))
+
+
+@main.command("sweep")
+@click.option("--inventory", type=click.Path(exists=True, dir_okay=False), help="devices.csv")
+@click.option("--plan", type=click.Path(exists=True, dir_okay=False), help="cabling.csv")
+@click.option("--capture", "capture_dir", type=click.Path(file_okay=False), help="analyse a recorded capture")
+@click.option("--hosts", multiple=True, help="live: inventory name patterns to collect from over SSH")
+@click.option("--thresholds", type=click.Path(exists=True, dir_okay=False), help="TOML overriding the defaults")
+@click.option("--json", "as_json", is_flag=True, help="print one JSON object")
+@click.option("--jsonl", "as_jsonl", is_flag=True, help="print JSON Lines: findings, devices, summary")
+@click.option("--html", type=click.Path(dir_okay=False), help="write the HTML report")
+@click.option("--tickets", type=click.Path(file_okay=False), help="write one ticket per finding")
+@click.option("--record", type=click.Path(file_okay=False), help="where a live sweep writes its capture")
+@click.option("--ssh-config", type=click.Path(dir_okay=False), help="OpenSSH client config (like ssh -F)")
+def sweep_cmd(inventory, plan, capture_dir, hosts, thresholds, as_json, as_jsonl, html, tickets, record, ssh_config):
+    """Find failing links: analyse a capture (--capture) or collect live (--hosts).
+
+    Exit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (see SCHEMA.md §7)."""
+    from netdiag import jobs
+    from netdiag.capture import CaptureError
+
+    if bool(capture_dir) == bool(hosts):
+        raise click.UsageError("give exactly one of --capture DIR or --hosts PATTERN")
+    if as_json and as_jsonl:
+        raise click.UsageError("--json and --jsonl are exclusive")
+    if hosts:
+        raise click.UsageError("live collection over SSH (--hosts) is not available in this version; "
+                               "record a capture and use --capture")
+    if html or tickets:
+        raise click.UsageError("--html and --tickets are not available in this version")
+    inv = _load_inventory(inventory, plan)
+    try:
+        res = jobs.sweep_capture(capture_dir, inv, thresholds)
+    except CaptureError as e:
+        click.echo(f"netdiag sweep: {e}", err=True)
+        return exitcodes.UNKNOWN
+    _emit(res, as_json, as_jsonl)
+    return res.exit_code()
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -39,6 +39,14 @@ def quote_port(name: str) -> str:
     return shlex.quote(name)
 
 
+def split_safe(names: list[str]) -> tuple[list[str], list[str]]:
+    """(names safe to use in commands, names refused)."""
+    safe, refused = [], []
+    for n in names:
+        (safe if _SAFE_PORT.match(n or "") else refused).append(n)
+    return safe, refused
+
+
 @dataclass(frozen=True)
 class Platform:
     name: str
@@ -55,6 +63,8 @@ class Platform:
     def parser_for(self, command: str) -> tuple[str, str | None] | None:
         """(format, port or None) for a command as issued, or None when no parser reads it."""
         cmd = " ".join(command.split())
+        if cmd.startswith("sudo "):
+            cmd = cmd[5:]
         for rx, fmt in self._compiled:
             m = rx.fullmatch(cmd)
             if m:

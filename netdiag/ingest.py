@@ -1,0 +1,100 @@
+"""Parse stage: a capture -> the canonical Snapshot, plus what could not be read and why.
+
+Each recorded output is parsed by the format its entry names, or else the one its device's
+platform maps the command text to. Failures are kept per device and command; they never stop the
+other outputs or devices from being analysed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from netdiag import parsers, platforms
+from netdiag.capture import Capture, Device, Entry
+from netdiag.model import Snapshot
+
+
+@dataclass
+class DeviceStatus:
+    """How collection and parsing went for one device."""
+
+    name: str
+    platform: str
+    ok: bool                      # reachable and its discovery outputs were read
+    error: str | None = None      # why not ok
+    commands: int = 0
+    failed: list[dict] = field(default_factory=list)   # [{command, error}] commands that failed or did not parse
+
+    def to_json(self) -> dict:
+        return {"name": self.name, "platform": self.platform, "ok": self.ok, "error": self.error,
+                "commands": self.commands, "failed": self.failed}
+
+
+@dataclass
+class Ingested:
+    snapshot: Snapshot
+    devices: list[DeviceStatus]
+
+    @property
+    def unknown(self) -> bool:
+        """True when something could not be told: a device failed or an output was unreadable."""
+        return any((not d.ok) or d.failed for d in self.devices)
+
+
+def _entry_error(e: Entry) -> str | None:
+    if e.error:
+        return e.error
+    if e.exit_status not in (0, None):
+        err = e.stderr().decode("utf-8", "replace").strip().splitlines()
+        return f"exit status {e.exit_status}" + (f": {err[0][:200]}" if err else "")
+    return None
+
+
+def ingest_device(dev: Device, tables: dict[str, list], collection: list[dict]) -> DeviceStatus:
+    """Parse one device's outputs into `tables` (extended in place); returns its status."""
+    st = DeviceStatus(dev.name, dev.platform, dev.ok, dev.error, len(dev.entries))
+    if not dev.ok:
+        collection.append({"device": dev.name, "command": None, "ok": False, "error": dev.error})
+        return st
+    try:
+        platform = platforms.get(dev.platform)
+    except KeyError as e:
+        platform = None
+        platform_error = str(e)
+    for e in dev.entries:
+        fmt, port = e.format, None
+        if platform is not None:
+            choice = platform.parser_for(e.command)
+            if choice:
+                fmt = fmt or choice[0]
+                port = choice[1]
+        row = {"device": dev.name, "command": e.command, "exit_status": e.exit_status,
+               "started": e.started, "duration_s": e.duration_s, "parser": fmt, "ok": True, "error": None}
+        err = _entry_error(e)
+        if err is None and fmt is None:
+            err = platform_error if platform is None else f"no parser for this command on platform {dev.platform}"
+        if err is None:
+            try:
+                out = parsers.parse_text(fmt, e.stdout(), device=dev.name, port=port, command=e.command)
+            except parsers.ParseError as pe:
+                err = str(pe)
+            except OSError as oe:
+                err = f"cannot read {e.file}: {oe}"
+            else:
+                for t, rows in out.items():
+                    tables.setdefault(t, []).extend(rows)
+        if err is not None:
+            row.update(ok=False, error=err)
+            st.failed.append({"command": e.command, "error": err})
+        collection.append(row)
+    return st
+
+
+def ingest(capture: Capture) -> Ingested:
+    """Parse every device of a capture into one Snapshot."""
+    tables: dict[str, list] = {}
+    collection: list[dict] = []
+    statuses = [ingest_device(d, tables, collection) for d in capture.devices]
+    tables["collection"] = collection
+    snap = Snapshot.from_tables(tables, taken_at=capture.meta.get("finished") or capture.meta.get("started"))
+    return Ingested(snap, statuses)

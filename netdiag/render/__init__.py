@@ -1,0 +1,1 @@
+"""Renderers: terminal table, JSON/JSONL (and later HTML, tickets, Prometheus)."""
