@@ -177,6 +177,7 @@ class _Module:
         self.lane_alarms: dict[int, dict[str, bool]] = {}
         self.status: dict[str, Any] = {}  # field -> "none" | list[bool] | bool
         self.status_lanes = 0
+        self.zero_based = False
         self.fields = 0
 
     # lane helpers
@@ -196,7 +197,7 @@ class _Module:
     def identifier(self) -> str | None:
         if self.id_code is not None and self.id_code in _ID_BY_CODE:
             return _ID_BY_CODE[self.id_code]
-        t = (self.id_text or "").lower()
+        t = (self.id_text or "").lower().replace("_", "-")
         for key, name in _ID_BY_TEXT:
             if key in t:
                 return name
@@ -232,6 +233,10 @@ class _Module:
         return "unknown"
 
     def rows(self, port: str | None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        if self.zero_based:  # lanes from 1 whatever the source uses
+            self.lanes = {n + 1: v for n, v in self.lanes.items()}
+            self.lane_alarms = {n + 1: v for n, v in self.lane_alarms.items()}
+            self.zero_based = False
         ident = self.identifier()
         wavelength = self.info.get("wavelength_nm")
         media = self.media(wavelength)
@@ -285,6 +290,13 @@ class _Module:
         }
         for c in THRESHOLD_COLUMNS:
             mod[c] = self.thresholds.get(c)
+        for sensor in _SENSOR_SHORT:
+            cols = [f"{sensor}_{lv}" for lv in ("high_alarm", "high_warn", "low_warn", "low_alarm")]
+            if all(mod[c] == 0.0 for c in cols):
+                # all four thresholds 0 (0 mA, 0 mW / -inf dBm, 0 degrees C, 0 V): the module
+                # does not implement them; reporting 0 would put every reading out of range
+                for c in cols:
+                    mod[c] = None
         if self.module_alarms:
             mod["alarms"] = sorted(k for k, on in self.module_alarms.items() if on)
         ml = self.info.get("media_lanes")
@@ -429,8 +441,8 @@ def _handle_line(mod: _Module, label: str, value: str) -> bool:
     if m:
         chan = int(m.group(1))
         lab = (lab[:m.start()] + lab[m.end():]).strip()
-    if chan is not None and chan < 1:
-        chan = None  # a lane 0 label would be a source numbering from 0; not seen in ethtool
+    if chan == 0:
+        mod.zero_based = True  # ethtool 4.x qsfp.c printed "(Channel 0)".."(Channel 3)"
 
     if lab == "identifier":
         code, desc = _hexdesc(value)
@@ -499,11 +511,12 @@ def _handle_line(mod: _Module, label: str, value: str) -> bool:
         sv = _status_value(value)
         field = _STATUS_FIELDS[lab]
         if chan is not None and isinstance(sv, bool):
+            idx = max(chan - 1, 0) if chan <= 64 else 63
             cur = mod.status.get(field)
             lst = list(cur) if isinstance(cur, list) else []
-            while len(lst) < chan:
+            while len(lst) <= idx:
                 lst.append(False)
-            lst[chan - 1] = sv
+            lst[idx] = sv
             mod.set_status(field, lst)
         elif sv is not None:
             mod.set_status(field, sv)
@@ -531,7 +544,7 @@ def _handle_line(mod: _Module, label: str, value: str) -> bool:
         if sensor in _MODULE_SENSORS and chan is None:
             mod.module_alarms[name] = on
         else:
-            mod.lane_alarm(chan or 1, name, on)
+            mod.lane_alarm(1 if chan is None else chan, name, on)
         return True
     # a measurement
     if sensor in _MODULE_SENSORS:
@@ -540,7 +553,7 @@ def _handle_line(mod: _Module, label: str, value: str) -> bool:
         mod.module_vals[sensor] = _reading(sensor, value)
         return True
     if lab.startswith(("laser", "transmit", "receiver", "rcvr", "rx", "tx")):
-        mod.lane(chan or 1)[sensor] = _reading(sensor, value)
+        mod.lane(1 if chan is None else chan)[sensor] = _reading(sensor, value)
         return True
     return False
 

@@ -324,3 +324,49 @@ def test_json_garbage_is_parse_error(text):
     with pytest.raises(ParseError) as e:
         _parse("ethtool-module-json", text)
     assert not e.value.internal
+
+
+# --- older / derived decoders: channels from 0, dBm-only values, unimplemented thresholds ----------
+
+def test_zero_based_channels_become_lanes_from_one():
+    # ethtool 4.x qsfp.c numbered channels 0..3 ("(Channel 0)", "(Chan 0)")
+    t = _kv("Identifier", "0x11 (QSFP28)")
+    for n in range(4):
+        t += _kv(f"Laser tx bias current (Channel {n})", f"{6.0 + n:.3f} mA")
+    for n in range(4):
+        t += _kv(f"Rcvr signal avg optical power(Channel {n})", f"0.{n + 5}000 mW / -3.00 dBm")
+    for n in range(4):
+        t += _kv(f"Laser bias current high alarm   (Chan {n})", "On" if n == 0 else "Off")
+    t += _kv("Laser bias current high alarm threshold", "0.000 mA")
+    t += _kv("Laser bias current low alarm threshold", "0.000 mA")
+    t += _kv("Laser bias current high warning threshold", "0.000 mA")
+    t += _kv("Laser bias current low warning threshold", "0.000 mA")
+    t += _kv("Laser rx power low alarm threshold", "0.0000 mW / -inf dBm")
+    out = _parse("ethtool-module", t)
+    lanes = _lanes(out)
+    assert sorted(lanes) == [1, 2, 3, 4]
+    assert lanes[1]["tx_bias_ma"] == 6.0 and lanes[4]["tx_bias_ma"] == 9.0
+    assert lanes[1]["rx_power_mw"] == pytest.approx(0.5) and lanes[4]["rx_power_mw"] == pytest.approx(0.8)
+    assert lanes[1]["alarms"] == ["tx_bias_high_alarm"] and lanes[2]["alarms"] == []
+    mod = out["modules"][0]
+    # all four bias thresholds 0: not implemented -> None; a single 0 mW threshold stays as printed
+    assert mod["tx_bias_ma_high_alarm"] is None and mod["tx_bias_ma_low_warn"] is None
+    assert mod["rx_power_mw_low_alarm"] == 0.0
+
+
+def test_dbm_only_values_and_underscore_identifier():
+    t = _kv("Identifier", "QSFP_DD")
+    t += _kv("Connector", "0x23 (No separable connector)")
+    t += _kv("Transmitter technology", "0x00 (850 nm VCSEL)")
+    t += _kv("Laser wavelength", "850 nm")
+    t += _kv("Module temperature", "36.6 degrees C / 97.9 degrees F")
+    t += _kv("Transmit avg optical power (Channel 1)", "2.4 dBm")
+    t += _kv("Rcvr signal avg optical power (Channel 1)", "-inf dBm")
+    t += _kv("Laser bias current high alarm (Chan 1)", "off")
+    out = _parse("ethtool-module", t)
+    mod = out["modules"][0]
+    assert mod["identifier"] == "QSFP-DD" and mod["media"] == "aoc" and mod["wavelength_nm"] == 850.0
+    lane = _lanes(out)[1]
+    assert lane["tx_power_mw"] == pytest.approx(10 ** 0.24)
+    assert lane["rx_power_mw"] == 0.0
+    assert lane["alarms"] == []
