@@ -1,0 +1,106 @@
+"""Plain `ethtool IFACE` (link settings and link state) -> ports.
+
+    Settings for eth0:
+            Supported ports: [ FIBRE ]
+            ...
+            Speed: 100000Mb/s               ('Unknown!' when the link is down or the driver cannot tell)
+            Lanes: 4                        (netlink ethtool >= 5.10, when the driver reports it)
+            Duplex: Full                    (ignored)
+            Auto-negotiation: on
+            Port: Direct Attach Copper      (FIBRE, Twisted Pair, Other, None, ... kept as reported)
+            Link detected: yes              ('no', or 'no (No cable)' etc. with the extended link state)
+
+Indentation is a tab or spaces depending on the version. Several interfaces may be concatenated: one
+row per 'Settings for' block. ``ethtool -I IFACE`` may add ``Link Down Events: N`` (Linux >= 6.4,
+u32 in netlink): that goes to counters.link_down_events. Lines ethtool prints on errors ("netlink
+error: ...", "Cannot get wake-on-lan settings: ...") are skipped.
+"""
+
+from __future__ import annotations
+
+import re
+
+from netdiag import units
+from netdiag.parsers import Context, ParseError, Tables, register
+
+_HEAD = re.compile(r"^\s*Settings for (?P<port>\S+?)\s*:\s*$")
+_KV = re.compile(r"^\s*(?P<k>[A-Za-z][A-Za-z /()-]*?)\s*:\s*(?P<v>.*?)\s*$")
+_KEYS = ("speed", "link detected", "port", "auto-negotiation", "lanes", "duplex", "supported ports",
+         "supported link modes", "transceiver")
+
+
+def _yes_no(v: str) -> bool | None:
+    t = v.strip().lower()
+    if t.startswith("yes") or t == "on":
+        return True
+    if t.startswith("no") or t == "off":
+        return False
+    return None
+
+
+def _looks_like(text: str) -> bool:
+    lines = text[:8000].splitlines()[:60]
+    for i, ln in enumerate(lines):
+        if _HEAD.match(ln):
+            rest = "\n".join(lines[i + 1:]).lower()
+            return any(f"{k}:" in rest for k in ("speed", "link detected", "supported ports",
+                                                  "supported link modes"))
+    return False
+
+
+@register("ethtool-link", tables=("ports", "counters"), detect=_looks_like, priority=45,
+          description="ethtool IFACE: speed, lanes, autoneg, port type and link state")
+def parse_ethtool_link(text: str, ctx: Context) -> Tables:
+    ports: list[dict] = []
+    counters: list[dict] = []
+    cur: dict | None = None
+    known = 0
+    for i, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        m = _HEAD.match(line)
+        if m:
+            cur = {"port": m.group("port")}
+            ports.append(cur)
+            continue
+        m = _KV.match(line)
+        if not m:
+            continue  # continuation lines of link-mode lists and message levels
+        k = m.group("k").strip().lower()
+        v = m.group("v")
+        if k not in ("speed", "link detected", "port", "auto-negotiation", "lanes", "link down events"):
+            if k in _KEYS:
+                known += 1
+            continue
+        if cur is None:  # the 'Settings for' line was cut off: the port is the one asked for
+            cur = {}
+            ports.append(cur)
+        known += 1
+        if k == "speed":
+            try:
+                cur["speed_gbps"] = units.speed_to_gbps(v)
+            except ValueError:
+                cur["speed_gbps"] = None  # e.g. 'Unknown! (65535)' variants
+        elif k == "link detected":
+            cur["oper_up"] = _yes_no(v)
+        elif k == "auto-negotiation":
+            cur["autoneg"] = _yes_no(v)
+        elif k == "port":
+            pt = v.strip()
+            cur["port_type"] = pt if pt and pt.lower() not in units.UNREPORTED else None
+        elif k == "lanes":
+            cur["lanes"] = int(v) if v.strip().isdigit() else None
+        elif k == "link down events":
+            if v.strip().isdigit():
+                c = {"link_down_events": int(v), "link_down_events_bits": 32}
+                if "port" in cur:
+                    c["port"] = cur["port"]
+                counters.append(c)
+    if not ports or not known:
+        first = text.strip().splitlines()[0] if text.strip() else None
+        raise ParseError("no 'Settings for IFACE:' block with link fields: not plain ethtool output",
+                         line=1, text=first)
+    out: Tables = {"ports": ports}
+    if counters:
+        out["counters"] = counters
+    return out
