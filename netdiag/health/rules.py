@@ -247,7 +247,7 @@ def counter_symptoms(snap: Snapshot, cfg: dict, profiles: pd.Series | None) -> l
 def ber_profiles(snap: Snapshot, device_platforms: dict[str, str] | None) -> pd.Series:
     """Which BER table applies to each counters row: infiniband (dac or optical) or ethernet."""
     c = snap.counters
-    plat = c["device"].map(device_platforms or {}).fillna("")
+    plat = c["device"].map(device_platforms or {}).astype("object").fillna("").astype(str)
     ib = plat.str.startswith("ib") | c["port"].astype(str).str.match(r"^mlx\d+_\d+/\d+$")
     media = c.merge(snap.modules[["device", "port", "media"]], on=["device", "port"], how="left")["media"]
     media.index = c.index
