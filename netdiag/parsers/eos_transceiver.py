@@ -1,0 +1,466 @@
+"""Arista EOS transceiver DOM: `show interfaces transceiver [detail|dom [thresholds]]`, JSON and text.
+
+Formats
+-------
+* ``eos-transceiver-json`` — `show interfaces transceiver | json`:
+  ``{"interfaces": {"Ethernet3/1/1": {"mediaType", "vendorSn", "temperature" (°C), "voltage" (V),
+  "txBias" (mA), "txPower"/"rxPower" (dBm), "updateTime", "narrowBand"?, "totalRxPower"?}}}``.
+* ``eos-transceiver-detail-json`` — `show interfaces transceiver detail | json`: the same object
+  plus per interface ``"details": {"temperature"|"voltage"|"txBias"|"txPower"|"rxPower"|
+  "totalRxPower": {"highAlarm", "highWarn", "lowWarn", "lowAlarm"}}`` (same units as the readings).
+* ``eos-transceiver-dom-thresholds-json`` — `show interfaces transceiver dom [thresholds] | json`
+  (EOS >= 4.2x, used by ANTA's VerifyInterfacesOptics*): per interface ``displayName``,
+  ``vendorSn``, ``mediaType`` and ``"parameters": {name: {"unit", "channels": {"1": v, ...} or
+  {"-": v}, "threshold": {"highAlarm", "highWarn", "lowAlarm", "lowWarn", "...Overridden"}}}``.
+  Channels are the module's lanes ("1".."8"); "-" is a module-wide value. Interfaces without a
+  DOM-capable module are ``{}`` or ``{"displayName": ...}`` only.
+* ``eos-transceiver-text`` — the text table of `show interfaces transceiver`: columns Port,
+  Temp (Celsius), Voltage (Volts), Bias Current (mA), Optical Tx Power (dBm), Optical Rx Power
+  (dBm), Last Update (`0:00:06 ago`, `27 days, 0:35:55 ago`, `N/A`); short names (`Et3/1/1`).
+* ``eos-transceiver-detail-text`` — the text of `show interfaces transceiver detail`: one table
+  per sensor (Temperature, Voltage, Current, Tx Power, Rx Power), each with the reading and four
+  thresholds whose column order is read from the header (EOS prints High Alarm, High Warn,
+  Low Alarm, Low Warn); a reading may carry a flag (`++` high alarm, `+` high warn, `-` low warn,
+  `--` low alarm) and an A2D readout in parentheses.
+
+Mapping (documented decision)
+-----------------------------
+EOS reports optics per *interface*. A breakout (Ethernet3/1/1..4 on the QSFP cage Ethernet3/1)
+lists each sub-interface with its own Tx/Rx/bias and the module's shared serial, temperature and
+voltage repeated. We keep each interface as its own port, as EOS names it: one ``modules`` row per
+interface (module-wide values repeated as reported) and, for the per-interface formats, one
+``lanes`` row with lane 1 = that interface's own reading. Nothing is averaged or folded onto the
+cage; the cage is the name without its last ``/N`` when a finding needs it. The dom format gives
+every channel of the module under the interface: those become lanes 1..N of that port.
+
+Values: dBm -> mW through netdiag.units; EOS floors optical power at -30.00 dBm, which is no light
+(0.0 mW, see _eos_common.EOS_NO_LIGHT_DBM). "N/A" is None. A threshold set whose four values are
+all 0.0 is "not provided" (None), as EOS prints for modules without that threshold.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+from netdiag import units
+from netdiag.parsers import Context, ParseError, Tables, register
+from netdiag.parsers._eos_common import dbm_to_mw, finite, load_json, media, port_name
+
+# EOS JSON key -> (canonical column, table, threshold sensor)
+_SENSORS = {
+    "temperature": ("temperature_c", "modules", "temperature_c"),
+    "voltage": ("voltage_v", "modules", "voltage_v"),
+    "txBias": ("tx_bias_ma", "lanes", "tx_bias_ma"),
+    "txPower": ("tx_power_mw", "lanes", "tx_power_mw"),
+    "rxPower": ("rx_power_mw", "lanes", "rx_power_mw"),
+}
+_POWER = ("txPower", "rxPower")
+_LEVELS = (("highAlarm", "high_alarm"), ("highWarn", "high_warn"), ("lowWarn", "low_warn"),
+           ("lowAlarm", "low_alarm"))
+_XCVR_KEYS = ("mediaType", "vendorSn", "rxPower", "txPower", "txBias", "temperature", "voltage",
+              "updateTime", "details", "narrowBand", "displayName", "parameters", "totalRxPower")
+
+
+def _str(v: Any) -> str | None:
+    if not isinstance(v, str):
+        return None
+    v = v.strip()
+    return v or None
+
+
+def _conv(key: str, v: Any, unit: str | None = None) -> float | None:
+    """One EOS reading/threshold (JSON) in its EOS unit -> canonical unit."""
+    u = (unit or "").strip().lower()
+    if key in _POWER:
+        if u == "mw":
+            f = finite(v)
+            return None if f is None else max(f, 0.0)
+        return dbm_to_mw(v)
+    f = finite(v)
+    if f is None:
+        return None
+    if key == "temperature" and u in ("f", "fahrenheit"):
+        return units.f_to_c(f)
+    if key == "voltage" and u == "mv":
+        return units.mv_to_v(f)
+    if key == "txBias" and u in ("ua", "µa"):
+        return units.ua_to_ma(f)
+    return f
+
+
+def _thresholds(key: str, th: Any, unit: str | None = None) -> dict[str, float]:
+    """{"highAlarm":..} of sensor `key` -> modules threshold columns; all-zero sets are unset."""
+    if not isinstance(th, dict):
+        return {}
+    raw = {lv: finite(th.get(k)) for k, lv in _LEVELS}
+    given = [v for v in raw.values() if v is not None]
+    if not given or all(v == 0.0 for v in given):
+        return {}
+    sensor = _SENSORS[key][2]
+    out = {}
+    for k, lv in _LEVELS:
+        if raw[lv] is not None:
+            out[f"{sensor}_{lv}"] = _conv(key, th.get(k), unit)
+    return out
+
+
+def _interfaces(doc: dict, what: str) -> dict:
+    intfs = doc.get("interfaces")
+    if not isinstance(intfs, dict):
+        raise ParseError(f"not {what} JSON ('interfaces' is not an object)")
+    known = [e for e in intfs.values() if isinstance(e, dict) and any(k in e for k in _XCVR_KEYS)]
+    if intfs and not known and any(isinstance(e, dict) and e for e in intfs.values()):
+        raise ParseError(f"not {what} JSON (interfaces carry no transceiver fields)")
+    return intfs
+
+
+# --- show interfaces transceiver [detail] | json ------------------------------------------------
+
+def _parse_xcvr_json(text: str, what: str) -> Tables:
+    doc = load_json(text, "interfaces", what)
+    modules, lanes = [], []
+    for name, e in _interfaces(doc, what).items():
+        if not isinstance(name, str) or not isinstance(e, dict):
+            continue
+        mod: dict[str, Any] = {"port": name}
+        lane: dict[str, Any] = {"port": name, "lane": 1}
+        serial = _str(e.get("vendorSn"))
+        mtype = _str(e.get("mediaType"))
+        if serial:
+            mod["serial"] = serial
+        if mtype:
+            mod["media"] = media(mtype)
+            if mtype.lower() == "not present":
+                mod["present"] = False
+        for key, (col, table, _s) in _SENSORS.items():
+            if key in e:
+                val = _conv(key, e.get(key))
+                (mod if table == "modules" else lane)[col] = val
+        details = e.get("details")
+        if isinstance(details, dict):
+            for key in _SENSORS:
+                mod.update(_thresholds(key, details.get(key)))
+        has_lane = any(lane.get(c) is not None for c in ("tx_power_mw", "rx_power_mw", "tx_bias_ma"))
+        has_mod = serial or mtype or any(v is not None for k, v in mod.items() if k != "port")
+        if not (has_lane or has_mod):
+            continue
+        if mod.get("present") is None:
+            mod["present"] = True
+        mod["dom_supported"] = True if (has_lane or mod.get("temperature_c") is not None
+                                        or mod.get("voltage_v") is not None) else None
+        modules.append(mod)
+        if has_lane:
+            lanes.append(lane)
+    return {"modules": modules, "lanes": lanes}
+
+
+def _looks_like_xcvr_json(text: str) -> bool:
+    head = text[:20000]
+    return ('"interfaces"' in head and ('"vendorSn"' in head or '"rxPower"' in head
+                                        or '"mediaType"' in head)
+            and '"parameters"' not in head and '"details"' not in head)
+
+
+def _looks_like_xcvr_detail_json(text: str) -> bool:
+    head = text[:20000]
+    return ('"interfaces"' in head and '"details"' in head and '"parameters"' not in head
+            and ('"highAlarm"' in head or '"lowAlarm"' in head))
+
+
+@register("eos-transceiver-json", tables=("modules", "lanes"), detect=_looks_like_xcvr_json,
+          priority=40, description="Arista EOS: show interfaces transceiver | json (DOM per interface)")
+def parse_eos_transceiver_json(text: str, ctx: Context) -> Tables:
+    return _parse_xcvr_json(text, "EOS show interfaces transceiver")
+
+
+@register("eos-transceiver-detail-json", tables=("modules", "lanes"),
+          detect=_looks_like_xcvr_detail_json, priority=39,
+          description="Arista EOS: show interfaces transceiver detail | json (DOM + thresholds)")
+def parse_eos_transceiver_detail_json(text: str, ctx: Context) -> Tables:
+    return _parse_xcvr_json(text, "EOS show interfaces transceiver detail")
+
+
+# --- show interfaces transceiver dom [thresholds] | json ----------------------------------------
+
+def _channel_lanes(channels: dict) -> list[tuple[int | None, Any]]:
+    """channels {"1": v, "2": v} / {"-": v} -> [(lane from 1 or None for module-wide, v)]."""
+    out = []
+    nums = []
+    for ch, v in channels.items():
+        ch = str(ch).strip()
+        if ch.isdigit():
+            nums.append(int(ch))
+            out.append((int(ch), v))
+        else:
+            out.append((None, v))
+    shift = 1 if nums and min(nums) == 0 else 0
+    return [(None if ln is None else ln + shift, v) for ln, v in out]
+
+
+@register("eos-transceiver-dom-thresholds-json", tables=("modules", "lanes"),
+          detect=lambda t: '"interfaces"' in t[:20000] and '"parameters"' in t[:20000]
+          and '"channels"' in t[:20000], priority=39,
+          description="Arista EOS: show interfaces transceiver dom [thresholds] | json (per lane)")
+def parse_eos_transceiver_dom_json(text: str, ctx: Context) -> Tables:
+    what = "EOS show interfaces transceiver dom"
+    doc = load_json(text, "interfaces", what)
+    modules, lanes = [], []
+    for name, e in _interfaces(doc, what).items():
+        if not isinstance(name, str) or not isinstance(e, dict):
+            continue
+        mod: dict[str, Any] = {"port": name}
+        serial, mtype = _str(e.get("vendorSn")), _str(e.get("mediaType"))
+        if serial:
+            mod["serial"] = serial
+        if mtype:
+            mod["media"] = media(mtype)
+        params = e.get("parameters")
+        per_lane: dict[int, dict[str, Any]] = {}
+        got_dom = False
+        if isinstance(params, dict):
+            for key, p in params.items():
+                if key not in _SENSORS or not isinstance(p, dict):
+                    continue
+                col, table, _s = _SENSORS[key]
+                unit = p.get("unit") if isinstance(p.get("unit"), str) else None
+                mod.update(_thresholds(key, p.get("threshold"), unit))
+                chans = p.get("channels")
+                if not isinstance(chans, dict):
+                    continue
+                for ln, v in _channel_lanes(chans):
+                    val = _conv(key, v, unit)
+                    if val is None and v is None:
+                        continue
+                    got_dom = True
+                    if table == "modules":
+                        if mod.get(col) is None:
+                            mod[col] = val
+                    else:
+                        per_lane.setdefault(ln or 1, {})[col] = val
+        if not e:
+            continue  # {}: nothing known about this interface (no module)
+        if serial or mtype or got_dom:
+            mod["present"] = True
+        # {"displayName"} / empty "parameters": listed, but no diagnostics (ANTA: DOM not supported)
+        mod["dom_supported"] = bool(got_dom)
+        modules.append(mod)
+        for ln in sorted(per_lane):
+            lanes.append({"port": name, "lane": ln, **per_lane[ln]})
+    return {"modules": modules, "lanes": lanes}
+
+
+# --- text: show interfaces transceiver -----------------------------------------------------------
+
+_PORT_RX = re.compile(r"^[A-Za-z][A-Za-z-]*\d[\w/.:-]*$")
+_NA = frozenset(("n/a", "na", "-", "--", "unknown"))
+
+
+def _tnum(tok: str) -> tuple[bool, float | None]:
+    """(ok, value): ok False when the token is neither a number nor an N/A marker."""
+    if tok.lower() in _NA:
+        return True, None
+    try:
+        f = float(tok)
+    except ValueError:
+        return False, None
+    if math.isnan(f):
+        return True, None
+    return True, f
+
+
+def _tdbm(f: float | None) -> float | None:
+    if f is None:
+        return None
+    if math.isinf(f):
+        return 0.0 if f < 0 else None
+    if f <= -30.0:  # EOS no-light floor (see _eos_common.EOS_NO_LIGHT_DBM)
+        return 0.0
+    return units.dbm_to_mw(f)
+
+
+def _looks_like_xcvr_text(text: str) -> bool:
+    head = text[:3000]
+    return ("Rx Power" in head and "Bias" in head and "Threshold" not in head
+            and ("Last Update" in head or "If device is externally calibrated" in head))
+
+
+@register("eos-transceiver-text", tables=("modules", "lanes"), detect=_looks_like_xcvr_text,
+          priority=40, description="Arista EOS: show interfaces transceiver (text table)")
+def parse_eos_transceiver_text(text: str, ctx: Context) -> Tables:
+    lines = text.splitlines()
+    header_at = None
+    for i, line in enumerate(lines[:80]):
+        if line.startswith("Port") and "(" in line:
+            header_at = i
+            break
+    if header_at is None:
+        raise ParseError("not EOS `show interfaces transceiver` output (no Port header)", line=1,
+                         text=lines[0] if lines else None)
+    if not any("Rx Power" in ln or "Tx Power" in ln for ln in lines[: header_at + 1]):
+        raise ParseError("not EOS `show interfaces transceiver` output (no Tx/Rx Power columns)",
+                         line=header_at + 1, text=lines[header_at])
+    modules, lanes = [], []
+    match = _PORT_RX.match
+    for line in lines[header_at + 1:]:
+        parts = line.split(None, 6)
+        if len(parts) < 6 or not match(parts[0]):
+            continue
+        vals = []
+        for tok in parts[1:6]:
+            ok, f = _tnum(tok)
+            if not ok:
+                break
+            vals.append(f)
+        else:
+            port = port_name(parts[0])
+            temp, volt, bias, tx, rx = vals
+            if temp is not None and math.isinf(temp):
+                temp = None
+            if volt is not None and math.isinf(volt):
+                volt = None
+            if bias is not None and math.isinf(bias):
+                bias = None
+            tx_mw, rx_mw = _tdbm(tx), _tdbm(rx)
+            if temp is None and volt is None and bias is None and tx is None and rx is None:
+                # a row of N/A: the interface has a module without diagnostics (or none at all)
+                modules.append({"port": port, "dom_supported": False})
+                continue
+            modules.append({"port": port, "present": True, "dom_supported": True,
+                            "temperature_c": temp, "voltage_v": volt})
+            lanes.append({"port": port, "lane": 1, "tx_bias_ma": bias, "tx_power_mw": tx_mw,
+                          "rx_power_mw": rx_mw})
+    return {"modules": modules, "lanes": lanes}
+
+
+# --- text: show interfaces transceiver detail ---------------------------------------------------
+
+_DETAIL_SENSORS = {"temperature": "temperature", "temp": "temperature", "voltage": "voltage",
+                   "current": "txBias", "bias current": "txBias", "tx power": "txPower",
+                   "optical tx power": "txPower", "rx power": "rxPower",
+                   "optical rx power": "rxPower"}
+_LEVEL_NAMES = (("High Alarm", "high_alarm"), ("High Warn", "high_warn"), ("Low Alarm", "low_alarm"),
+                ("Low Warn", "low_warn"))
+_FLAG = {"++": "high_alarm", "+": "high_warn", "-": "low_warn", "--": "low_alarm"}
+_VAL_FLAG = re.compile(r"^([-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)(\+\+|\+|--|-)$")
+_ALARM_PREFIX = {"temperature": "temperature", "voltage": "voltage", "txBias": "tx_bias",
+                 "txPower": "tx_power", "rxPower": "rx_power"}
+
+
+def _detail_unit(line: str) -> str | None:
+    m = re.search(r"\(([^)]*)\)", line)
+    return m.group(1).strip().lower() if m else None
+
+
+def _detail_conv(key: str, f: float | None, unit: str | None) -> float | None:
+    if f is None:
+        return None
+    if key in _POWER:
+        if unit == "mw":
+            return max(f, 0.0) if not math.isinf(f) else None
+        return _tdbm(f)
+    if math.isinf(f):
+        return None
+    if key == "temperature" and unit in ("fahrenheit", "f"):
+        return units.f_to_c(f)
+    return f
+
+
+def _looks_like_xcvr_detail_text(text: str) -> bool:
+    head = text[:4000]
+    return ("Threshold" in head and "High Alarm" in head and "Low Warn" in head
+            and ("A2D readouts" in head or "++ : high alarm" in head or "Temperature" in head)
+            and "Port" in head)
+
+
+@register("eos-transceiver-detail-text", tables=("modules", "lanes"),
+          detect=_looks_like_xcvr_detail_text, priority=41,
+          description="Arista EOS: show interfaces transceiver detail (text: readings + thresholds)")
+def parse_eos_transceiver_detail_text(text: str, ctx: Context) -> Tables:
+    mods: dict[str, dict[str, Any]] = {}
+    lns: dict[str, dict[str, Any]] = {}
+    order: list[str] | None = None      # threshold level per column, from the header
+    sensor: str | None = None
+    unit: str | None = None
+    in_rows = False
+    sections = 0
+    for i, line in enumerate(text.splitlines(), 1):
+        s = line.strip()
+        if not s:
+            continue
+        if "High Alarm" in line and "Warn" in line:
+            pos = [(line.find(name), lv) for name, lv in _LEVEL_NAMES if line.find(name) >= 0]
+            order = [lv for _p, lv in sorted(pos)] if len(pos) == 4 else None
+            sensor, unit, in_rows = None, None, False
+            continue
+        if order is not None and sensor is None and "Threshold" in line:
+            label = line[: line.find("Threshold")].strip().lower()
+            sensor = _DETAIL_SENSORS.get(label)
+            if sensor is None:
+                # an unknown sensor table (e.g. laser temperature): skip its rows
+                sensor = ""
+            continue
+        if sensor is not None and s.startswith("Port"):
+            rest = line[4:].strip()
+            unit = _detail_unit(rest)
+            continue
+        if sensor is not None and s.startswith("---"):
+            in_rows = True
+            sections += 1
+            continue
+        if not in_rows or not sensor or order is None:
+            continue
+        toks = s.split()
+        if len(toks) < 6 or not _PORT_RX.match(toks[0]):
+            continue
+        vals: list[float | None] = []
+        flag = None
+        ok = True
+        for tok in toks[1:]:
+            if tok.startswith("("):
+                continue  # A2D readout in parentheses
+            if tok in _FLAG and len(vals) == 1:
+                flag = _FLAG[tok]
+                continue
+            m = _VAL_FLAG.match(tok)
+            if m and len(vals) == 0:
+                flag = _FLAG[m.group(2)]
+                tok = m.group(1)
+            good, f = _tnum(tok)
+            if not good:
+                ok = False
+                break
+            vals.append(f)
+            if len(vals) == 5:
+                break
+        if not ok or len(vals) < 5:
+            continue
+        port = port_name(toks[0])
+        key = sensor
+        reading = _detail_conv(key, vals[0], unit)
+        mod = mods.setdefault(port, {"port": port})
+        col, table, tsensor = _SENSORS[key]
+        ths = {lv: vals[1 + j] for j, lv in enumerate(order)}
+        given = [v for v in ths.values() if v is not None]
+        if given and not all(v == 0.0 for v in given):
+            for lv, v in ths.items():
+                if v is not None:
+                    mod[f"{tsensor}_{lv}"] = _detail_conv(key, v, unit)
+        alarm = f"{_ALARM_PREFIX[key]}_{flag}" if flag else None
+        if table == "modules":
+            mod[col] = reading
+            if alarm:
+                mod.setdefault("alarms", []).append(alarm)
+        else:
+            lane = lns.setdefault(port, {"port": port, "lane": 1})
+            lane[col] = reading
+            if alarm:
+                lane.setdefault("alarms", []).append(alarm)
+    if sections == 0:
+        raise ParseError("not EOS `show interfaces transceiver detail` output (no sensor table)",
+                         line=1, text=text.splitlines()[0] if text.splitlines() else None)
+    for m in mods.values():
+        m["present"] = True
+        m["dom_supported"] = True
+    return {"modules": list(mods.values()), "lanes": list(lns.values())}
