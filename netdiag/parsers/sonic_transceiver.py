@@ -73,75 +73,77 @@ class _Module:
             row = self.lanes[n] = {"port": self.port, "lane": n}
         return row
 
-    def field(self, key: str, val: str, section: str) -> None:
+    def field(self, key: str, val: str, section: str) -> bool:
         """One 'Key: value' line of a block (raises ValueError on an unreadable value)."""
         k = sc.norm_key(key)
         if section.startswith("els"):
-            return  # external laser source of co-packaged optics: not the module's lanes/sensors
+            return True  # external laser source of co-packaged optics: not the module's lanes/sensors
         m = _LANE_KEY.match(k)
         if m:
             n = int(m.group(2))
             if n < 1:
-                return
+                return False
             if m.group(3) == "bias":
                 if m.group(1) == "tx":
                     self.lane(n)["tx_bias_ma"] = sc.current_ma(val)
-                return
+                return True
             self.lane(n)["rx_power_mw" if m.group(1) == "rx" else "tx_power_mw"] = sc.power_mw(val)
-            return
+            return True
         m = _SFP_LANE_KEY.match(k)
         if m and section in ("monitordata", "channelmonitorvalues"):
             if m.group(2) == "bias":
                 if m.group(1) == "tx":
                     self.lane(1)["tx_bias_ma"] = sc.current_ma(val)
-                return
+                return True
             self.lane(1)["rx_power_mw" if m.group(1) == "rx" else "tx_power_mw"] = sc.power_mw(val)
-            return
+            return True
         m = _THRESH_KEY.match(k)
         if m:
             col = _SENSOR[m.group(1)]
             level = f"{m.group(2)}_{'warn' if m.group(3).startswith('warn') else 'alarm'}"
             self.thresholds[f"{col}_{level}"] = _threshold_value(col, val)
-            return
+            return True
         if k in ("temperature", "temp", "moduletemperature"):
             self.mod["temperature_c"] = sc.temperature_c(val)
-            return
+            return True
         if k in ("vcc", "voltage", "supplyvoltage"):
             v = sc.voltage_v(val)
             # 0 V cannot be read by a powered module: passive cables without DOM print it
             self.mod["voltage_v"] = None if v == 0.0 else v
-            return
+            return True
         if k == "identifier":
             self.mod["identifier"] = sc.identifier(val)
-            return
+            return True
         if k in _VENDOR_KEYS:
             col = _VENDOR_KEYS[k]
             self.mod[col] = None if sc.is_na(val) else val.strip()
-            return
+            return True
         if k.startswith("length") and not k.startswith("lengthkm") and val:
             self._length(key, val)
-            return
+            return True
         if k in ("wavelength", "laserwavelength"):
             w = _NM.search(val) or re.match(r"^\s*(\d+(?:\.\d+)?)\s*$", val)
             if w:
                 self.mod["wavelength_nm"] = float(w.group(1))
-            return
+            return True
         if k == "mediainterfacetechnology":
             self.media_texts.append(val)
             w = _NM.search(val)
             if w and "wavelength_nm" not in self.mod:
                 self.mod["wavelength_nm"] = float(w.group(1))
-            return
+            return True
         if k == "medialanecount":
             self.media_lane_count = sc.count(val)
-            return
+            return True
         if k == "hostlanecount":
             self.host_lanes = sc.count(val)
-            return
+            return True
         if section == "specificationcompliance" or k in ("specificationcompliance", "applicationadvertisement") \
                 or "compliance" in k or "transmissionmedia" in k or "transmittertechnology" in k:
             if not sc.is_na(val) and "not supported" not in val.lower():
                 self.media_texts.append(val)
+            return True
+        return False
 
     def _length(self, key: str, val: str) -> None:
         m = re.search(r"\((k?m)\)", key, re.I)
@@ -296,10 +298,10 @@ def parse_klish_dom(text: str, ctx: Context) -> Tables:
             section = sc.norm_key(key)
             continue
         try:
-            cur.field(key, val, section)
+            known = cur.field(key, val, section)
         except ValueError as e:
             raise ParseError(f"unreadable value for {key.strip()!r}: {e}", line=i + 1, text=line) from None
-        nfields += 1
+        nfields += 1 if known else 0
     if cur is not None:
         m, ls = cur.finish()
         modules.append(m)
@@ -312,6 +314,7 @@ def parse_klish_dom(text: str, ctx: Context) -> Tables:
 # --- PM (400ZR) -------------------------------------------------------------------------------
 
 _PM_HDR = re.compile(r"^\s*Parameter\s+Unit\s+Min\s+Avg\s+Max\b", re.M)
+_PM_NA = re.compile(r"performance monitoring not applicable", re.I)
 
 
 def _snake(s: str) -> str:
@@ -361,7 +364,7 @@ def parse_pm(text: str, ctx: Context) -> Tables:
                 alarms.append(f"{_snake(name)}_low_alarm")
         counters.append(crow)
         modules.append({"port": port, "alarms": alarms})
-    if not found:
+    if not found and not any(_BLOCK.match(ln.strip()) and _PM_NA.search(ln) for ln in lines):
         raise ParseError("no 'Parameter Unit Min Avg Max ...' PM table found")
     return {"counters": counters, "modules": modules}
 
@@ -383,7 +386,7 @@ def _looks_status(text: str) -> bool:
     return _ST_DETECT.search(text) is not None
 
 
-def _status_field(mod: dict, lanes: dict, port, key: str, val: str) -> None:
+def _status_field(mod: dict, lanes: dict, port, key: str, val: str) -> bool:
     k = " ".join(key.split())
     kl = k.lower()
     b = sc.boolean(val)
@@ -396,16 +399,18 @@ def _status_field(mod: dict, lanes: dict, port, key: str, val: str) -> None:
 
     if kl in ("current module state", "module state"):
         mod["module_state"] = None if sc.is_na(val) else val.strip()
-        return
+        return True
     if kl in ("datapath firmware fault", "module firmware fault") and b:
         mod["alarms"].append(_snake(k))
-        return
+        return True
     m = _ST_LANE.match(k)
     if m:
         n = int(m.group("n"))
         if n < 1:
-            return
+            return False
         what = m.group("what").lower()
+        if not re.search(r"flag|status|loss of lock|fault", what):
+            return False
         if what.startswith("tx fault"):
             lane(n)["tx_fault"] = b
         elif what.startswith("rx loss of signal"):
@@ -424,12 +429,14 @@ def _status_field(mod: dict, lanes: dict, port, key: str, val: str) -> None:
                 sensor = _SENSOR_NAMES.get(f.group("what").strip().lower(), _snake(f.group("what")))
                 lvl = "warn" if f.group("lvl").lower().startswith("warn") else "alarm"
                 lane(n)["alarms"].append(f"{sensor}_{f.group('hl').lower()}_{lvl}")
-        return
+        return True
     f = _ST_FLAG.match(k)
     if f and b:
         sensor = _SENSOR_NAMES.get(f.group("what").strip().lower(), _snake(f.group("what")))
         lvl = "warn" if f.group("lvl").lower().startswith("warn") else "alarm"
         mod["alarms"].append(f"{sensor}_{f.group('hl').lower()}_{lvl}")
+        return True
+    return bool(re.search(r"\b(flag|fault|state|status|channels)\b", kl))
 
 
 @register("sonic-transceiver-status", tables=("modules", "lanes"), priority=40, detect=_looks_status,
@@ -465,8 +472,8 @@ def parse_status(text: str, ctx: Context) -> Tables:
             continue
         if mod is None:
             mod = {"port": port, "alarms": []}  # per-port output without a 'PORT:' label
-        _status_field(mod, lanes, port, kv.group("key"), kv.group("val"))
-        nfields += 1
+        if _status_field(mod, lanes, port, kv.group("key"), kv.group("val")):
+            nfields += 1
     close()
     if nfields == 0 and not any(_ST_NOT_APPLICABLE.search(ln) and _BLOCK.match(ln.strip()) for ln in lines):
         raise ParseError("no transceiver status flags found")
