@@ -273,10 +273,8 @@ def _phy_tables(pairs, ctx: Context) -> Tables:
     if any(v is not None for v in counters.values()):
         out["counters"] = [{k: v for k, v in counters.items()}]
     rows = []
-    for lane in sorted(lanes):
-        vals = lanes[lane]
-        if any(v is not None for v in vals.values()):
-            rows.append({"lane": lane, **vals})
+    for lane in sorted(lanes):  # every lane the output names, even when it says n/a
+        rows.append({"lane": lane, **lanes[lane]})
     if rows:
         out["lanes"] = rows
     if hist:
