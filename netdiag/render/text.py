@@ -24,7 +24,7 @@ def _value(f) -> tuple[str, str]:
 def render(res: SweepResult, color: bool = False) -> str:
     """The sweep as text: header, findings table, devices that failed, summary line."""
     lines = []
-    cols = [("SEV", 8), ("DEVICE", 18), ("PORT", 12), ("LANES", 7), ("KIND", 22), ("VALUE", 24),
+    cols = [("SEV", 8), ("DEVICE", 18), ("PORT", 12), ("LANES", 7), ("KIND", 24), ("VALUE", 24),
             ("THRESHOLD", 24), ("FIRST SUSPECT", 34)]
     lines.append("  ".join(h.ljust(w) for h, w in cols).rstrip())
     for f in res.findings:
@@ -39,7 +39,7 @@ def render(res: SweepResult, color: bool = False) -> str:
             if code:
                 row = f"\x1b[{code}m{row}\x1b[0m"
         lines.append(row)
-        lines.append(f"{'':8}  -> {_cell(f.action, 150)}")
+        lines.append(f"{'':8}  -> {_cell(f.action, 400)}")
     if not res.findings:
         lines.append("(no findings)")
     bad = [d for d in res.devices if not d.ok or d.failed]
