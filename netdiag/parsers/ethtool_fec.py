@@ -110,6 +110,8 @@ def _merge(parts: list[_Port]) -> Tables:
 def _parse_json(text: str) -> Tables:
     try:
         data = json.loads(text)
+    except RecursionError:
+        raise ParseError("JSON nested too deeply") from None
     except ValueError as e:
         raise ParseError(f"invalid JSON: {e}") from None
     if isinstance(data, dict):

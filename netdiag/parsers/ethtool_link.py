@@ -78,9 +78,10 @@ def parse_ethtool_link(text: str, ctx: Context) -> Tables:
         known += 1
         if k == "speed":
             try:
-                cur["speed_gbps"] = units.speed_to_gbps(v)
+                sp = units.speed_to_gbps(v)
             except ValueError:
-                cur["speed_gbps"] = None  # e.g. 'Unknown! (65535)' variants
+                sp = None  # e.g. 'Unknown! (65535)' variants
+            cur["speed_gbps"] = sp if sp is not None and 0 < sp < 1e6 else None
         elif k == "link detected":
             cur["oper_up"] = _yes_no(v)
         elif k == "auto-negotiation":

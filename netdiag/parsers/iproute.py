@@ -57,6 +57,8 @@ def _oper(operstate, flags) -> bool | None:
 def _load_json(text: str):
     try:
         return json.loads(text)
+    except RecursionError:
+        raise ParseError("JSON nested too deeply") from None
     except ValueError:
         pass
     # `ip -j` of some versions prints one array per netlink dump; tolerate concatenated arrays
@@ -65,6 +67,8 @@ def _load_json(text: str):
     while i < len(s):
         try:
             obj, j = dec.raw_decode(s, i)
+        except RecursionError:
+            raise ParseError("JSON nested too deeply") from None
         except ValueError as e:
             raise ParseError(f"invalid JSON: {e}") from None
         out.extend(obj if isinstance(obj, list) else [obj])
