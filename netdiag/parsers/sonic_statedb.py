@@ -129,10 +129,9 @@ def parse_statedb(text: str, ctx: Context) -> Tables:
                         continue
                     col = _SENSOR[tm.group(1)]
                     lvl = "warn" if tm.group(3) == "warning" else "alarm"
-                    if col.endswith("power_mw"):
-                        th[f"{col}_{tm.group(2)}_{lvl}"] = sc.power_mw(v)
-                    else:
-                        th[f"{col}_{tm.group(2)}_{lvl}"] = sc.number(v)
+                    raw = sc.number(v)  # as stored: dBm for power
+                    conv = sc.power_mw(v) if col.endswith("power_mw") else raw
+                    th[f"{col}_{tm.group(2)}_{lvl}"] = (conv, raw)
             elif table == "TRANSCEIVER_PM":
                 c = counters.setdefault(port, {"port": port})
                 if "prefec_ber_avg" in f:
@@ -180,8 +179,8 @@ def parse_statedb(text: str, ctx: Context) -> Tables:
         for c, v in th.items():
             by.setdefault(c.rsplit("_", 2)[0], []).append((c, v))
         for items in by.values():
-            zero = all(v == 0.0 for _, v in items)
-            for c, v in items:
-                mods[port][c] = None if zero else v
+            zero = all(raw == 0.0 for _, (_, raw) in items)  # all-zero thresholds: unpopulated
+            for c, (conv, _) in items:
+                mods[port][c] = None if zero else conv
     lane_rows = [r for (p, _), r in sorted(lanes.items(), key=lambda kv: (kv[0][0], kv[0][1]))]
     return {"modules": list(mods.values()), "lanes": lane_rows, "counters": list(counters.values())}

@@ -63,6 +63,7 @@ class _Module:
         self.mod: dict = {"port": port}
         self.lanes: dict[int, dict] = {}
         self.thresholds: dict[str, float | None] = {}
+        self.raw_thresholds: dict[str, float | None] = {}  # as printed (dBm for power)
         self.media_texts: list[str] = []
         self.host_lanes: int | None = None
         self.media_lane_count: int | None = None
@@ -102,6 +103,8 @@ class _Module:
             col = _SENSOR[m.group(1)]
             level = f"{m.group(2)}_{'warn' if m.group(3).startswith('warn') else 'alarm'}"
             self.thresholds[f"{col}_{level}"] = _threshold_value(col, val)
+            lead = re.match(r"^\s*([-+]?\d+(?:\.\d*)?)", val)
+            self.raw_thresholds[f"{col}_{level}"] = float(lead.group(1)) if lead else None
             return True
         if k in ("temperature", "temp", "moduletemperature"):
             self.mod["temperature_c"] = sc.temperature_c(val)
@@ -158,7 +161,8 @@ class _Module:
         for c in self.thresholds:
             by_sensor.setdefault(c.rsplit("_", 2)[0], []).append(c)
         for sensor, cols in by_sensor.items():
-            vals = [self.thresholds[c] for c in cols]
+            # as printed: '0.0dBm' x4 is as unpopulated as '0.0C' x4
+            vals = [self.raw_thresholds.get(c) for c in cols]
             zero = all(v is not None and v == 0.0 for v in vals)
             for c in cols:
                 self.mod[c] = None if zero else self.thresholds[c]
