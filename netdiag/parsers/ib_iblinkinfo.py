@@ -31,7 +31,7 @@ _LINE = re.compile(
     r"^\s*(?:(0x[0-9a-fA-F]+)\s+)?(?:\"([^\"]*)\"\s+)?(\d+)\s+(\d+)\[\s*[^\]]*\]\s*==\((.*?)\)==>\s*(.*?)\s*$")
 _REMOTE = re.compile(r"^(?:(0x[0-9a-fA-F]+)\s+)?(?:(\d+)\s+)?(\d+)?\[\s*[^\]]*\]\s*\"(.*)\"\s*\((.*)\)\s*$")
 _WIDTH = re.compile(r"\b(\d+)X\b", re.IGNORECASE)
-_RATE = re.compile(r"([\d.]+)\s*Gbps")
+_RATE = re.compile(r"(\d+(?:\.\d+)?)\s*Gbps")
 _STATE = re.compile(r"(\w+)\s*/\s*(\w+)\s*$")
 
 

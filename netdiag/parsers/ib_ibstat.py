@@ -29,7 +29,7 @@ _CA = re.compile(r"^\s*CA:?\s+'([^']+)'\s*$")
 _PORT = re.compile(r"^\s*Port\s+(\d+):\s*$")
 _KV = re.compile(r"^\s*([A-Za-z][A-Za-z _/-]*?)\s*:\s*(.*?)\s*$")
 _IBSTATUS = re.compile(r"^\s*Infiniband device\s+'([^']+)'\s+port\s+(\d+)\s+status:\s*$", re.IGNORECASE)
-_RATE = re.compile(r"^([\d.]+)(?:\s*Gb/sec)?(?:\s*\((\d+)X(?:\s+(\w+))?\))?", re.IGNORECASE)
+_RATE = re.compile(r"^(\d+(?:\.\d+)?)(?:\s*Gb/sec)?(?:\s*\((\d+)X(?:\s+(\w+))?\))?", re.IGNORECASE)
 
 
 def _looks_like(text: str) -> bool:

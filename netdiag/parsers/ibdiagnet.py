@@ -208,7 +208,8 @@ def _thresh(kind: str, raw: str) -> float | None:
     if not 0 <= v <= 0xFFFF:
         return None
     if kind == "dbm16":
-        return units.dbm_to_mw(float(v - 0x10000 if v >= 0x8000 else v))
+        dbm = float(v - 0x10000 if v >= 0x8000 else v)
+        return units.dbm_to_mw(dbm) if dbm <= 40 else None     # > +40 dBm is not a threshold
     return v * 0.002          # bias: 2 uA units -> mA
 
 
@@ -306,7 +307,7 @@ def _flush_cable(key, kv: dict[str, str], modules: list, lanes_out: list, line_n
             continue
         row = lane(n)
         if what == "power":
-            mw = re.match(r"^\s*(-?[\d.]+)\s*mW", v)
+            mw = re.match(r"^\s*(-?\d+(?:\.\d+)?)\s*mW", v)
             if mw:
                 val = float(mw.group(1))
                 row[f"{side}_power_mw"] = None if val <= -999 else max(val, 0.0)   # -999.999 = not reported
