@@ -72,7 +72,8 @@ def _float(v: Any) -> float | None:
     t = v.strip().split()[0] if v.strip() else ""
     if not _NUM.match(t):
         return None
-    return float(t)
+    f = float(t)
+    return f if abs(f) != float("inf") else None
 
 
 def _ber(v: Any) -> float | None:
