@@ -75,6 +75,7 @@ TABLES: dict[str, tuple[tuple[str, str], ...]] = {
         *((c, INT) for c in _COUNTER_NAMES),
         ("raw_ber", FLOAT), ("effective_ber", FLOAT), ("symbol_ber", FLOAT),
         ("time_since_clear_s", FLOAT),
+        ("fec_corrected_symbols", INT),  # ext: symbols corrected by FEC (SONiC FEC_SYMBOL_ERR), not errors
         *((f"{c}_bits", INT) for c in _COUNTER_NAMES),
     ),
     "neighbors": (
