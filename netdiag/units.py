@@ -57,6 +57,12 @@ _VALUE_UNIT = re.compile(rf"^\s*(?P<num>{_NUM}|-?inf)\s*(?P<unit>[a-zA-Zµ°]*)\
 UNREPORTED = {"", "n/a", "na", "none", "unknown", "not supported", "not available", "-", "--", "unsupported"}
 
 
+def _unreported(text: str) -> bool:
+    """'N/A', 'N/A dBm', 'n/a', '', 'Unknown', 'not supported'... : the source did not report it."""
+    low = text.strip().lower().replace(" ", "")
+    return low in {u.replace(" ", "") for u in UNREPORTED} or low.startswith(("n/a", "unknown", "notsupported", "notavailable"))
+
+
 def parse_number(text: str) -> float | None:
     """'3.25', '1e-5', '-inf' -> float; an unreported marker ('N/A', '', '-') -> None.
 
@@ -75,16 +81,14 @@ def power_to_mw(text: str, default_unit: str = "mw") -> float | None:
     """A power reading as printed ('0.5012 mW', '-3.00 dBm', '-infdBm', '0.5012 mW / -3.00 dBm',
     'N/A dBm') -> mW, or None when unreported. Prefers the mW part when both are printed."""
     t = text.strip()
+    if _unreported(t):
+        return None
     if "/" in t:
         parts = [p for p in t.split("/")]
         for p in parts:
             if "mw" in p.lower():
                 return power_to_mw(p)
         t = parts[0]
-    low = t.lower().replace(" ", "")
-    for marker in ("n/a", "na", "unknown", "none", "notsupported"):
-        if low.startswith(marker):
-            return None
     m = _VALUE_UNIT.match(t)
     if not m:
         raise ValueError(f"not a power reading: {text!r}")
@@ -104,6 +108,8 @@ def power_to_mw(text: str, default_unit: str = "mw") -> float | None:
 def temperature_to_c(text: str) -> float | None:
     """'33.76 degrees C / 92.77 degrees F', '35.5C', '95 F' -> °C; unreported -> None."""
     t = text.strip()
+    if _unreported(t):
+        return None
     if "/" in t:
         t = t.split("/")[0]
     m = re.match(rf"^\s*({_NUM})\s*(?:degrees\s*)?(°?\s*[CF])?\b", t, re.IGNORECASE)
