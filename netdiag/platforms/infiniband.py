@@ -1,0 +1,73 @@
+"""InfiniBand: an IB host (ibstat / perfquery / mlxlink) and an ibdiagnet2 output directory.
+
+Naming follows netdiag/parsers/ib_common.py: HCA ports are ``<ca>/<port>`` (``mlx5_0/1``).
+
+* ``ib-host``: discovery is ``ibstat`` (every local CA port). Per port, mlxlink and perfquery need
+  the CA and the port number apart; the commands split the validated port name with shell parameter
+  expansion (``p=mlx5_0/1; mlxlink -d "${p%/*}" -p "${p##*/}" ...``) so the command text still
+  carries the whole port name. Hand-recorded ``perfquery -x -C mlx5_0 -P 1`` and ``mlxlink -d mlx5_0
+  -p 1`` also replay (the port is then taken from -C / -d; perfquery adds the port number itself).
+* ``ibdiagnet``: a capture whose commands are the files of one ibdiagnet2 output directory, as
+  ``cat /var/tmp/ibdiagnet2/ibdiagnet2.pm`` or just the file name (``ibdiagnet2.cables``). Live
+  discovery reads the files of the last ibdiagnet run in /var/tmp/ibdiagnet2 (running ibdiagnet
+  itself -- minutes of MADs on a large fabric -- is left to the operator or a cron/UFM job). Rows
+  name the fabric nodes themselves (device = node name / GUID), not the host that ran ibdiagnet.
+"""
+
+from __future__ import annotations
+
+from netdiag.platforms import Platform, register
+
+
+def _host_ports(tables: dict) -> list[str]:
+    out: list[str] = []
+    for r in tables.get("ports", []):
+        name = r.get("port")
+        if name and "/" in name and name not in out:
+            out.append(name)
+    return out
+
+
+_SPLIT = r'p=(?P<port>[A-Za-z0-9][\w.:@+-]*/\d+); '
+
+IB_HOST = register(Platform(
+    name="ib-host",
+    description="InfiniBand host: ibstat, perfquery -x, mlxlink (MFT/mstflint) per HCA port",
+    discovery=("ibstat",),
+    per_port=(
+        'p={port}; mlxlink -d "${{p%/*}}" -p "${{p##*/}}" -m -c -e',
+        'p={port}; perfquery -x -C "${{p%/*}}" -P "${{p##*/}}"',
+    ),
+    commands=(
+        (r"ibstat(?: \S+)*", "ibstat"),
+        (r"ibstatus(?: \S+)*", "ibstat"),
+        (_SPLIT + r"mlxlink .*", "mlxlink"),
+        (_SPLIT + r"perfquery .*", "perfquery"),
+        (r"(?:sudo )?mlxlink(?: -\S+(?: (?!-)\S+)?)* -d (?P<port>[A-Za-z0-9][\w.:/-]*)(?: .*)?", "mlxlink"),
+        (r"(?:sudo )?perfquery(?: -\S+)* -C (?P<port>[A-Za-z0-9][\w.-]*)(?: .*)?", "perfquery"),
+        (r"(?:sudo )?perfquery(?: .*)?", "perfquery"),
+        (r"(?:sudo )?iblinkinfo(?: .*)?", "iblinkinfo"),
+        (r"(?:sudo )?ibnetdiscover(?: .*)?", "ibnetdiscover"),
+        (r"(?:sudo )?(?:\S*/)?ibswinfo(?:\.sh)?(?: .*)?", "ibswinfo"),
+    ),
+    ports_from=_host_ports,
+))
+
+_DIR = "/var/tmp/ibdiagnet2/"
+_F = r"(?:cat |sudo cat )?(?:\S*/)?"
+
+IBDIAGNET = register(Platform(
+    name="ibdiagnet",
+    description="ibdiagnet2 output directory: .pm, .cables, .net_dump, .db_csv, .ibnetdiscover, .log",
+    discovery=tuple(f"cat {_DIR}ibdiagnet2.{ext}" for ext in
+                    ("log", "net_dump", "ibnetdiscover", "pm", "cables", "db_csv")),
+    per_port=(),
+    commands=(
+        (_F + r"ibdiagnet2\.pm(?:\.\S+)?", "ibdiagnet-pm"),
+        (_F + r"ibdiagnet2\.cables(?:\.\S+)?", "ibdiagnet-cables"),
+        (_F + r"ibdiagnet2\.net_dump(?:\.(?!ext)\S+)?", "ibdiagnet-net-dump"),
+        (_F + r"ibdiagnet2\.db_csv(?:\.\S+)?", "ibdiagnet-db-csv"),
+        (_F + r"ibdiagnet2\.ibnetdiscover(?:\.\S+)?", "ibnetdiscover"),
+        (_F + r"ibdiagnet2\.log(?:\.\S+)?", "ibdiagnet-log"),
+    ),
+))
