@@ -167,3 +167,17 @@ def test_user_override_file(tmp_path):
     assert cfg["counters"]["rx_crc_errors"] == "off" and cfg["temperature"]["hot_c"] == 60.0
     assert cfg["counters"]["fec_uncorrectable_cw"] == "critical"
     assert math.isclose(cfg["optics"]["fallback"]["rx_power_dbm"]["low_alarm"], -14.0)
+
+
+def test_lane_raw_ber_names_the_lane():
+    ls = [lane("eth0", i, raw_ber=1e-9) for i in range(1, 5)]
+    ls[2]["raw_ber"] = 3e-4
+    s = run([qsfp()], ls, [up()])
+    assert rules(s) == [("eth0", 3, "raw_ber", "critical")]
+
+
+def test_infiniband_ports_use_the_infiniband_ber_table():
+    snap = Snapshot.from_tables({"counters": [{"device": "h1", "port": "mlx5_0/1", "raw_ber": 2e-5},
+                                              {"device": "h1", "port": "eth0", "raw_ber": 2e-5}]})
+    s = symptoms(snap, CFG)
+    assert rules(s) == [("eth0", None, "raw_ber", "warning"), ("mlx5_0/1", None, "raw_ber", "critical")]

@@ -222,7 +222,7 @@ def port_symptoms(snap: Snapshot, cfg: dict) -> list[pd.DataFrame]:
     return out
 
 
-def counter_symptoms(snap: Snapshot, cfg: dict, profiles: pd.Series | None) -> list[pd.DataFrame]:
+def counter_symptoms(snap: Snapshot, cfg: dict, device_platforms: dict[str, str] | None) -> list[pd.DataFrame]:
     c = snap.counters
     if c.empty:
         return []
@@ -232,27 +232,38 @@ def counter_symptoms(snap: Snapshot, cfg: dict, profiles: pd.Series | None) -> l
             continue
         v = c[col].astype("Float64").fillna(0).to_numpy(dtype="float64")
         out.append(_emit(c, v > 0, col, sev, col, 0.0, "count", "non-zero since last clear"))
-    prof = profiles if profiles is not None else pd.Series("ethernet", index=c.index)
-    for ber in ("raw_ber", "effective_ber", "symbol_ber"):
-        v = c[ber].to_numpy(dtype="float64", na_value=np.nan)
+    return out + _ber_symptoms(c, ("raw_ber", "effective_ber", "symbol_ber"), snap, cfg, device_platforms)
+
+
+def _ber_symptoms(frame: pd.DataFrame, columns, snap: Snapshot, cfg: dict,
+                  device_platforms: dict[str, str] | None) -> list[pd.DataFrame]:
+    """Device-reported BER (port or lane) over the limits of the port's technology and media."""
+    if frame.empty:
+        return []
+    prof = ber_profiles(frame, snap, device_platforms)
+    out = []
+    for ber in columns:
+        v = frame[ber].to_numpy(dtype="float64", na_value=np.nan)
+        if np.isnan(v).all():
+            continue
         err = prof.map(lambda p: cfg["ber"][p][ber][0]).to_numpy(dtype="float64")
         warn = prof.map(lambda p: cfg["ber"][p][ber][1]).to_numpy(dtype="float64")
-        f = c.assign(_err=err, _warn=warn)
+        f = frame.assign(_err=err, _warn=warn)
         with np.errstate(invalid="ignore"):
             out.append(_emit(f, v > err, ber, "critical", ber, "_err", "", "over error limit"))
             out.append(_emit(f, (v > warn) & ~(v > err), ber, "warning", ber, "_warn", "", "over warning limit"))
     return out
 
 
-def ber_profiles(snap: Snapshot, device_platforms: dict[str, str] | None) -> pd.Series:
-    """Which BER table applies to each counters row: infiniband (dac or optical) or ethernet."""
-    c = snap.counters
-    plat = c["device"].map(device_platforms or {}).astype("object").fillna("").astype(str)
-    ib = plat.str.startswith("ib") | c["port"].astype(str).str.match(r"^mlx\d+_\d+/\d+$")
-    media = c.merge(snap.modules[["device", "port", "media"]], on=["device", "port"], how="left")["media"]
-    media.index = c.index
-    return pd.Series(np.where(ib, np.where(media.isin(["dac", "acc"]), "infiniband_dac", "infiniband"), "ethernet"),
-                     index=c.index)
+def ber_profiles(frame: pd.DataFrame, snap: Snapshot, device_platforms: dict[str, str] | None) -> pd.Series:
+    """Which BER table applies to each row of `frame` (device, port): infiniband (dac or optical)
+    or ethernet, from the device's platform, the port's name and the module's media."""
+    plat = frame["device"].map(device_platforms or {}).astype("object").fillna("").astype(str)
+    ib = plat.str.startswith("ib") | frame["port"].astype(str).str.match(r"^mlx\d+_\d+/\d+$")
+    media = frame[["device", "port"]].merge(snap.modules[["device", "port", "media"]].drop_duplicates(["device", "port"]),
+                                            on=["device", "port"], how="left")["media"].to_numpy()
+    dac = np.isin(media, ["dac", "acc"])
+    return pd.Series(np.where(ib, np.where(dac, "infiniband_dac", "infiniband"), "ethernet"), index=frame.index)
 
 
 def symptoms(snap: Snapshot, cfg: dict | None = None, device_platforms: dict[str, str] | None = None) -> pd.DataFrame:
@@ -260,7 +271,8 @@ def symptoms(snap: Snapshot, cfg: dict | None = None, device_platforms: dict[str
     cfg = cfg or load_thresholds()
     thr = effective_thresholds(snap.modules, cfg)
     parts = lane_symptoms(snap, thr, cfg) + module_symptoms(snap, thr, cfg) + port_symptoms(snap, cfg)
-    parts += counter_symptoms(snap, cfg, ber_profiles(snap, device_platforms) if not snap.counters.empty else None)
+    parts += counter_symptoms(snap, cfg, device_platforms)
+    parts += _ber_symptoms(snap.lanes, ("raw_ber",), snap, cfg, device_platforms)
     parts = [p for p in parts if not p.empty]
     if not parts:
         return pd.DataFrame(columns=SYMPTOM_COLUMNS)
