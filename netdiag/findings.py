@@ -61,8 +61,8 @@ def _fmt_value(v: float, unit: str) -> str:
         return f"{v:.4f} mW ({'-inf' if math.isinf(dbm) else f'{dbm:.2f}'} dBm)"
     if unit == "count":
         return f"{int(v)}"
-    if unit == "":
-        return f"{v:.3g}"
+    if unit == "":  # ratios such as BER
+        return f"{v:.2e}"
     return f"{v:.2f} {unit}"
 
 
