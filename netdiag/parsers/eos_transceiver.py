@@ -280,6 +280,39 @@ def _tdbm(f: float | None) -> float | None:
     return units.dbm_to_mw(f)
 
 
+_BAD = object()  # cache value: the token is neither a number nor an N/A marker
+
+
+class _NumCache(dict):
+    """token -> finite float, None (N/A, NaN, inf) or _BAD."""
+
+    def __missing__(self, tok):
+        ok, f = _tnum(tok)
+        v = _BAD if not ok else (None if f is None or math.isinf(f) else f)
+        self[tok] = v
+        return v
+
+
+class _DbmCache(dict):
+    """dBm token -> mW (EOS -30.00 floor and -inf -> 0.0), None or _BAD."""
+
+    def __missing__(self, tok):
+        ok, f = _tnum(tok)
+        v = _BAD if not ok else _tdbm(f)
+        self[tok] = v
+        return v
+
+
+class _PortCache(dict):
+    """first token -> full interface name, or None when it is not an interface name."""
+
+    def __missing__(self, tok):
+        v = port_name(tok) if _PORT_RX.match(tok) else None
+        if len(self) < 100000:
+            self[tok] = v
+        return v
+
+
 def _looks_like_xcvr_text(text: str) -> bool:
     head = text[:3000]
     return ("Rx Power" in head and "Bias" in head and "Threshold" not in head
@@ -301,36 +334,29 @@ def parse_eos_transceiver_text(text: str, ctx: Context) -> Tables:
     if not any("Rx Power" in ln or "Tx Power" in ln for ln in lines[: header_at + 1]):
         raise ParseError("not EOS `show interfaces transceiver` output (no Tx/Rx Power columns)",
                          line=header_at + 1, text=lines[header_at])
+    # Hot loop (multi-MB outputs): str.split per line, and dict caches whose __missing__ converts
+    # a token once (readings repeat: 2-decimal values), so most lookups stay in C.
+    num, dbm, names = _NumCache(), _DbmCache(), _PortCache()
+    bad = _BAD
     modules, lanes = [], []
-    match = _PORT_RX.match
+    m_app, l_app = modules.append, lanes.append
     for line in lines[header_at + 1:]:
         parts = line.split(None, 6)
-        if len(parts) < 6 or not match(parts[0]):
+        if len(parts) < 6:
             continue
-        vals = []
-        for tok in parts[1:6]:
-            ok, f = _tnum(tok)
-            if not ok:
-                break
-            vals.append(f)
-        else:
-            port = port_name(parts[0])
-            temp, volt, bias, tx, rx = vals
-            if temp is not None and math.isinf(temp):
-                temp = None
-            if volt is not None and math.isinf(volt):
-                volt = None
-            if bias is not None and math.isinf(bias):
-                bias = None
-            tx_mw, rx_mw = _tdbm(tx), _tdbm(rx)
-            if temp is None and volt is None and bias is None and tx is None and rx is None:
-                # a row of N/A: the interface has a module without diagnostics (or none at all)
-                modules.append({"port": port, "dom_supported": False})
-                continue
-            modules.append({"port": port, "present": True, "dom_supported": True,
-                            "temperature_c": temp, "voltage_v": volt})
-            lanes.append({"port": port, "lane": 1, "tx_bias_ma": bias, "tx_power_mw": tx_mw,
-                          "rx_power_mw": rx_mw})
+        port = names[parts[0]]
+        if port is None:
+            continue
+        temp, volt, bias, tx, rx = num[parts[1]], num[parts[2]], num[parts[3]], dbm[parts[4]], dbm[parts[5]]
+        if temp is bad or volt is bad or bias is bad or tx is bad or rx is bad:
+            continue  # a line this table does not have (not five readings)
+        if temp is None and volt is None and bias is None and tx is None and rx is None:
+            # a row of N/A: the interface has a module without diagnostics (or none at all)
+            m_app({"port": port, "dom_supported": False})
+            continue
+        m_app({"port": port, "present": True, "dom_supported": True, "temperature_c": temp,
+               "voltage_v": volt})
+        l_app({"port": port, "lane": 1, "tx_bias_ma": bias, "tx_power_mw": tx, "rx_power_mw": rx})
     return {"modules": modules, "lanes": lanes}
 
 
