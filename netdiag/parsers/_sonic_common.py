@@ -182,7 +182,10 @@ def power_mw(text: str, default_unit: str = "dBm") -> float | None:
     if not m:
         raise ValueError(f"not a power reading: {text!r}")
     unit = m.group(2) or default_unit
-    return units.power_to_mw(f"{m.group(1)} {unit}")
+    try:
+        return units.power_to_mw(f"{m.group(1)} {unit}")
+    except OverflowError:
+        raise ValueError(f"power reading out of range: {text!r}") from None
 
 
 def temperature_c(text: str) -> float | None:

@@ -28,7 +28,9 @@ _COUNT_COLS = {
     "RX_ERR": "rx_errors", "TX_ERR": "tx_errors",
     "RX_DRP": "rx_discards", "TX_DRP": "tx_discards",
     "FEC_CORR": "fec_corrected_cw", "FEC_UNCORR": "fec_uncorrectable_cw",
-    "FEC_SYMBOL_ERR": "symbol_errors",
+    # SAI_PORT_STAT_IF_IN_FEC_SYMBOL_ERRORS: symbols the FEC corrected, normal on PAM4 links; not
+    # counters.symbol_errors (uncorrected PHY symbol errors)
+    "FEC_SYMBOL_ERR": "fec_corrected_symbols",
 }
 # BER the device reports (portstat format_fec_ber: '1.48e-20', 'N/A')
 _BER_COLS = {"FEC_PRE_BER": "raw_ber", "FEC_POST_BER": "effective_ber"}

@@ -77,7 +77,8 @@ Ethernet8        D           0             0                 0            N/A   
 
 def test_fec_stats_header_versions():
     (r,) = parse("sonic-counters-fec-stats", FEC_OLD)["counters"]
-    assert r["fec_corrected_cw"] == 130402 and r["fec_uncorrectable_cw"] == 3 and r["symbol_errors"] == 4
+    assert r["fec_corrected_cw"] == 130402 and r["fec_uncorrectable_cw"] == 3 and r["fec_corrected_symbols"] == 4
+    assert r["symbol_errors"] is None
     c = {r["port"]: r for r in parse("sonic-counters-fec-stats", FEC_BER)["counters"]}
     assert c["Ethernet0"]["raw_ber"] == 2.31e-07 and c["Ethernet0"]["effective_ber"] == 0.0
     assert c["Ethernet0"]["fec_corrected_cw"] == 12345678
