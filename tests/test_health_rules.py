@@ -181,3 +181,11 @@ def test_infiniband_ports_use_the_infiniband_ber_table():
                                               {"device": "h1", "port": "eth0", "raw_ber": 2e-5}]})
     s = symptoms(snap, CFG)
     assert rules(s) == [("eth0", None, "raw_ber", "warning"), ("mlx5_0/1", None, "raw_ber", "critical")]
+
+
+def test_copper_cable_power_readings_are_not_optics():
+    ls = [lane("eth0", i, rx=0.0, tx=None, bias=None) for i in range(1, 5)]
+    s = run([qsfp(media="dac")], ls, [up()])
+    assert s.empty
+    s = run([qsfp(media="optical")], ls, [up()])
+    assert {r[2] for r in rules(s)} == {"dark_lane"}

@@ -137,7 +137,7 @@ def lane_symptoms(snap: Snapshot, thr: pd.DataFrame, cfg: dict) -> list[pd.DataF
     if lanes.empty:
         return []
     f = lanes.merge(thr, on=["device", "port"], how="left")
-    mods = snap.modules[["device", "port", "media_lanes", "present"]]
+    mods = snap.modules[["device", "port", "media_lanes", "present", "media"]]
     f = f.merge(mods, on=["device", "port"], how="left")
     ports = snap.ports[["device", "port", "admin_up", "lanes"]].rename(columns={"lanes": "port_lanes"})
     f = f.merge(ports, on=["device", "port"], how="left")
@@ -147,7 +147,8 @@ def lane_symptoms(snap: Snapshot, thr: pd.DataFrame, cfg: dict) -> list[pd.DataF
         for lv in THRESHOLD_LEVELS:
             c = threshold_column(sensor, lv)
             f[c] = f[c].fillna(conv(fb[key][lv]))
-    in_use = _lanes_in_use(f)
+    # copper (DAC/ACC) has no optics: its power readings (often -inf or 0) say nothing
+    in_use = _lanes_in_use(f) & ~f["media"].isin(["dac", "acc"]).to_numpy()
     admin = f["admin_up"].astype("boolean")
     admin_up = admin.fillna(False).to_numpy(dtype=bool)
     admin_not_down = admin.fillna(True).to_numpy(dtype=bool)
