@@ -96,7 +96,7 @@ def parse_iblinkinfo(text: str, ctx: Context) -> Tables:
         rguid, rlid, rport, rdesc, _hint = rm.groups()
         if not rport or (not rdesc.strip() and not rguid and not rlid):
             continue
-        known = lid_map.get(rlid) if rlid else None
+        known = lid_map.get(rlid) if (rlid and not rguid) else None   # line mode names the far end itself
         if known:
             rdev, rca, _sw, kguid = known
             rguid = rguid or kguid

@@ -28,7 +28,7 @@ def _host_ports(tables: dict) -> list[str]:
     return out
 
 
-_SPLIT = r'p=(?P<port>[A-Za-z0-9][\w.:@+-]*/\d+); '
+_SPLIT = r'p=(?P<port>[A-Za-z0-9][\w.:@/+-]*); '
 
 IB_HOST = register(Platform(
     name="ib-host",
