@@ -9,8 +9,10 @@ A parser module registers its formats with :func:`register`::
 `ctx` carries what the text itself may not say: the device (inventory name) and the port the
 command was run for. The function returns ``{table: [row dict, ...]}`` using the column names of
 :mod:`netdiag.model`, and raises :class:`ParseError` (with the 1-based line number where it can)
-for output it cannot read. Callers use :func:`parse_text`, which validates rows against the
-schema, turns unexpected exceptions into ParseError and fills in device/command/format.
+for output it cannot read. A parser that builds its tables column-wise may return a DataFrame per
+table instead of a list of dicts (fast path for large outputs). Callers use :func:`parse_text`
+(rows as dicts) or :func:`parse_frames` (DataFrames), which validate against the schema, turn
+unexpected exceptions into ParseError and fill in device/command/format.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ import importlib
 import pkgutil
 from dataclasses import dataclass
 from typing import Callable
+
+import pandas as pd
 
 from netdiag import model
 
@@ -147,6 +151,68 @@ def detect(text: str) -> str:
     raise ParseError("cannot tell the format of this output; pass --format (see --list-formats)")
 
 
+def _run(fmt: str, data: bytes | str, ctx: Context) -> dict:
+    """Decode, pick the format, call the parser; every failure becomes a ParseError."""
+    text = decode(data)
+    if not text.strip():
+        raise ParseError("empty output")
+    f = get(detect(text) if fmt == "auto" else fmt)
+    try:
+        return f.func(text, ctx)
+    except ParseError:
+        raise
+    except Exception as e:  # a parser bug must still be reported as unreadable input, with where
+        err = ParseError(f"parser failed: {type(e).__name__}: {e}")
+        err.internal = True
+        raise err from e
+
+
+def _fill_rows(t: str, rows, device, port) -> list[dict]:
+    has_port = t != "collection" and "port" in dict(model.TABLES[t])
+    filled = []
+    for r in rows:
+        r = dict(r)
+        if device is not None and r.get("device") is None:
+            r["device"] = device
+        if has_port and port is not None and r.get("port") is None:
+            r["port"] = port
+        filled.append(r)
+    return filled
+
+
+def _fill_frame(t: str, df, device, port):
+    """A parser's columnar result (a DataFrame) -> the schema's columns and dtypes."""
+    extra = set(df.columns) - set(model.columns(t))
+    if extra:
+        raise KeyError(f"{t}: unknown column(s) {sorted(extra)}")
+    df = df.copy()
+    for col, val in (("device", device), ("port", port if t != "collection" else None)):
+        if val is not None and col in model.columns(t):
+            df[col] = df[col].where(df[col].notna(), val) if col in df.columns else val
+    return model.conform(t, df)
+
+
+def _guarded(fn):
+    """Give ParseErrors the format/device/command; turn invalid rows into ParseErrors."""
+
+    def wrapper(fmt, data, device=None, port=None, command=None):
+        try:
+            return fn(fmt, data, device, port, command)
+        except ParseError as e:
+            e.fmt = e.fmt or (None if fmt == "auto" else fmt)
+            e.device = e.device or device
+            e.command = e.command or command
+            raise
+        except (KeyError, ValueError, TypeError) as e:
+            err = ParseError(f"parser produced invalid rows: {e}", fmt=fmt, device=device, command=command)
+            err.internal = True
+            raise err from e
+
+    wrapper.__name__, wrapper.__doc__ = fn.__name__, fn.__doc__
+    return wrapper
+
+
+@_guarded
 def parse_text(fmt: str, data: bytes | str, device: str | None = None, port: str | None = None,
                command: str | None = None) -> Tables:
     """Parse `data` as `fmt` ("auto" to guess) and return schema-validated rows per table.
@@ -154,43 +220,29 @@ def parse_text(fmt: str, data: bytes | str, device: str | None = None, port: str
     Every row gets `device` (when given) and, for per-port tables, `port` (when the text does not
     name one). Raises ParseError, never anything else, for unreadable input.
     """
-    ctx = Context(device=device, port=port, command=command)
-    try:
-        text = decode(data)
-        if not text.strip():
-            raise ParseError("empty output")
-        name = detect(text) if fmt == "auto" else fmt
-        f = get(name)
-        try:
-            tables = f.func(text, ctx)
-        except ParseError:
-            raise
-        except Exception as e:  # a parser bug must still be reported as unreadable input, with where
-            err = ParseError(f"parser failed: {type(e).__name__}: {e}")
-            err.internal = True
-            raise err from e
-        out: Tables = {}
-        for t, rows in tables.items():
-            if not rows:
-                continue
-            filled = []
-            for r in rows:
-                r = dict(r)
-                if device is not None and r.get("device") is None:
-                    r["device"] = device
-                if t != "collection" and port is not None and "port" in dict(model.TABLES[t]) \
-                        and r.get("port") is None:
-                    r["port"] = port
-                filled.append(r)
-            out[t] = model.normalize_rows(t, filled)
-        return out
-    except ParseError as e:
-        e.fmt = e.fmt or (None if fmt == "auto" else fmt)
-        e.device = e.device or device
-        e.command = e.command or command
-        raise
-    except (KeyError, ValueError, TypeError) as e:
-        raise ParseError(f"parser produced invalid rows: {e}", fmt=fmt, device=device, command=command) from e
+    out: Tables = {}
+    for t, rows in _run(fmt, data, Context(device, port, command)).items():
+        if isinstance(rows, pd.DataFrame):
+            if not rows.empty:
+                out[t] = model.frame_records(t, _fill_frame(t, rows, device, port))
+        elif rows:
+            out[t] = model.normalize_rows(t, _fill_rows(t, rows, device, port))
+    return out
+
+
+@_guarded
+def parse_frames(fmt: str, data: bytes | str, device: str | None = None, port: str | None = None,
+                 command: str | None = None) -> dict[str, pd.DataFrame]:
+    """As parse_text, but each table as a DataFrame with the schema's columns and dtypes: the
+    path analysis uses, fast for parsers that build their tables column-wise."""
+    out = {}
+    for t, rows in _run(fmt, data, Context(device, port, command)).items():
+        if isinstance(rows, pd.DataFrame):
+            if not rows.empty:
+                out[t] = _fill_frame(t, rows, device, port)
+        elif rows:
+            out[t] = model.to_frame(t, _fill_rows(t, rows, device, port))
+    return out
 
 
 # --- small helpers shared by parsers -------------------------------------------------------------

@@ -793,9 +793,11 @@ def parse_nvue_transceiver_thresholds(text: str, ctx: Context) -> Tables:
             if v is not None:
                 mod.setdefault(f"{col}_{level}", v)
         ch = m.group("ch")
-        if ch == "-" or col in ("temperature_c", "voltage_v"):
+        if col in ("temperature_c", "voltage_v"):
             if value is not None:
                 mod[col] = value
+        elif ch == "-":
+            continue  # a per-lane sensor without a channel: nowhere to put the reading
         else:
             lane = int(ch)
             if lane >= 1:

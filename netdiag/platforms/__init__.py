@@ -55,6 +55,8 @@ class Platform:
     per_port: tuple[str, ...]
     commands: tuple[tuple[str, str], ...]          # (regex over the command text, format name)
     ports_from: Callable[[model.Tables], list[str]] = field(default=lambda tables: [])
+    #: extra {fields} for per-port templates, derived from the port name (each validated and quoted)
+    port_fields: Callable[[str], dict[str, str]] | None = None
     _compiled: tuple = field(default=(), compare=False, repr=False)
 
     def __post_init__(self):
@@ -68,7 +70,10 @@ class Platform:
         for rx, fmt in self._compiled:
             m = rx.fullmatch(cmd)
             if m:
-                port = m.groupdict().get("port")
+                g = m.groupdict()
+                port = g.get("port")
+                if port is None and g.get("ca") and g.get("pnum"):
+                    port = f"{g['ca']}/{g['pnum']}"  # an HCA port named from -d/-C and -p/-P
                 if port is not None:
                     port = port.strip("'\"")
                 return fmt, port
@@ -78,8 +83,10 @@ class Platform:
         """The per-port commands for `ports`, names validated and quoted (UnsafeName otherwise)."""
         out = []
         for p in ports:
-            q = quote_port(p)
-            out.extend(t.format(port=q) for t in self.per_port)
+            fields = {"port": quote_port(p)}
+            if self.port_fields is not None:
+                fields.update({k: quote_port(v) for k, v in self.port_fields(p).items()})
+            out.extend(t.format(**fields) for t in self.per_port)
         return out
 
 

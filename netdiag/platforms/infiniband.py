@@ -2,11 +2,10 @@
 
 Naming follows netdiag/parsers/ib_common.py: HCA ports are ``<ca>/<port>`` (``mlx5_0/1``).
 
-* ``ib-host``: discovery is ``ibstat`` (every local CA port). Per port, mlxlink and perfquery need
-  the CA and the port number apart; the commands split the validated port name with shell parameter
-  expansion (``p=mlx5_0/1; mlxlink -d "${p%/*}" -p "${p##*/}" ...``) so the command text still
-  carries the whole port name. Hand-recorded ``perfquery -x -C mlx5_0 -P 1`` and ``mlxlink -d mlx5_0
-  -p 1`` also replay (the port is then taken from -C / -d; perfquery adds the port number itself).
+* ``ib-host``: discovery is ``ibstat`` (every local CA port). Per port, mlxlink and perfquery take
+  the CA and the port number apart (``mlxlink -d mlx5_0 -p 1``, ``perfquery -x -C mlx5_0 -P 1``);
+  the port name is split by `port_fields`, each part validated and quoted, and joined back from the
+  command text on replay. Older captures with ``p=mlx5_0/1; mlxlink -d "${p%/*}" ...`` replay too.
 * ``ibdiagnet``: a capture whose commands are the files of one ibdiagnet2 output directory, as
   ``cat /var/tmp/ibdiagnet2/ibdiagnet2.pm`` or just the file name (``ibdiagnet2.cables``). Live
   discovery reads the files of the last ibdiagnet run in /var/tmp/ibdiagnet2 (running ibdiagnet
@@ -28,6 +27,12 @@ def _host_ports(tables: dict) -> list[str]:
     return out
 
 
+def _ca_and_port(port: str) -> dict[str, str]:
+    """'mlx5_0/1' -> {'ca': 'mlx5_0', 'pnum': '1'} for the per-port commands."""
+    ca, _, pnum = port.rpartition("/")
+    return {"ca": ca, "pnum": pnum}
+
+
 _SPLIT = r'p=(?P<port>[A-Za-z0-9][\w.:@/+-]*); '
 
 IB_HOST = register(Platform(
@@ -35,14 +40,17 @@ IB_HOST = register(Platform(
     description="InfiniBand host: ibstat, perfquery -x, mlxlink (MFT/mstflint) per HCA port",
     discovery=("ibstat",),
     per_port=(
-        'p={port}; mlxlink -d "${{p%/*}}" -p "${{p##*/}}" -m -c -e',
-        'p={port}; perfquery -x -C "${{p%/*}}" -P "${{p##*/}}"',
+        "mlxlink -d {ca} -p {pnum} -m -c -e",
+        "perfquery -x -C {ca} -P {pnum}",
     ),
+    port_fields=_ca_and_port,
     commands=(
         (r"ibstat(?: \S+)*", "ibstat"),
         (r"ibstatus(?: \S+)*", "ibstat"),
         (_SPLIT + r"mlxlink .*", "mlxlink"),
         (_SPLIT + r"perfquery .*", "perfquery"),
+        (r"mlxlink -d (?P<ca>[A-Za-z0-9][\w.-]*) -p (?P<pnum>\d+)(?: .*)?", "mlxlink"),
+        (r"perfquery(?: -\S+)* -C (?P<ca>[A-Za-z0-9][\w.-]*) -P (?P<pnum>\d+)(?: .*)?", "perfquery"),
         (r"(?:sudo )?mlxlink(?: -\S+(?: (?!-)\S+)?)* -d (?P<port>[A-Za-z0-9][\w.:/-]*)(?: .*)?", "mlxlink"),
         (r"(?:sudo )?perfquery(?: -\S+)* -C (?P<port>[A-Za-z0-9][\w.-]*)(?: .*)?", "perfquery"),
         (r"(?:sudo )?perfquery(?: .*)?", "perfquery"),
