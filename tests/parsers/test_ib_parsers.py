@@ -267,7 +267,7 @@ def test_ib_platform_commands():
     host = get_platform("ib-host")
     cmds = host.port_commands(["mlx5_0/1"])
     assert [host.parser_for(c) for c in cmds] == [("mlxlink", "mlx5_0/1"), ("perfquery", "mlx5_0/1")]
-    assert host.parser_for("perfquery -x -C mlx5_3 -P 1") == ("perfquery", "mlx5_3")
+    assert host.parser_for("perfquery -x -C mlx5_3 -P 1") == ("perfquery", "mlx5_3/1")
     assert host.parser_for("ibstat") == ("ibstat", None)
     diag = get_platform("ibdiagnet")
     assert diag.parser_for("cat /var/tmp/ibdiagnet2/ibdiagnet2.pm") == ("ibdiagnet-pm", None)
