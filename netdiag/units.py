@@ -13,10 +13,15 @@ import re
 NO_LIGHT_DBM = -40.0
 
 
+#: above this a "dBm" figure is no optical reading (1 kW): garbled data, stored as unknown
+IMPLAUSIBLE_DBM = 60.0
+
+
 def dbm_to_mw(dbm: float) -> float:
-    """dBm -> mW. -inf dBm (and anything at or below NO_LIGHT_DBM) is 0.0 mW: no light."""
-    if math.isinf(dbm) and dbm < 0:
-        return 0.0
+    """dBm -> mW. -inf dBm (and anything at or below NO_LIGHT_DBM) is 0.0 mW: no light.
+    An implausible figure (NaN, +inf, above IMPLAUSIBLE_DBM) is NaN: unknown, never a reading."""
+    if math.isnan(dbm) or dbm > IMPLAUSIBLE_DBM:
+        return math.nan
     if dbm <= NO_LIGHT_DBM:
         return 0.0
     return 10.0 ** (dbm / 10.0)

@@ -70,5 +70,6 @@ def test_every_platform_command_maps_to_a_registered_parser(name):
     known = set(parsers.formats())
     for rx, fmt in p.commands:
         assert fmt in known, f"platform {name}: {rx!r} names unknown format {fmt!r}"
-    for cmd in p.discovery + tuple(p.port_commands(["eth0"]) if p.per_port else ()):
+    example = {"ib-host": "mlx5_0/1"}.get(name, "eth0")
+    for cmd in p.discovery + tuple(p.port_commands([example]) if p.per_port else ()):
         assert p.parser_for(cmd) is not None, f"platform {name}: no parser reads its own command {cmd!r}"

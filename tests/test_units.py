@@ -52,3 +52,7 @@ def test_length(text, m):
 def test_garbage_is_a_value_error(bad):
     with pytest.raises(ValueError):
         units.power_to_mw(bad)
+
+
+def test_implausible_dbm_is_unknown_not_a_crash():
+    assert math.isnan(units.dbm_to_mw(1e6)) and math.isnan(units.dbm_to_mw(math.inf))
