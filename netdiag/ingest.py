@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from netdiag import parsers, platforms
+import pandas as pd
+
+from netdiag import model, parsers, platforms
 from netdiag.capture import Capture, Device, Entry
 from netdiag.model import Snapshot
 
@@ -50,8 +52,8 @@ def _entry_error(e: Entry) -> str | None:
     return None
 
 
-def ingest_device(dev: Device, tables: dict[str, list], collection: list[dict]) -> DeviceStatus:
-    """Parse one device's outputs into `tables` (extended in place); returns its status."""
+def ingest_device(dev: Device, outputs: list, collection: list[dict]) -> DeviceStatus:
+    """Parse one device's outputs; appends (status, collection row, tables) to `outputs`."""
     st = DeviceStatus(dev.name, dev.platform, dev.ok, dev.error, len(dev.entries))
     if not dev.ok:
         collection.append({"device": dev.name, "command": None, "ok": False, "error": dev.error})
@@ -75,26 +77,57 @@ def ingest_device(dev: Device, tables: dict[str, list], collection: list[dict]) 
             err = platform_error if platform is None else f"no parser for this command on platform {dev.platform}"
         if err is None:
             try:
-                out = parsers.parse_text(fmt, e.stdout(), device=dev.name, port=port, command=e.command)
+                out = parsers.parse_rows(fmt, e.stdout(), device=dev.name, port=port, command=e.command)
             except parsers.ParseError as pe:
                 err = str(pe)
             except OSError as oe:
                 err = f"cannot read {e.file}: {oe}"
             else:
-                for t, rows in out.items():
-                    tables.setdefault(t, []).extend(rows)
+                outputs.append((st, row, out))
         if err is not None:
-            row.update(ok=False, error=err)
-            st.failed.append({"command": e.command, "error": err})
+            _fail(st, row, err)
         collection.append(row)
     return st
 
 
+def _fail(st: DeviceStatus, row: dict, err: str) -> None:
+    row.update(ok=False, error=err)
+    st.failed.append({"command": row["command"], "error": err})
+
+
+def _build(outputs: list, collection: list[dict], taken_at: str | None) -> Snapshot:
+    parts: dict[str, list] = {}
+    for _st, _row, out in outputs:
+        for t, v in out.items():
+            parts.setdefault(t, []).append(v)
+    parts["collection"] = [collection]
+    return Snapshot.from_parts(parts, taken_at=taken_at)
+
+
+def _drop_invalid(outputs: list) -> list:
+    """The slow path, after a column-wise build failed: check each output's rows on their own,
+    report those that cannot take the schema's types, keep the rest."""
+    kept = []
+    for st, row, out in outputs:
+        try:
+            for t, v in out.items():
+                model.conform(t, v) if isinstance(v, pd.DataFrame) else model.normalize_rows(t, v)
+        except (KeyError, ValueError, TypeError) as e:
+            _fail(st, row, f"device {row['device']}, command {row['command']!r}, format {row['parser']}: "
+                           f"parser produced invalid rows: {e}")
+            continue
+        kept.append((st, row, out))
+    return kept
+
+
 def ingest(capture: Capture) -> Ingested:
     """Parse every device of a capture into one Snapshot."""
-    tables: dict[str, list] = {}
+    outputs: list = []
     collection: list[dict] = []
-    statuses = [ingest_device(d, tables, collection) for d in capture.devices]
-    tables["collection"] = collection
-    snap = Snapshot.from_tables(tables, taken_at=capture.meta.get("finished") or capture.meta.get("started"))
+    statuses = [ingest_device(d, outputs, collection) for d in capture.devices]
+    taken_at = capture.meta.get("finished") or capture.meta.get("started")
+    try:
+        snap = _build(outputs, collection, taken_at)
+    except (KeyError, ValueError, TypeError):
+        snap = _build(_drop_invalid(outputs), collection, taken_at)
     return Ingested(snap, statuses)

@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
+import numpy as np
 import pandas as pd
 
 STR, BOOL, INT, FLOAT, LIST = "str", "bool", "int", "float", "list"
@@ -105,6 +106,8 @@ KEYS: dict[str, tuple[str, ...]] = {
     "collection": ("device", "command"),
 }
 
+COLUMN_SETS: dict[str, frozenset[str]] = {t: frozenset(c for c, _ in spec) for t, spec in TABLES.items()}
+
 INT64_MAX = 2**63 - 1
 
 Rows = list[dict[str, Any]]
@@ -188,8 +191,19 @@ def conform(table: str, df: pd.DataFrame) -> pd.DataFrame:
         if c in df.columns:
             out[c] = df[c].astype(_PANDAS_DTYPE[k]) if str(df[c].dtype) != _PANDAS_DTYPE[k] else df[c]
         else:
-            out[c] = pd.Series([None] * n, dtype=_PANDAS_DTYPE[k], index=df.index)
+            out[c] = pd.Series(_null_array(k, n), index=df.index)
     return pd.DataFrame(out, index=df.index).reset_index(drop=True)
+
+
+def _null_array(k: str, n: int):
+    """An all-null column of kind `k`, built without a Python list (tables reach millions of rows)."""
+    if k == FLOAT:
+        return np.full(n, np.nan)
+    if k == INT:
+        return pd.arrays.IntegerArray(np.zeros(n, dtype="int64"), np.ones(n, dtype=bool))
+    if k == BOOL:
+        return pd.arrays.BooleanArray(np.zeros(n, dtype=bool), np.ones(n, dtype=bool))
+    return np.full(n, None, dtype=object)
 
 
 def frame_records(table: str, df: pd.DataFrame) -> Rows:
@@ -234,11 +248,106 @@ class Snapshot:
         frames = {t: to_frame(t, merge_rows(t, tables.get(t, ()))) for t in TABLES}
         return cls(**frames, taken_at=taken_at)
 
+    @classmethod
+    def from_parts(cls, parts: Mapping[str, list], taken_at: str | None = None) -> "Snapshot":
+        """Build from {table: [rows list | {column: sequence} | DataFrame, ...]} as
+        parsers.parse_rows returns them: row lists and column dicts are coerced column-wise in one
+        go per table, then rows sharing a key are merged."""
+        frames = {}
+        for t in TABLES:
+            pieces = parts.get(t, [])
+            rows = [r for p in pieces if isinstance(p, list) for r in p]
+            cols = [p for p in pieces if isinstance(p, dict)]
+            dfs = [p for p in pieces if isinstance(p, pd.DataFrame) and not p.empty]
+            if cols:
+                dfs.insert(0, frame_from_columns(t, cols))
+            if rows:
+                dfs.insert(0, frame_from_records(t, rows))
+            df = pd.concat(dfs, ignore_index=True) if len(dfs) > 1 else (dfs[0] if dfs else empty_frame(t))
+            frames[t] = merge_duplicates(t, conform(t, df))
+        return cls(**frames, taken_at=taken_at)
+
     def table(self, name: str) -> pd.DataFrame:
         return getattr(self, name)
 
     def to_json(self) -> dict[str, Rows]:
         return {t: frame_records(t, self.table(t)) for t in TABLES}
+
+
+def coerce_frame(table: str, df: pd.DataFrame) -> pd.DataFrame:
+    """Coerce a raw DataFrame's columns to the schema dtypes (column-wise) and conform it.
+    Raises (ValueError/TypeError) when a value cannot take its column's type."""
+    for c, k in TABLES[table]:
+        if c not in df.columns:
+            continue
+        col = df[c]
+        if k == FLOAT:
+            if col.dtype != "float64":
+                df[c] = pd.to_numeric(col, errors="raise").astype("float64")
+        elif k == INT:
+            if str(col.dtype) != "Int64":
+                v = pd.to_numeric(col, errors="raise")
+                if v.dtype.kind == "f" and not (v.dropna() == v.dropna().round()).all():
+                    raise ValueError(f"{table}.{c}: non-integer values")
+                df[c] = v.clip(upper=INT64_MAX).astype("Int64") if v.dtype.kind in "fiu" else v.astype("Int64")
+        elif k == BOOL:
+            if str(col.dtype) != "boolean":
+                df[c] = col.astype("boolean")
+        elif k == STR:
+            if pd.api.types.is_string_dtype(col.dtype):  # object or pandas' str dtype: already text
+                if col.dtype != object:
+                    df[c] = col.astype(object).where(col.notna(), None)
+            else:  # numbers where text belongs (e.g. a port given as 1): make them text
+                df[c] = col.astype(object).where(col.notna(), None).map(lambda x: x if x is None else str(x))
+    return conform(table, df)
+
+
+def frame_from_records(table: str, rows: list[Mapping[str, Any]]) -> pd.DataFrame:
+    """Many raw rows -> one DataFrame with the schema dtypes, coerced column-wise."""
+    if not rows:
+        return empty_frame(table)
+    return coerce_frame(table, pd.DataFrame.from_records(rows))
+
+
+def frame_from_columns(table: str, pieces: list[Mapping[str, Any]]) -> pd.DataFrame:
+    """Column-wise parser results ({column: sequence}, equal lengths) -> one coerced DataFrame.
+    Pieces are concatenated column by column; a column a piece lacks is null there."""
+    if not pieces:
+        return empty_frame(table)
+    lengths = []
+    for p in pieces:
+        ns = {len(v) for v in p.values()}
+        if len(ns) > 1:
+            raise ValueError(f"{table}: columns of unequal length {sorted(ns)}")
+        lengths.append(ns.pop() if ns else 0)
+    names = [c for c in columns(table) if any(c in p for p in pieces)]
+    data = {}
+    for c in names:
+        parts = []
+        for p, n in zip(pieces, lengths):
+            v = p.get(c)
+            if v is None:
+                parts.append(np.full(n, None, dtype=object))
+            elif isinstance(v, np.ndarray):
+                parts.append(v)
+            else:
+                parts.append(np.asarray(v, dtype=object) if kind(table, c) in (STR, LIST, BOOL, INT) else np.asarray(v))
+        if len({a.dtype for a in parts}) > 1:
+            parts = [a.astype(object) for a in parts]
+        data[c] = np.concatenate(parts) if len(parts) > 1 else parts[0]
+    return coerce_frame(table, pd.DataFrame(data))
+
+
+def merge_duplicates(table: str, df: pd.DataFrame) -> pd.DataFrame:
+    """Rows sharing a key (several commands reporting parts of one port) -> one row holding the
+    last non-null value of each column. Neighbors and collection rows are never merged."""
+    if table in ("neighbors", "collection") or df.empty:
+        return df
+    keys = list(KEYS[table])
+    if not df.duplicated(keys).any():
+        return df
+    merged = df.groupby(keys, sort=False, dropna=False).last().reset_index()
+    return conform(table, merged)
 
 
 def merge_rows(table: str, rows: Iterable[Mapping[str, Any]]) -> Rows:

@@ -192,6 +192,29 @@ def _fill_frame(t: str, df, device, port):
     return model.conform(t, df)
 
 
+def _check_columns(t: str, cols: dict):
+    """A column-wise result: known column names, equal lengths. Returns the row count."""
+    extra = set(cols) - model.COLUMN_SETS[t]
+    if extra:
+        raise KeyError(f"{t}: unknown column(s) {sorted(extra)}")
+    ns = {len(v) for v in cols.values()}
+    if len(ns) > 1:
+        raise ValueError(f"{t}: columns of unequal length {sorted(ns)}")
+    return ns.pop() if ns else 0
+
+
+def _fill_columns(t: str, cols: dict, n: int, device, port) -> dict:
+    cols = dict(cols)
+    for col, val in (("device", device), ("port", port if t != "collection" else None)):
+        if val is None or col not in model.COLUMN_SETS[t]:
+            continue
+        if col not in cols:
+            cols[col] = [val] * n
+        else:
+            cols[col] = [val if x is None else x for x in cols[col]]
+    return cols
+
+
 def _guarded(fn):
     """Give ParseErrors the format/device/command; turn invalid rows into ParseErrors."""
 
@@ -222,6 +245,8 @@ def parse_text(fmt: str, data: bytes | str, device: str | None = None, port: str
     """
     out: Tables = {}
     for t, rows in _run(fmt, data, Context(device, port, command)).items():
+        if isinstance(rows, dict):
+            rows = model.frame_from_columns(t, [rows]) if _check_columns(t, rows) else []
         if isinstance(rows, pd.DataFrame):
             if not rows.empty:
                 out[t] = model.frame_records(t, _fill_frame(t, rows, device, port))
@@ -237,11 +262,38 @@ def parse_frames(fmt: str, data: bytes | str, device: str | None = None, port: s
     path analysis uses, fast for parsers that build their tables column-wise."""
     out = {}
     for t, rows in _run(fmt, data, Context(device, port, command)).items():
+        if isinstance(rows, dict):
+            rows = model.frame_from_columns(t, [rows]) if _check_columns(t, rows) else []
         if isinstance(rows, pd.DataFrame):
             if not rows.empty:
                 out[t] = _fill_frame(t, rows, device, port)
         elif rows:
             out[t] = model.to_frame(t, _fill_rows(t, rows, device, port))
+    return out
+
+
+@_guarded
+def parse_rows(fmt: str, data: bytes | str, device: str | None = None, port: str | None = None,
+               command: str | None = None) -> dict:
+    """The analysis path: each table as the parser built it (rows or a DataFrame), device/port
+    filled in and column names checked. Values are coerced to the schema once per table when the
+    snapshot is built (model.Snapshot.from_parts), not per output: a fleet has many small outputs."""
+    out = {}
+    for t, rows in _run(fmt, data, Context(device, port, command)).items():
+        if isinstance(rows, dict):
+            n = _check_columns(t, rows)
+            if n:
+                out[t] = _fill_columns(t, rows, n, device, port)
+        elif isinstance(rows, pd.DataFrame):
+            if not rows.empty:
+                out[t] = _fill_frame(t, rows, device, port)
+        elif rows:
+            allowed = model.COLUMN_SETS[t]
+            filled = _fill_rows(t, rows, device, port)
+            for r in filled:
+                if not r.keys() <= allowed:
+                    raise KeyError(f"{t}: unknown column(s) {sorted(set(r) - allowed)}")
+            out[t] = filled
     return out
 
 

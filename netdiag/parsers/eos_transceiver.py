@@ -44,6 +44,8 @@ import math
 import re
 from typing import Any
 
+import numpy as np
+
 from netdiag import units
 from netdiag.parsers import Context, ParseError, Tables, register
 from netdiag.parsers._eos_common import dbm_to_mw, finite, load_json, media, port_name
@@ -255,6 +257,21 @@ def parse_eos_transceiver_dom_json(text: str, ctx: Context) -> Tables:
 
 _PORT_RX = re.compile(r"^[A-Za-z][A-Za-z-]*\d[\w/.:-]*$")
 _NA = frozenset(("n/a", "na", "-", "--", "unknown"))
+_NA_TOKENS = frozenset(v for n in _NA for v in (n, n.upper(), n.capitalize()))
+
+
+class _PortNames(dict):
+    """First token of a table line -> full interface name, or None when it names no interface.
+    Shared across outputs (every switch has Et1/1...), bounded."""
+
+    def __missing__(self, tok: str):
+        v = port_name(tok) if _PORT_RX.match(tok) else None
+        if len(self) < 200_000:
+            self[tok] = v
+        return v
+
+
+_PORT_NAMES = _PortNames()
 
 
 def _tnum(tok: str) -> tuple[bool, float | None]:
@@ -280,48 +297,43 @@ def _tdbm(f: float | None) -> float | None:
     return units.dbm_to_mw(f)
 
 
-_BAD = object()  # cache value: the token is neither a number nor an N/A marker
-
-
-class _NumCache(dict):
-    """token -> finite float, None (N/A, NaN, inf) or _BAD."""
-
-    def __missing__(self, tok):
-        ok, f = _tnum(tok)
-        v = _BAD if not ok else (None if f is None or math.isinf(f) else f)
-        self[tok] = v
-        return v
-
-
-class _DbmCache(dict):
-    """dBm token -> mW (EOS -30.00 floor and -inf -> 0.0), None or _BAD."""
-
-    def __missing__(self, tok):
-        ok, f = _tnum(tok)
-        v = _BAD if not ok else _tdbm(f)
-        self[tok] = v
-        return v
-
-
-class _PortCache(dict):
-    """first token -> full interface name, or None when it is not an interface name."""
-
-    def __missing__(self, tok):
-        v = port_name(tok) if _PORT_RX.match(tok) else None
-        if len(self) < 100000:
-            self[tok] = v
-        return v
-
-
 def _looks_like_xcvr_text(text: str) -> bool:
     head = text[:3000]
     return ("Rx Power" in head and "Bias" in head and "Threshold" not in head
             and ("Last Update" in head or "If device is externally calibrated" in head))
 
 
+def _floats(tokens: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Reading tokens -> (float64 with NaN for N/A, mask of tokens that are neither number nor N/A).
+    numpy converts the whole column in C; only a column holding something else is walked in Python."""
+    clean = ["nan" if t in _NA_TOKENS else t for t in tokens]
+    try:
+        return np.array(clean, dtype="float64"), np.zeros(len(clean), dtype=bool)
+    except ValueError:
+        vals = np.full(len(clean), np.nan)
+        bad = np.zeros(len(clean), dtype=bool)
+        for i, t in enumerate(clean):
+            try:
+                vals[i] = float(t)
+            except ValueError:
+                bad[i] = True
+        return vals, bad
+
+
+def _dbm_column(dbm: np.ndarray) -> np.ndarray:
+    """dBm -> mW for a column: -inf and the EOS -30.00 floor are no light (0.0); +inf, NaN and
+    implausible figures unknown (NaN)."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        mw = np.power(10.0, dbm / 10.0)
+    mw = np.where(dbm <= -30.0, 0.0, mw)  # EOS no-light floor (see _eos_common.EOS_NO_LIGHT_DBM)
+    return np.where(np.isnan(dbm) | (dbm > units.IMPLAUSIBLE_DBM), np.nan, mw)
+
+
 @register("eos-transceiver-text", tables=("modules", "lanes"), detect=_looks_like_xcvr_text,
           priority=40, description="Arista EOS: show interfaces transceiver (text table)")
-def parse_eos_transceiver_text(text: str, ctx: Context) -> Tables:
+def parse_eos_transceiver_text(text: str, ctx: Context) -> dict:
+    """Column-wise (a switch has hundreds of rows, a fleet millions): split each line once, convert
+    each reading column with numpy, return {column: array} tables."""
     lines = text.splitlines()
     header_at = None
     for i, line in enumerate(lines[:80]):
@@ -334,29 +346,27 @@ def parse_eos_transceiver_text(text: str, ctx: Context) -> Tables:
     if not any("Rx Power" in ln or "Tx Power" in ln for ln in lines[: header_at + 1]):
         raise ParseError("not EOS `show interfaces transceiver` output (no Tx/Rx Power columns)",
                          line=header_at + 1, text=lines[header_at])
-    # Hot loop (multi-MB outputs): str.split per line, and dict caches whose __missing__ converts
-    # a token once (readings repeat: 2-decimal values), so most lookups stay in C.
-    num, dbm, names = _NumCache(), _DbmCache(), _PortCache()
-    bad = _BAD
-    modules, lanes = [], []
-    m_app, l_app = modules.append, lanes.append
-    for line in lines[header_at + 1:]:
-        parts = line.split(None, 6)
-        if len(parts) < 6:
-            continue
-        port = names[parts[0]]
-        if port is None:
-            continue
-        temp, volt, bias, tx, rx = num[parts[1]], num[parts[2]], num[parts[3]], dbm[parts[4]], dbm[parts[5]]
-        if temp is bad or volt is bad or bias is bad or tx is bad or rx is bad:
-            continue  # a line this table does not have (not five readings)
-        if temp is None and volt is None and bias is None and tx is None and rx is None:
-            # a row of N/A: the interface has a module without diagnostics (or none at all)
-            m_app({"port": port, "dom_supported": False})
-            continue
-        m_app({"port": port, "present": True, "dom_supported": True, "temperature_c": temp,
-               "voltage_v": volt})
-        l_app({"port": port, "lane": 1, "tx_bias_ma": bias, "tx_power_mw": tx, "rx_power_mw": rx})
+    names = _PORT_NAMES
+    rows = [p for p in (ln.split(None, 6) for ln in lines[header_at + 1:]) if len(p) >= 6 and names[p[0]]]
+    if not rows:
+        return {"modules": {}, "lanes": {}}
+    cols = list(zip(*rows))
+    temp, b1 = _floats(cols[1])
+    volt, b2 = _floats(cols[2])
+    bias, b3 = _floats(cols[3])
+    tx, b4 = _floats(cols[4])
+    rx, b5 = _floats(cols[5])
+    keep = ~(b1 | b2 | b3 | b4 | b5)  # a line this table does not have (not five readings)
+    ports = np.array([names[p] for p in cols[0]], dtype=object)[keep]
+    temp, volt, bias, tx, rx = (a[keep] for a in (temp, volt, bias, tx, rx))
+    for a in (temp, volt, bias):
+        a[np.isinf(a)] = np.nan
+    dom = ~(np.isnan(temp) & np.isnan(volt) & np.isnan(bias) & np.isnan(tx) & np.isnan(rx))
+    # a row of N/A: the interface has a module without diagnostics (or none at all)
+    modules = {"port": ports, "present": np.where(dom, True, None), "dom_supported": dom,
+               "temperature_c": temp, "voltage_v": volt}
+    lanes = {"port": ports[dom], "lane": np.ones(int(dom.sum()), dtype="int64"), "tx_bias_ma": bias[dom],
+             "tx_power_mw": _dbm_column(tx[dom]), "rx_power_mw": _dbm_column(rx[dom])}
     return {"modules": modules, "lanes": lanes}
 
 
