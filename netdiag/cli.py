@@ -80,8 +80,8 @@ def _emit(res, as_json: bool, as_jsonl: bool) -> None:
     elif as_jsonl:
         for f in res.findings:
             click.echo(json.dumps({"type": "finding", **f.to_json()}, allow_nan=False))
-        for d in res.devices:
-            click.echo(json.dumps({"type": "device", **d.to_json()}, allow_nan=False))
+        for d in res.devices_json():
+            click.echo(json.dumps({"type": "device", **d}, allow_nan=False))
         click.echo(json.dumps({"type": "summary", **res.summary()}, allow_nan=False))
     else:
         click.echo(text.render(res, color=sys.stdout.isatty()))
@@ -91,38 +91,82 @@ def _emit(res, as_json: bool, as_jsonl: bool) -> None:
 @click.option("--inventory", type=click.Path(exists=True, dir_okay=False), help="devices.csv")
 @click.option("--plan", type=click.Path(exists=True, dir_okay=False), help="cabling.csv")
 @click.option("--capture", "capture_dir", type=click.Path(file_okay=False), help="analyse a recorded capture")
-@click.option("--hosts", multiple=True, help="live: inventory name patterns to collect from over SSH")
+@click.option("--hosts", multiple=True, help="live: inventory name patterns (shell-style) to collect from over SSH")
+@click.option("--rack", help="live: the devices of this rack")
+@click.option("--plane", help="live: the devices of this plane")
+@click.option("--role", help="live: the devices of this role (gpu_host, leaf, spine...)")
 @click.option("--thresholds", type=click.Path(exists=True, dir_okay=False), help="TOML overriding the defaults")
 @click.option("--json", "as_json", is_flag=True, help="print one JSON object")
 @click.option("--jsonl", "as_jsonl", is_flag=True, help="print JSON Lines: findings, devices, summary")
 @click.option("--html", type=click.Path(dir_okay=False), help="write the HTML report")
 @click.option("--tickets", type=click.Path(file_okay=False), help="write one ticket per finding")
-@click.option("--record", type=click.Path(file_okay=False), help="where a live sweep writes its capture")
+@click.option("--record", type=click.Path(file_okay=False),
+              help="where a live sweep writes its capture [default: reports/captures/<UTC time>]")
 @click.option("--ssh-config", type=click.Path(dir_okay=False), help="OpenSSH client config (like ssh -F)")
-def sweep_cmd(inventory, plan, capture_dir, hosts, thresholds, as_json, as_jsonl, html, tickets, record, ssh_config):
-    """Find failing links: analyse a capture (--capture) or collect live (--hosts).
+@click.option("--parallel", type=click.IntRange(1, 1024), default=16, show_default=True, help="devices at once")
+@click.option("--channels", type=click.IntRange(1, 64), default=4, show_default=True,
+              help="commands at once per device (fewer when a device refuses)")
+@click.option("--timeout", "command_timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
+              help="seconds per command")
+@click.option("--connect-timeout", type=click.FloatRange(min=0.1),
+              help="seconds to establish TCP [default: ssh config ConnectTimeout, else 10]")
+@click.option("--device-timeout", type=click.FloatRange(min=0.1), default=300.0, show_default=True,
+              help="seconds per device, all commands included")
+@click.option("--max-output", type=click.IntRange(min=1024), default=32 * 2**20, show_default=True,
+              help="bytes kept per command output; more is cut and reported")
+@click.option("--platform", "default_platform", default="linux", show_default=True,
+              help="platform of --hosts names when there is no --inventory")
+def sweep_cmd(inventory, plan, capture_dir, hosts, rack, plane, role, thresholds, as_json, as_jsonl, html, tickets,
+              record, ssh_config, parallel, channels, command_timeout, connect_timeout, device_timeout, max_output,
+              default_platform):
+    """Find failing links: analyse a capture (--capture) or collect live over SSH (--hosts, --rack,
+    --plane, --role select inventory devices; the capture is always recorded, see --record).
 
     Exit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (see SCHEMA.md §7)."""
     from netdiag import jobs
     from netdiag.capture import CaptureError
 
-    if bool(capture_dir) == bool(hosts):
-        raise click.UsageError("give exactly one of --capture DIR or --hosts PATTERN")
+    live = bool(hosts or rack or plane or role)
+    if bool(capture_dir) == live:
+        raise click.UsageError("give exactly one of --capture DIR or a live selection (--hosts, --rack, --plane, --role)")
     if as_json and as_jsonl:
         raise click.UsageError("--json and --jsonl are exclusive")
-    if hosts:
-        raise click.UsageError("live collection over SSH (--hosts) is not available in this version; "
-                               "record a capture and use --capture")
     if html or tickets:
         raise click.UsageError("--html and --tickets are not available in this version")
     inv = _load_inventory(inventory, plan)
     try:
-        res = jobs.sweep_capture(capture_dir, inv, thresholds)
+        if live:
+            res = _sweep_live(jobs, inv, hosts, rack, plane, role, ssh_config, parallel, record, thresholds,
+                              channels, command_timeout, connect_timeout, device_timeout, max_output, default_platform)
+        else:
+            res = jobs.sweep_capture(capture_dir, inv, thresholds)
     except CaptureError as e:
         click.echo(f"netdiag sweep: {e}", err=True)
         return exitcodes.UNKNOWN
     _emit(res, as_json, as_jsonl)
     return res.exit_code()
+
+
+def _sweep_live(jobs, inv, hosts, rack, plane, role, ssh_config, parallel, record, thresholds, channels,
+                command_timeout, connect_timeout, device_timeout, max_output, default_platform):
+    from netdiag.collect.ssh import SSHOptions
+    from netdiag.collect.sshconfig import SSHConfigError
+    from netdiag.collect.sweep import SweepInterrupted
+    from netdiag.inventory import DeviceInfo, Inventory
+
+    if inv is None or not inv.devices:
+        if rack or plane or role or any(set(h) & set("*?[") for h in hosts):
+            raise click.UsageError("--rack/--plane/--role and host patterns need --inventory")
+        inv = Inventory({h: DeviceInfo(h, default_platform) for h in hosts})
+    opts = SSHOptions(connect_timeout=connect_timeout, command_timeout=command_timeout,
+                      device_timeout=device_timeout, max_output=max_output, channels=channels)
+    try:
+        return jobs.sweep_live(inv, list(hosts), rack, plane, role, ssh_config, parallel, record, thresholds, opts)
+    except (ValueError, SSHConfigError) as e:
+        raise click.UsageError(str(e)) from None
+    except SweepInterrupted as e:
+        click.echo(f"netdiag sweep: {e}", err=True)
+        raise click.exceptions.Exit(exitcodes.UNKNOWN) from None
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pandas as pd
 
 from netdiag import exitcodes
 from netdiag.capture import read_capture
+from netdiag.collect import cause_of
 from netdiag.findings import Finding, port_findings
 from netdiag.health.rules import load_thresholds, symptoms
 from netdiag.ingest import DeviceStatus, ingest
@@ -50,9 +52,17 @@ class SweepResult:
             "taken_at": snap.taken_at,
         }
 
+    def devices_json(self) -> list[dict]:
+        """Each device's status with the `cause` of its failure (netdiag.collect.CAUSES) or null."""
+        out = []
+        for d in self.devices:
+            err = d.error if not d.ok else (d.failed[0]["error"] if d.failed else None)
+            out.append({**d.to_json(), "cause": cause_of(err) if err else None})
+        return out
+
     def to_json(self) -> dict:
         return {"findings": [f.to_json() for f in self.findings],
-                "devices": [d.to_json() for d in self.devices],
+                "devices": self.devices_json(),
                 "summary": self.summary()}
 
 
@@ -64,6 +74,41 @@ def analyse(snapshot: Snapshot, devices: list[DeviceStatus], inventory: Inventor
     sym = symptoms(snapshot, cfg, plats)
     found = port_findings(sym, snapshot, inventory)
     return SweepResult(found, devices, snapshot, sym)
+
+
+def default_record_dir(now: datetime | None = None) -> Path:
+    """Where a live sweep writes its capture when not told: reports/captures/<UTC time> under cwd."""
+    now = now or datetime.now(timezone.utc)
+    base = Path("reports") / "captures" / now.strftime("%Y%m%dT%H%M%SZ")
+    path, n = base, 1
+    while path.exists():
+        n += 1
+        path = base.with_name(f"{base.name}-{n}")
+    return path
+
+
+def sweep_live(inventory: Inventory, patterns: list[str] | None = None, rack: str | None = None,
+               plane: str | None = None, role: str | None = None, ssh_config: str | Path | None = None,
+               parallel: int = 16, record_dir: str | Path | None = None, thresholds: str | Path | None = None,
+               options=None, progress: bool | None = None) -> SweepResult:
+    """Live sweep: collect the selected devices over SSH into a capture (`record_dir`, default
+    :func:`default_record_dir`), then analyse that capture exactly as :func:`sweep_capture` does, so
+    a live sweep and a replay of its capture give the same findings.
+
+    `options` is a netdiag.collect.ssh.SSHOptions (timeouts, output cap, channels per device);
+    `progress` None draws a progress bar when stderr is a terminal. Raises ValueError when the
+    selection is empty, SweepInterrupted (with the partial capture) on Ctrl-C."""
+    from netdiag.collect.ssh import SSHConnector
+    from netdiag.collect.sshconfig import SSHSettings
+    from netdiag.collect.sweep import Progress, collect_live
+
+    devices = sorted(inventory.select(patterns or None, rack, plane, role), key=lambda d: d.name)
+    if not devices:
+        raise ValueError("no device in the inventory matches the selection")
+    connector = SSHConnector(SSHSettings(ssh_config), options)
+    bar = Progress(len(devices), progress)
+    path = collect_live(devices, record_dir or default_record_dir(), connector, parallel, bar)
+    return sweep_capture(path, inventory, thresholds)
 
 
 def sweep_capture(capture_dir: str | Path, inventory: Inventory | None = None,
