@@ -27,11 +27,27 @@ def dbm_to_mw(dbm: float) -> float:
     return 10.0 ** (dbm / 10.0)
 
 
+def dbm_to_mw_array(dbm, no_light_dbm: float = NO_LIGHT_DBM):
+    """dbm_to_mw for a numpy array: at or below `no_light_dbm` (and -inf) 0.0 mW; NaN, +inf and
+    implausible figures NaN. Some platforms floor their readings higher (EOS at -30 dBm)."""
+    import numpy as np
+
+    dbm = np.asarray(dbm, dtype="float64")
+    with np.errstate(over="ignore", invalid="ignore"):
+        mw = np.power(10.0, dbm / 10.0)
+    mw = np.where(dbm <= no_light_dbm, 0.0, mw)
+    return np.where(np.isnan(dbm) | (dbm > IMPLAUSIBLE_DBM), np.nan, mw)
+
+
 def mw_to_dbm(mw: float) -> float:
     """mW -> dBm; 0 mW (no light) is -inf dBm. Derived only: never stored."""
     if mw <= 0.0:
         return -math.inf
     return 10.0 * math.log10(mw)
+
+
+def mbps_to_gbps(mbps: float) -> float:
+    return mbps / 1000.0
 
 
 def f_to_c(fahrenheit: float) -> float:

@@ -48,7 +48,7 @@ import numpy as np
 
 from netdiag import units
 from netdiag.parsers import Context, ParseError, Tables, register
-from netdiag.parsers._eos_common import dbm_to_mw, finite, load_json, media, port_name
+from netdiag.parsers._eos_common import EOS_NO_LIGHT_DBM, dbm_to_mw, finite, load_json, media, port_name
 
 # EOS JSON key -> (canonical column, table, threshold sensor)
 _SENSORS = {
@@ -320,15 +320,6 @@ def _floats(tokens: list[str]) -> tuple[np.ndarray, np.ndarray]:
         return vals, bad
 
 
-def _dbm_column(dbm: np.ndarray) -> np.ndarray:
-    """dBm -> mW for a column: -inf and the EOS -30.00 floor are no light (0.0); +inf, NaN and
-    implausible figures unknown (NaN)."""
-    with np.errstate(over="ignore", invalid="ignore"):
-        mw = np.power(10.0, dbm / 10.0)
-    mw = np.where(dbm <= -30.0, 0.0, mw)  # EOS no-light floor (see _eos_common.EOS_NO_LIGHT_DBM)
-    return np.where(np.isnan(dbm) | (dbm > units.IMPLAUSIBLE_DBM), np.nan, mw)
-
-
 @register("eos-transceiver-text", tables=("modules", "lanes"), detect=_looks_like_xcvr_text,
           priority=40, description="Arista EOS: show interfaces transceiver (text table)")
 def parse_eos_transceiver_text(text: str, ctx: Context) -> dict:
@@ -366,7 +357,8 @@ def parse_eos_transceiver_text(text: str, ctx: Context) -> dict:
     modules = {"port": ports, "present": np.where(dom, True, None), "dom_supported": dom,
                "temperature_c": temp, "voltage_v": volt}
     lanes = {"port": ports[dom], "lane": np.ones(int(dom.sum()), dtype="int64"), "tx_bias_ma": bias[dom],
-             "tx_power_mw": _dbm_column(tx[dom]), "rx_power_mw": _dbm_column(rx[dom])}
+             "tx_power_mw": units.dbm_to_mw_array(tx[dom], EOS_NO_LIGHT_DBM),
+             "rx_power_mw": units.dbm_to_mw_array(rx[dom], EOS_NO_LIGHT_DBM)}
     return {"modules": modules, "lanes": lanes}
 
 

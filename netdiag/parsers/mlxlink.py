@@ -55,9 +55,11 @@ def _ber(v: str | None) -> float | None:
         exp = int(m.group("exp"))
         if exp <= -255:  # the zero-errors sentinel
             return 0.0
-        return float(m.group("coef")) * 10.0 ** exp
+        ber = float(f"{m.group('coef')}e{exp}")
+        return ber if 0.0 <= ber <= 1.0 else None  # a ratio: anything else is garbled
     if _NUM.match(t):
-        return float(t)
+        ber = float(t)
+        return ber if 0.0 <= ber <= 1.0 else None
     return None
 
 
@@ -104,9 +106,9 @@ def _speed(v: str | None, lanes: int | None) -> float | None:
     m = re.match(r"^(\d+(?:\.\d+)?)\s*(G|M)(?:BE|B/S|BPS)?(?:_\d+X)?$", t)
     if m:
         n = float(m.group(1))
-        return n if m.group(2) == "G" else n / 1000.0
+        return n if m.group(2) == "G" else units.mbps_to_gbps(n)
     if re.match(r"^BASET?X?(\d+)M$", t):  # 'BaseTx100M'
-        return float(re.match(r"^BASET?X?(\d+)M$", t).group(1)) / 1000.0
+        return units.mbps_to_gbps(float(re.match(r"^BASET?X?(\d+)M$", t).group(1)))
     return None
 
 

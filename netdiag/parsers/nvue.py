@@ -129,7 +129,7 @@ def _bias(text: Any) -> float | None:
 
 def _speed(text: Any) -> float | None:
     if isinstance(text, (int, float)) and not isinstance(text, bool):
-        return float(text) / 1000.0  # a bare number is Mb/s
+        return units.mbps_to_gbps(float(text))  # a bare number is Mb/s
     return _safe(units.speed_to_gbps, text)
 
 
