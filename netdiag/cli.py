@@ -169,5 +169,68 @@ def _sweep_live(jobs, inv, hosts, rack, plane, role, ssh_config, parallel, recor
         raise click.exceptions.Exit(exitcodes.UNKNOWN) from None
 
 
+@main.command("cabling")
+@click.option("--inventory", required=True, type=click.Path(exists=True, dir_okay=False), help="devices.csv")
+@click.option("--plan", required=True, type=click.Path(exists=True, dir_okay=False), help="cabling.csv")
+@click.option("--capture", "capture_dir", type=click.Path(file_okay=False), help="a recorded capture")
+@click.option("--snapshot", "snapshot_dir", type=click.Path(file_okay=False), help="a Parquet snapshot (simulate)")
+@click.option("--hosts", multiple=True, help="live: inventory name patterns to collect from over SSH")
+@click.option("--json", "as_json", is_flag=True, help="print one JSON object")
+def cabling_cmd(inventory, plan, capture_dir, snapshot_dir, hosts, as_json):
+    """Check the cabling plan against what LLDP / ibnetdiscover / ibdiagnet report.
+
+    Reports miswire, swapped, wrong_plane, missing and unexpected links; a port whose neighbor is
+    unknown (LLDP off, device unreachable) is not a finding."""
+    from netdiag import jobs
+    from netdiag.capture import CaptureError
+
+    if sum(map(bool, (capture_dir, snapshot_dir, hosts))) != 1:
+        raise click.UsageError("give exactly one of --capture DIR, --snapshot DIR or --hosts PATTERN")
+    if hosts:
+        raise click.UsageError("live collection (--hosts) for cabling is not available in this version; use --capture")
+    inv = _load_inventory(inventory, plan)
+    try:
+        res = jobs.cabling(inv, capture_dir=capture_dir, snapshot_dir=snapshot_dir)
+    except CaptureError as e:
+        click.echo(f"netdiag cabling: {e}", err=True)
+        return exitcodes.UNKNOWN
+    if as_json:
+        click.echo(json.dumps(res.to_json(), indent=2, allow_nan=False))
+    else:
+        from netdiag.render import text
+
+        click.echo(text.render_cabling(res))
+    return res.exit_code()
+
+
+@main.command("simulate")
+@click.option("--preset", required=True, help="hgx-rail, gb200-nvl72, gb300-dual-plane, b300-quad-plane, ib-ndr")
+@click.option("--gpus", required=True, type=click.IntRange(1), help="fabric size in GPUs")
+@click.option("--seed", default=1, show_default=True, type=int)
+@click.option("--faults", default=0, show_default=True, type=click.IntRange(0), help="component faults to inject")
+@click.option("--miswires", default=0, show_default=True, type=click.IntRange(0), help="cabling faults to inject")
+@click.option("--format", "fmt", default="auto", show_default=True, type=click.Choice(["auto", "capture", "parquet"]),
+              help="capture (real output formats) or parquet (canonical snapshot); auto: capture up to 10,000 GPUs")
+@click.option("--out", required=True, type=click.Path(file_okay=False), help="output directory")
+def simulate_cmd(preset, gpus, seed, faults, miswires, fmt, out):
+    """Make a multi-plane fabric with known faults: DIR/devices.csv, cabling.csv, truth.json and
+    capture/ (or snapshot/)."""
+    from netdiag.simulate import engine, presets
+    from netdiag.simulate.write import write_fabric
+
+    try:
+        p = presets.get(preset)
+    except KeyError as e:
+        raise click.UsageError(str(e.args[0])) from None
+    try:
+        fab = engine.simulate(p, gpus, seed, miswires=miswires, faults=faults)
+    except RuntimeError as e:
+        raise click.UsageError(str(e)) from None
+    write_fabric(fab, out, fmt)
+    click.echo(f"wrote {out}: {len(fab.devices)} devices, {len(fab.plan)} cables, {len(fab.truth)} injected faults",
+               err=True)
+    return exitcodes.OK
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

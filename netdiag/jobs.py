@@ -119,3 +119,49 @@ def sweep_capture(capture_dir: str | Path, inventory: Inventory | None = None,
     res = analyse(ing.snapshot, ing.devices, inventory, thresholds)
     res.capture = str(capture_dir)
     return res
+
+
+@dataclass
+class CablingJobResult:
+    findings: list[Finding]
+    devices: list[DeviceStatus]
+    counts: dict[str, int]
+    status: pd.DataFrame
+
+    def exit_code(self) -> int:
+        unknown = any((not d.ok) or d.failed for d in self.devices)
+        return exitcodes.for_findings([f.severity for f in self.findings], unknown=unknown)
+
+    def to_json(self) -> dict:
+        sev = Counter(f.severity for f in self.findings)
+        code = self.exit_code()
+        return {"findings": [f.to_json() for f in self.findings], "devices": [d.to_json() for d in self.devices],
+                "summary": {"cables": int(len(self.status)), **{f"cables_{k}": v for k, v in sorted(self.counts.items())},
+                            "findings": len(self.findings), "critical": sev.get("critical", 0),
+                            "warning": sev.get("warning", 0), "exit_code": code,
+                            "status": {0: "OK", 1: "WARNING", 2: "CRITICAL", 3: "UNKNOWN"}[code]}}
+
+
+def load_observed(capture_dir: str | Path | None = None, snapshot_dir: str | Path | None = None):
+    """(Snapshot, device statuses) from a capture (parsed) or a Parquet snapshot (already canonical)."""
+    if snapshot_dir is not None:
+        from netdiag.simulate.write import read_snapshot
+
+        snap = read_snapshot(snapshot_dir)
+        devs = sorted(set(snap.ports["device"]) | set(snap.neighbors["device"]))
+        return snap, [DeviceStatus(d, "snapshot", True) for d in devs]
+    ing = ingest(read_capture(capture_dir))
+    return ing.snapshot, ing.devices
+
+
+def cabling(inventory: Inventory, capture_dir: str | Path | None = None,
+            snapshot_dir: str | Path | None = None) -> CablingJobResult:
+    """Plan vs what the neighbors report (SCHEMA.md §8 `netdiag cabling`)."""
+    from netdiag.fabric import cabling as cab
+
+    snap, devices = load_observed(capture_dir, snapshot_dir)
+    collected = {d.name for d in devices if d.ok}
+    res = cab.check(inventory, snap.neighbors, snap.ports, collected)
+    for f in res.findings:
+        f.first_seen = f.last_seen = snap.taken_at
+    return CablingJobResult(res.findings, devices, res.counts, res.status)

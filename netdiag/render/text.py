@@ -57,3 +57,22 @@ def render(res: SweepResult, color: bool = False) -> str:
                  f"{s['devices']} devices ({s['devices_failed']} failed, {s['outputs_failed']} outputs unreadable), "
                  f"{s['ports']} ports, {s['modules']} modules, {s['lanes']} lanes")
     return "\n".join(lines)
+
+
+def render_cabling(res) -> str:
+    """The cabling check as text: one line per finding with the action, then counts."""
+    lines = [f"{'SEV':8}  {'KIND':12}  {'CABLE':14}  {'A END':34}  {'B END (planned)':34}"]
+    for f in res.findings:
+        ln = f.link
+        lines.append(f"{f.severity.upper():8}  {f.kind:12}  {_cell(ln.get('cable_id') or '-', 14):14}  "
+                     f"{_cell(str(ln['a_device']) + ':' + str(ln['a_port']), 34):34}  "
+                     f"{_cell(str(ln['b_device']) + ':' + str(ln['b_port']), 34)}")
+        lines.append(f"{'':8}  -> {_cell(f.action, 400)}")
+        for e in f.evidence:
+            lines.append(f"{'':8}     {_cell(e, 300)}")
+    if not res.findings:
+        lines.append("(cabling matches the plan where it could be checked)")
+    c = res.counts
+    lines.append("")
+    lines.append(", ".join(f"{k} {v}" for k, v in sorted(c.items())) + f"; {len(res.status)} planned cables")
+    return "\n".join(lines)

@@ -1,0 +1,210 @@
+"""Cabling check: what the neighbors report (LLDP, ibnetdiscover, ibdiagnet) against the plan.
+
+Verdicts per planned cable, vectorised over the fabric:
+- ok:          an end sees the planned far end and no end sees anything else;
+- swapped:     two cables each land where the other was planned ("swap these two");
+- wrong_plane: a port is cabled into a switch of another plane (critical even if the link is up);
+- miswire:     the cable lands on a port it was not planned for ("move it from X to Y");
+- missing:     planned, not seen from either end, and a collected end reports its port down;
+- unknown:     no neighbor data and no port state (LLDP off, device not collected): not a finding.
+Observed links between ports that no planned cable explains are `unexpected`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+import re
+
+from netdiag.findings import Finding, finding_id
+from netdiag.inventory import Inventory
+
+_MAC = re.compile(r"^[0-9a-fA-F]{2}([:.-]?[0-9a-fA-F]{2}){5}$|^[0-9a-fA-F]{4}\.[0-9a-fA-F]{4}\.[0-9a-fA-F]{4}$")
+SEVERITY = {"wrong_plane": "critical", "missing": "critical", "swapped": "warning", "miswire": "warning",
+            "unexpected": "warning"}
+REASON = {"wrong_plane": "port cabled into another plane's switch",
+          "missing": "planned cable not seen from either end and the link is down",
+          "swapped": "two cables are crossed", "miswire": "cable plugged into a port other than planned",
+          "unexpected": "a link that no planned cable explains"}
+
+
+@dataclass
+class CablingResult:
+    findings: list[Finding]
+    status: pd.DataFrame        # one row per planned cable: cable_id, verdict
+    counts: dict[str, int]
+
+
+def plan_frame(inv: Inventory) -> pd.DataFrame:
+    """The plan's cables as a DataFrame (cable_id, a_device, a_port, b_device, b_port, media, plane)."""
+    return pd.DataFrame([(c.cable_id, c.a_device, c.a_port, c.b_device, c.b_port, c.media, c.plane, ";".join(c.path))
+                         for c in inv.cables],
+                        columns=["cable_id", "a_device", "a_port", "b_device", "b_port", "media", "plane", "path"])
+
+
+def _normalise_names(obs: pd.DataFrame, names: set[str]) -> pd.Series:
+    """LLDP system names may be FQDNs: 'leaf01.dc1.example' -> 'leaf01' when that is the inventory name."""
+    rd = obs["remote_device"].astype(object).fillna("")
+    unknown = ~rd.isin(names) & rd.str.contains(".", regex=False)
+    if not unknown.any():
+        return rd
+    short = rd[unknown].str.split(".", n=1).str[0]
+    return rd.where(~unknown | ~rd.index.isin(short.index[short.isin(names)]), short.reindex(rd.index))
+
+
+def check(inv: Inventory, neighbors: pd.DataFrame, ports: pd.DataFrame,
+          collected: set[str] | None = None) -> CablingResult:
+    """Compare the plan with the neighbors seen. `ports` gives link state (for `missing`);
+    `collected` names the devices whose data was read (others are unknown, never findings)."""
+    plan = plan_frame(inv)
+    names = set(inv.devices) | set(plan["a_device"]) | set(plan["b_device"])
+    dev_plane = {n: d.plane for n, d in inv.devices.items() if d.plane}
+    # plan ends, both directions
+    ea = pd.DataFrame({"cable_id": plan["cable_id"].to_numpy(), "end": "a",
+                       "device": plan["a_device"].to_numpy(), "port": plan["a_port"].to_numpy(),
+                       "exp_device": plan["b_device"].to_numpy(), "exp_port": plan["b_port"].to_numpy()})
+    eb = pd.DataFrame({"cable_id": plan["cable_id"].to_numpy(), "end": "b",
+                       "device": plan["b_device"].to_numpy(), "port": plan["b_port"].to_numpy(),
+                       "exp_device": plan["a_device"].to_numpy(), "exp_port": plan["a_port"].to_numpy()})
+    ends = pd.concat([ea, eb], ignore_index=True)
+    obs = neighbors[["device", "port", "remote_device", "remote_port", "remote_port_descr"]].copy()
+    obs["remote_device"] = _normalise_names(obs, names)
+    obs = obs.drop_duplicates(["device", "port", "remote_device", "remote_port"])
+    j = ends.merge(obs, on=["device", "port"], how="left")
+    seen = j["remote_device"].notna().to_numpy()
+    match = seen & (j["remote_device"] == j["exp_device"]).to_numpy() & (
+        (j["remote_port"] == j["exp_port"]).to_numpy() | (j["remote_port_descr"] == j["exp_port"]).to_numpy())
+    j["state"] = np.where(match, "match", np.where(seen, "other", "none"))
+    # a port may list several neighbors (stale entries): one matching entry verifies that end
+    rank = pd.Series(np.where(match, 2, np.where(seen, 1, 0)), index=j.index)
+    best = rank.groupby([j["cable_id"], j["end"]], sort=False).max().unstack("end").reindex(columns=["a", "b"]).fillna(0)
+    st = best.replace({2: "match", 1: "other", 0: "none"})
+    verdict = pd.Series("unknown", index=st.index, dtype=object)
+    ok = ((st["a"] == "match") | (st["b"] == "match")) & (st["a"] != "other") & (st["b"] != "other")
+    verdict[ok] = "ok"
+    bad_ids = st.index[(st["a"] == "other") | (st["b"] == "other")]
+
+    # what each bad cable is physically connected to, from the end that sees something else
+    other = j[(j["state"] == "other") & j["cable_id"].isin(bad_ids)].sort_values(["cable_id", "end"])
+    other = other.drop_duplicates("cable_id")
+    planned_at = dict(zip(zip(ends["device"], ends["port"]), zip(ends["cable_id"], ends["exp_device"], ends["exp_port"])))
+    cable_plane = dict(zip(plan["cable_id"], plan["plane"].astype(str)))
+    row_of = plan.set_index("cable_id")
+    actual = {r.cable_id: (r.device, r.port, r.remote_device, r.remote_port if not pd.isna(r.remote_port) else "",
+                           r.remote_port_descr if not pd.isna(r.remote_port_descr) else "", r.exp_device, r.exp_port)
+              for r in other.itertuples(index=False)}
+
+    def far_port_of(a):
+        """The far port's name: LLDP port ids of hosts are often MACs, their description the ifname."""
+        _d, _p, rdev, rport, rdescr, _ed, _ep = a
+        if rdescr and ((rdev, rdescr) in planned_at or _MAC.match(rport or "")):
+            return rdescr
+        return rport or rdescr
+
+    findings: list[Finding] = []
+    explained: set[tuple[str, str]] = set()
+    done: set[str] = set()
+    for cid, a in actual.items():
+        if cid in done:
+            continue
+        dev, port, rdev, _rport, _rdescr, exp_dev, exp_port = a
+        rp = far_port_of(a)
+        explained.update({(dev, port), (rdev, rp)})
+        other_c = planned_at.get((rdev, rp))
+        c2 = other_c[0] if other_c else None
+        if c2 and c2 != cid and c2 in actual and c2 not in done:
+            a2 = actual[c2]
+            rp2 = far_port_of(a2)
+            if (a2[2], rp2) == (exp_dev, exp_port) or planned_at.get((a2[2], rp2), (None,))[0] == cid:
+                done.update({cid, c2})
+                explained.update({(a2[0], a2[1]), (a2[2], rp2)})
+                verdict[cid] = verdict[c2] = "swapped"
+                findings.append(_finding("swapped", [cid, c2], row_of, inv,
+                                         f"swap cables {cid} and {c2}: {cid} is on {rdev}:{rp}, {c2} is on {a2[2]}:{rp2}",
+                                         [f"{dev}:{port} sees {rdev}:{rp}, planned {exp_dev}:{exp_port}",
+                                          f"{a2[0]}:{a2[1]} sees {a2[2]}:{rp2}, planned {a2[5]}:{a2[6]}"]))
+                continue
+        done.add(cid)
+        plane = cable_plane.get(cid, "")
+        far_plane = dev_plane.get(rdev, "")
+        kind = "wrong_plane" if plane and far_plane and far_plane != plane else "miswire"
+        verdict[cid] = kind
+        ev = [f"{dev}:{port} sees {rdev}:{rp}, planned {exp_dev}:{exp_port}"]
+        if kind == "wrong_plane":
+            ev.append(f"{rdev} is in plane {far_plane}, cable {cid} belongs to plane {plane}")
+        findings.append(_finding(kind, [cid], row_of, inv, f"move cable {cid} from {rdev}:{rp} to {exp_dev}:{exp_port}",
+                                 ev))
+
+    # missing: nothing seen from either end, a collected end reports the port down
+    none_ids = st.index[(st["a"] == "none") & (st["b"] == "none")]
+    if len(none_ids):
+        pstate = ports.drop_duplicates(["device", "port"]).set_index(["device", "port"])["oper_up"]
+        cand = plan[plan["cable_id"].isin(none_ids)]
+        for r in cand.itertuples(index=False):
+            if (r.a_device, r.a_port) in explained or (r.b_device, r.b_port) in explained:
+                continue  # its port is taken by another cable's miswire
+            downs = []
+            for d, p_ in ((r.a_device, r.a_port), (r.b_device, r.b_port)):
+                if collected is not None and d not in collected:
+                    continue
+                v = pstate.get((d, p_), pd.NA)
+                if v is not pd.NA and not pd.isna(v) and not bool(v):
+                    downs.append(f"{d}:{p_} is down and sees no neighbor")
+            if downs:
+                verdict[r.cable_id] = "missing"
+                findings.append(_finding("missing", [r.cable_id], row_of, inv,
+                                         f"connect cable {r.cable_id}: {r.a_device}:{r.a_port} to {r.b_device}:{r.b_port}",
+                                         downs))
+
+    # unexpected: observed links on ports no plan end covers and no verdict explains
+    covered = pd.concat([ends[["device", "port"]],
+                         pd.DataFrame(list(explained), columns=["device", "port"])], ignore_index=True).drop_duplicates()
+    flag = obs.merge(covered.assign(_c=True), on=["device", "port"], how="left")["_c"].isna().to_numpy()
+    unplanned = obs[flag]
+    seen_pairs = set()
+    for r in unplanned.itertuples(index=False):
+        rp = r.remote_port if not pd.isna(r.remote_port) else r.remote_port_descr
+        if (r.remote_device, rp) in explained or r.remote_device not in names:
+            continue
+        key = tuple(sorted([(r.device, r.port), (r.remote_device, str(rp))]))
+        if key in seen_pairs:
+            continue
+        seen_pairs.add(key)
+        f = Finding(id=finding_id("cabling", "unexpected", *key[0], *key[1]), severity=SEVERITY["unexpected"],
+                    kind="unexpected", plane=dev_plane.get(r.device) or None,
+                    link={"a_device": r.device, "a_port": r.port, "b_device": r.remote_device, "b_port": rp,
+                          "cable_id": None},
+                    suspects=[{"component": "cable", "ref": f"{r.device}:{r.port}", "location": _loc(inv, r.device),
+                               "confidence": 1.0}],
+                    action=f"{r.device}:{r.port} is cabled to {r.remote_device}:{rp}, which the plan does not list: "
+                           f"add it to the plan or remove the cable",
+                    evidence=[f"{r.device}:{r.port} sees {r.remote_device}:{rp}"], first_seen=None, last_seen=None,
+                    device=r.device, port=r.port, reason=REASON["unexpected"])
+        findings.append(f)
+    status = verdict.rename("verdict").reset_index().rename(columns={"index": "cable_id"})
+    counts = status["verdict"].value_counts().to_dict()
+    counts["unexpected"] = sum(1 for f in findings if f.kind == "unexpected")
+    findings.sort(key=lambda f: (f.severity != "critical", f.kind, f.link.get("cable_id") or ""))
+    return CablingResult(findings, status, {k: int(v) for k, v in counts.items()})
+
+
+def _loc(inv: Inventory, device: str) -> str | None:
+    d = inv.devices.get(device)
+    return d.location() if d else None
+
+
+def _finding(kind: str, cable_ids: list[str], row_of: pd.DataFrame, inv: Inventory, action: str,
+             evidence: list[str]) -> Finding:
+    c = row_of.loc[cable_ids[0]]
+    refs = sorted(cable_ids)
+    return Finding(
+        id=finding_id("cabling", kind, *refs), severity=SEVERITY[kind], kind=kind, plane=str(c["plane"]) or None,
+        link={"a_device": c["a_device"], "a_port": c["a_port"], "b_device": c["b_device"], "b_port": c["b_port"],
+              "cable_id": cable_ids[0]},
+        suspects=[{"component": "cable", "ref": cid, "location": _loc(inv, c["a_device"]), "confidence": 1.0}
+                  for cid in cable_ids],
+        action=action, evidence=evidence, first_seen=None, last_seen=None, device=c["a_device"], port=c["a_port"],
+        reason=REASON[kind])
