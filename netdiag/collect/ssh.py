@@ -92,13 +92,11 @@ class _Slots:
             self.cv.notify()
 
     def refused(self) -> bool:
-        """A channel open was refused: lower the limit to what is open now. False when nothing else
-        is open (a real refusal, not a limit)."""
+        """A channel open was refused: lower the limit to what else is open now. False when nothing
+        else is open (the limit is then 1)."""
         with self.cv:
-            if self.used <= 1:
-                return False
-            self.limit = self.used - 1
-            return True
+            self.limit = max(1, self.used - 1)
+            return self.used > 1
 
 
 class SSHTransport:
@@ -131,17 +129,23 @@ class SSHTransport:
         return CommandResult(b"", b"", None, str(self.failure))
 
     def _open(self, command: str, deadline: float) -> paramiko.Channel | CommandResult:
+        lone_refusals = 0
         while True:
             left = deadline - time.monotonic()
             try:
                 return self.t.open_session(window_size=_WINDOW, timeout=max(left, 0.001))
             except paramiko.ChannelException as e:
-                # MaxSessions reached (OpenSSH: 'open failed'): fewer channels at once, try again
+                # a session limit (OpenSSH MaxSessions; many switches allow 1-2): fewer channels at once
                 if self._slots.refused():
                     self._slots.release()
                     self._slots.acquire()
                     continue
-                return CommandResult(b"", b"", None, f"command_failed: device refused a channel: {e}")
+                # alone and refused: the device may not have finished closing our previous channel
+                lone_refusals += 1
+                wait = 0.01 * 2**lone_refusals
+                if lone_refusals > 6 or time.monotonic() + wait >= deadline:
+                    return CommandResult(b"", b"", None, f"command_failed: device refused a channel: {e.text}")
+                time.sleep(wait)
             except (paramiko.SSHException, OSError, EOFError) as e:
                 if not self.t.is_active():
                     return self._lost(command, 0)
@@ -370,7 +374,8 @@ class SSHConnector:
                 f"device was reinstalled. If the change is expected, remove the old key: "
                 f"ssh-keygen -R '{where}' -f {old.file}")
         if p.strict == "yes":
-            scan = f"ssh-keyscan -p {p.port} -t {ktype} {p.hostname}" if p.port != 22 else f"ssh-keyscan -t {ktype} {p.hostname}"
+            short = "rsa" if "rsa" in ktype else "ecdsa" if "ecdsa" in ktype else ktype.removeprefix("ssh-")
+            scan = f"ssh-keyscan {'' if p.port == 22 else f'-p {p.port} '}-t {short} {p.hostname}"
             raise DeviceError(
                 "host_key", f"unknown host key for {where}: {ktype} {fp} is not in {', '.join(p.known_hosts)}. "
                 f"Check the fingerprint, then add it ({scan} >> {p.known_hosts[0]}), or sweep with "

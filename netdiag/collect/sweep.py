@@ -109,7 +109,7 @@ def collect_live(devices: list[DeviceInfo], record_dir: str | Path, connector: S
         stop.set()
         connector.abort()
         ex.shutdown(wait=True, cancel_futures=True)
-        for name, f in futs.items():
+        for f, name in futs.items():
             if name not in finished and not (f.done() and not f.cancelled() and f.result()):
                 recs[name].fail("interrupted: the sweep was stopped (Ctrl-C) before this device finished")
         connector.close()

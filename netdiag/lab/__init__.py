@@ -10,18 +10,17 @@ Devices are played by a dedicated local account (``netdiag-play``, shell ``/bin/
 missing): Debian's bash reads ``.bashrc`` for commands arriving over SSH, tens of milliseconds per
 command. Faults, per device:
 
-========== ==============================================================================
-hang       one command never finishes (it waits on its stdin, so it ends when the channel closes)
-close      one command prints half its output, then the device drops the connection
-flood      one command prints 50 MB
-slow       every command waits ``slow_s`` before answering
-refuse     nothing listens on the device's address (TCP connection refused)
-blackhole  the address accepts no connection and answers nothing (connect timeout)
-silent     TCP is accepted but no SSH banner ever comes (what sshd cannot do: a plain socket)
-auth       the device accepts no key
-unknown_key  the lab's known_hosts has no entry for the device
-changed_key  the lab's known_hosts has another key for the device
-========== ==============================================================================
+- ``hang``: one command never finishes (it waits on stdin, so it ends when the channel closes)
+- ``close``: one command prints half its output, then the device drops the connection
+- ``flood``: one command prints 50 MB
+- ``slow``: every command waits ``slow_s`` before answering
+- ``refuse``: nothing listens on the device's address (TCP connection refused)
+- ``blackhole``: the address accepts no connection and answers nothing (connect timeout)
+- ``silent``: TCP is accepted but no SSH banner ever comes (sshd cannot do this: a plain socket)
+- ``auth``: the device accepts no key
+- ``unknown_key``: the lab's known_hosts has no entry for the device
+- ``changed_key``: the lab's known_hosts has another key for the device
+- ``one_session``: one session (channel) at a time (sshd ``MaxSessions 1``), like some switches
 
 Use it from Python (:class:`SSHLab`) or the command line::
 
@@ -47,7 +46,8 @@ from netdiag.capture import Device, read_capture
 from netdiag.collect.knownhosts import hashed_name
 
 PLAY_USER = "netdiag-play"
-FAULTS = ("hang", "close", "flood", "slow", "refuse", "blackhole", "silent", "auth", "unknown_key", "changed_key")
+FAULTS = ("hang", "close", "flood", "slow", "refuse", "blackhole", "silent", "auth", "unknown_key", "changed_key",
+          "one_session")
 FLOOD_BYTES = 50 * 1000 * 1000
 _PER_SSHD = 16  # OpenSSH's MAX_LISTEN_SOCKS
 SSHD = shutil.which("sshd") or "/usr/sbin/sshd"
@@ -65,6 +65,7 @@ class PlayedDevice:
     source: Device
     fault: str | None = None
     fault_command: str | None = None  # the command the fault hits (hang, close, flood)
+    info: dict | None = None          # inventory columns (role, rack...) for the lab's devices.csv
 
 
 def lab_available() -> str | None:
@@ -110,8 +111,9 @@ def _free_port() -> int:
 
 
 class SSHLab:
-    """Play devices over real SSH. ``add_capture``/``add_device``, then ``start()``; ``stop()`` (or use
-    it as a context manager) ends every process and socket it started.
+    """Play devices over real SSH. ``add_capture``/``add_device``, then ``start()``; ``stop()`` (or leaving
+    the ``with`` block) ends every process and socket it started and removes the temporary directory
+    it made (a `workdir` given is left in place).
 
     After start: ``ssh_config`` (an OpenSSH client config naming every played device, usable by
     ``ssh -F`` and ``netdiag --ssh-config``), ``inventory`` (devices.csv with address and port),
@@ -122,9 +124,14 @@ class SSHLab:
                  slow_s: float = 0.4, log_commands: bool = False, net: int = 77):
         if (why := lab_available()) is not None:
             raise LabError(why)
-        self.dir = Path(workdir) if workdir else Path(tempfile.mkdtemp(prefix="netdiag-lab-"))
+        self._own_dir = workdir is None
+        self.dir = Path(workdir).resolve() if workdir else Path(tempfile.mkdtemp(prefix="netdiag-lab-"))
         self.dir.mkdir(parents=True, exist_ok=True)
         os.chmod(self.dir, 0o755)
+        closed = [str(p) for p in self.dir.parents if not os.stat(p).st_mode & 0o001]
+        if closed:  # sshd reads authorized_keys, and the player runs, as the play account
+            raise LabError(f"{closed[0]} is not searchable by other users, so {PLAY_USER} cannot reach {self.dir}; "
+                           "choose a workdir under /tmp or /var/tmp")
         self.hashed = hashed_known_hosts
         self.slow_s = slow_s
         self.log_commands = log_commands
@@ -142,7 +149,8 @@ class SSHLab:
 
     # -- what to play ---------------------------------------------------------------------------
     def add_device(self, name: str, source: Device, fault: str | None = None,
-                   fault_command: str | None = None, platform: str | None = None) -> PlayedDevice:
+                   fault_command: str | None = None, platform: str | None = None,
+                   info: dict | None = None) -> PlayedDevice:
         if fault is not None and fault not in FAULTS:
             raise ValueError(f"unknown fault {fault!r}; known: {', '.join(FAULTS)}")
         i = len(self.devices)
@@ -150,14 +158,17 @@ class SSHLab:
         if fault in ("hang", "close", "flood") and fault_command is None:
             per_port = [e.command for e in source.entries if e.command.startswith(("ethtool -S", "show "))]
             fault_command = (per_port or [e.command for e in source.entries])[0]
-        d = PlayedDevice(name, platform or source.platform, address, source, fault, fault_command)
+        d = PlayedDevice(name, platform or source.platform, address, source, fault, fault_command, info)
         self.devices.append(d)
         return d
 
-    def add_capture(self, capture_dir: str | Path, faults: dict[str, str] | None = None) -> list[PlayedDevice]:
-        """Play every device of a capture that was reachable when recorded."""
-        faults = faults or {}
-        return [self.add_device(d.name, d, faults.get(d.name)) for d in read_capture(capture_dir).devices if d.ok]
+    def add_capture(self, capture_dir: str | Path, faults: dict[str, str] | None = None,
+                    inventory: dict[str, dict] | None = None) -> list[PlayedDevice]:
+        """Play every device of a capture that was reachable when recorded; `inventory` gives
+        devices.csv columns per device name (e.g. the rows of :func:`netdiag.lab.fleet.build_fleet`)."""
+        faults, inventory = faults or {}, inventory or {}
+        return [self.add_device(d.name, d, faults.get(d.name), info=inventory.get(d.name))
+                for d in read_capture(capture_dir).devices if d.ok]
 
     # -- lifecycle ------------------------------------------------------------------------------
     def start(self) -> "SSHLab":
@@ -200,13 +211,14 @@ class SSHLab:
             s.close()
         self._procs.clear()
         self._sockets.clear()
+        if self._own_dir:
+            shutil.rmtree(self.dir, ignore_errors=True)
 
     def __enter__(self):
-        return self.start()
+        return self
 
     def __exit__(self, *exc):
         self.stop()
-        shutil.rmtree(self.dir, ignore_errors=True)
         return False
 
     # -- pieces ---------------------------------------------------------------------------------
@@ -295,11 +307,13 @@ class SSHLab:
                    f"  IdentitiesOnly yes\n  UserKnownHostsFile {self.known_hosts}\n  GlobalKnownHostsFile /dev/null\n"
                    "  StrictHostKeyChecking yes\n  BatchMode yes\n  ConnectTimeout 5\n  LogLevel ERROR\n")
         self.ssh_config.write_text("".join(cfg))
+        cols = ["name", "platform", "address", "role", "plane", "site", "hall", "row", "rack", "u", "port"]
         with open(self.inventory, "w", newline="") as f:
-            w = csv.writer(f)
-            w.writerow(["name", "platform", "address", "role", "plane", "site", "hall", "row", "rack", "u", "port"])
-            for i, d in enumerate(self.devices):
-                w.writerow([d.name, d.platform, d.address, "", "", "lab", "", "", d.fault or "", "", self.port])
+            w = csv.DictWriter(f, cols, extrasaction="ignore")
+            w.writeheader()
+            for d in self.devices:
+                w.writerow({"site": "lab", **(d.info or {}), "name": d.name, "platform": d.platform,
+                            "address": d.address, "port": self.port})
 
     def _start_sshd(self, n: int, devices: list[PlayedDevice], player: Path) -> None:
         cfg = [f"ListenAddress {d.address}:{self.port}" for d in devices]
@@ -316,6 +330,8 @@ class SSHLab:
         for d in devices:
             if d.fault == "auth":
                 cfg += [f"Match LocalAddress {d.address}", f"  AuthorizedKeysFile {self.dir / 'authorized_keys.none'}"]
+            elif d.fault == "one_session":
+                cfg += [f"Match LocalAddress {d.address}", "  MaxSessions 1"]
         path = self.dir / f"sshd_config.{n}"
         path.write_text("\n".join(cfg) + "\n")
         check = subprocess.run([SSHD, "-t", "-f", str(path)], capture_output=True, text=True)
