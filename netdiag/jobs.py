@@ -142,12 +142,14 @@ class CablingJobResult:
                             "status": {0: "OK", 1: "WARNING", 2: "CRITICAL", 3: "UNKNOWN"}[code]}}
 
 
-def load_observed(capture_dir: str | Path | None = None, snapshot_dir: str | Path | None = None):
-    """(Snapshot, device statuses) from a capture (parsed) or a Parquet snapshot (already canonical)."""
+def load_observed(capture_dir: str | Path | None = None, snapshot_dir: str | Path | None = None,
+                  tables: tuple[str, ...] | None = None):
+    """(Snapshot, device statuses) from a capture (parsed) or a Parquet snapshot (already canonical;
+    only `tables` are read when given)."""
     if snapshot_dir is not None:
         from netdiag.simulate.write import read_snapshot
 
-        snap = read_snapshot(snapshot_dir)
+        snap = read_snapshot(snapshot_dir, tables)
         devs = sorted(set(snap.ports["device"]) | set(snap.neighbors["device"]))
         return snap, [DeviceStatus(d, "snapshot", True) for d in devs]
     ing = ingest(read_capture(capture_dir))
@@ -159,7 +161,7 @@ def cabling(inventory: Inventory, capture_dir: str | Path | None = None,
     """Plan vs what the neighbors report (SCHEMA.md §8 `netdiag cabling`)."""
     from netdiag.fabric import cabling as cab
 
-    snap, devices = load_observed(capture_dir, snapshot_dir)
+    snap, devices = load_observed(capture_dir, snapshot_dir, ("ports", "neighbors"))
     collected = {d.name for d in devices if d.ok}
     res = cab.check(inventory, snap.neighbors, snap.ports, collected)
     for f in res.findings:

@@ -38,13 +38,6 @@ class CablingResult:
     counts: dict[str, int]
 
 
-def plan_frame(inv: Inventory) -> pd.DataFrame:
-    """The plan's cables as a DataFrame (cable_id, a_device, a_port, b_device, b_port, media, plane)."""
-    return pd.DataFrame([(c.cable_id, c.a_device, c.a_port, c.b_device, c.b_port, c.media, c.plane, ";".join(c.path))
-                         for c in inv.cables],
-                        columns=["cable_id", "a_device", "a_port", "b_device", "b_port", "media", "plane", "path"])
-
-
 def _normalise_names(obs: pd.DataFrame, names: set[str]) -> pd.Series:
     """LLDP system names may be FQDNs: 'leaf01.dc1.example' -> 'leaf01' when that is the inventory name."""
     rd = obs["remote_device"].astype(object).fillna("")
@@ -59,7 +52,7 @@ def check(inv: Inventory, neighbors: pd.DataFrame, ports: pd.DataFrame,
           collected: set[str] | None = None) -> CablingResult:
     """Compare the plan with the neighbors seen. `ports` gives link state (for `missing`);
     `collected` names the devices whose data was read (others are unknown, never findings)."""
-    plan = plan_frame(inv)
+    plan = inv.plan
     names = set(inv.devices) | set(plan["a_device"]) | set(plan["b_device"])
     dev_plane = {n: d.plane for n, d in inv.devices.items() if d.plane}
     # plan ends, both directions
@@ -90,8 +83,13 @@ def check(inv: Inventory, neighbors: pd.DataFrame, ports: pd.DataFrame,
     # what each bad cable is physically connected to, from the end that sees something else
     other = j[(j["state"] == "other") & j["cable_id"].isin(bad_ids)].sort_values(["cable_id", "end"])
     other = other.drop_duplicates("cable_id")
-    planned_at = dict(zip(zip(ends["device"], ends["port"]), zip(ends["cable_id"], ends["exp_device"], ends["exp_port"])))
-    cable_plane = dict(zip(plan["cable_id"], plan["plane"].astype(str)))
+    # plan ends on the devices involved, as a dict (the rest of the fabric never needs one)
+    involved = set(other["remote_device"]) | set(other["exp_device"]) | set(other["device"])
+    near = ends[ends["device"].isin(involved)]
+    planned_at = {(d, p_): (c, ed, ep) for d, p_, c, ed, ep in
+                  near[["device", "port", "cable_id", "exp_device", "exp_port"]].to_numpy(dtype=object).tolist()}
+    bad_plan = plan[plan["cable_id"].isin(set(other["cable_id"]) | {c for c, _, _ in planned_at.values()})]
+    cable_plane = dict(zip(bad_plan["cable_id"], bad_plan["plane"].astype(str)))
     row_of = plan.set_index("cable_id")
     actual = {r.cable_id: (r.device, r.port, r.remote_device, r.remote_port if not pd.isna(r.remote_port) else "",
                            r.remote_port_descr if not pd.isna(r.remote_port_descr) else "", r.exp_device, r.exp_port)

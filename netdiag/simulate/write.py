@@ -72,13 +72,15 @@ def write_snapshot(snap: Snapshot, out: Path) -> Path:
     return out
 
 
-def read_snapshot(path: str | Path) -> Snapshot:
+def read_snapshot(path: str | Path, tables: tuple[str, ...] | None = None) -> Snapshot:
+    """A Parquet snapshot; only `tables` are read when given (the others stay empty)."""
     p = Path(path)
     meta = json.loads((p / "snapshot.json").read_text())
     frames = {}
     for t in TABLES:
         f = p / f"{t}.parquet"
-        frames[t] = conform(t, pd.read_parquet(f)) if f.exists() else conform(t, pd.DataFrame())
+        wanted = tables is None or t in tables
+        frames[t] = conform(t, pd.read_parquet(f)) if wanted and f.exists() else conform(t, pd.DataFrame())
     return Snapshot(**frames, taken_at=meta.get("taken_at"))
 
 
