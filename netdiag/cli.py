@@ -232,5 +232,59 @@ def simulate_cmd(preset, gpus, seed, faults, miswires, fmt, out):
     return exitcodes.OK
 
 
+@main.group("plan")
+def plan_group():
+    """Make a cabling plan (cabling.csv) from another tool's plan or from what was discovered."""
+
+
+@plan_group.command("import")
+@click.option("--ptm", "ptm", type=click.Path(exists=True, dir_okay=False), help="Cumulus PTM / UFM topology.dot")
+@click.option("--ibnetdiscover", "ibnd", type=click.Path(exists=True, dir_okay=False), help="ibnetdiscover output")
+@click.option("--inventory", type=click.Path(exists=True, dir_okay=False), help="devices.csv (planes)")
+@click.option("--media", default="fiber", show_default=True, type=click.Choice(["dac", "acc", "aoc", "fiber"]),
+              help="media for links the source does not describe")
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="cabling.csv to write")
+def plan_import_cmd(ptm, ibnd, inventory, media, out):
+    """Convert a PTM topology.dot or an ibnetdiscover topology into cabling.csv."""
+    from netdiag.fabric import plan_io
+
+    if bool(ptm) == bool(ibnd):
+        raise click.UsageError("give exactly one of --ptm FILE or --ibnetdiscover FILE")
+    inv = _load_inventory(inventory, None)
+    try:
+        if ptm:
+            df = plan_io.from_ptm_dot(Path(ptm).read_text(), inv, media)
+        else:
+            df = plan_io.from_ibnetdiscover(Path(ibnd).read_bytes(), inv)
+    except (plan_io.PlanError, ValueError) as e:
+        click.echo(f"netdiag plan import: {ptm or ibnd}: {e}", err=True)
+        return exitcodes.UNKNOWN
+    plan_io.write_plan(df, out)
+    click.echo(f"wrote {out}: {len(df)} cables", err=True)
+    return exitcodes.OK
+
+
+@plan_group.command("export")
+@click.option("--capture", "capture_dir", required=True, type=click.Path(file_okay=False), help="a recorded capture")
+@click.option("--inventory", type=click.Path(exists=True, dir_okay=False), help="devices.csv (planes)")
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="cabling.csv to write")
+def plan_export_cmd(capture_dir, inventory, out):
+    """Write the links a capture's neighbors report as cabling.csv (bootstrap a plan)."""
+    from netdiag import jobs
+    from netdiag.capture import CaptureError
+    from netdiag.fabric import plan_io
+
+    inv = _load_inventory(inventory, None)
+    try:
+        snap, _devices = jobs.load_observed(capture_dir)
+    except CaptureError as e:
+        click.echo(f"netdiag plan export: {e}", err=True)
+        return exitcodes.UNKNOWN
+    df = plan_io.from_neighbors(snap.neighbors, inv, snap.modules)
+    plan_io.write_plan(df, out)
+    click.echo(f"wrote {out}: {len(df)} cables from {len(snap.neighbors)} neighbor entries", err=True)
+    return exitcodes.OK
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

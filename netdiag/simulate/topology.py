@@ -54,8 +54,9 @@ def host_port_names(platform: str, nic: np.ndarray, plane: np.ndarray, planes: i
 
 
 def host_nic_names(platform: str, nic: np.ndarray, planes: int) -> list[str]:
+    """The NIC cage of a host port (netdiag.fabric.naming.cage_of agrees)."""
     if platform == "ib-host":
-        return [f"nic{n + 1}" for n in nic.tolist()]
+        return [f"mlx5_{n * planes}" for n in nic.tolist()]
     return [f"ens{n + 1}" for n in nic.tolist()]
 
 

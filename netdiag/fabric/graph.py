@@ -1,0 +1,141 @@
+"""The fabric as a graph and as tables of parts.
+
+- `graph`: a networkx MultiGraph, one node per device (role, plane, location), one edge per
+  planned cable (key = cable_id; ports, plane, media, patch-panel path). Built on first use: it is
+  the topology for queries and paths, not something to loop over per link.
+- `ends`: one row per cable end (device, port, cage, far end, plane, media): far end and plane of
+  a port are lookups here.
+- `parts`: one row per (cable_id, component, ref): the field-replaceable and shared parts each link
+  depends on, in the finding vocabulary of SCHEMA.md §5/§6 (transceiver DEVICE:CAGE, cable
+  cable_id or breakout harness, patch_panel PANEL:PORT, nic DEVICE:NIC, switch DEVICE, linecard
+  DEVICE:LC, plane). "Links that share a part" is a group-by over this table.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from netdiag.fabric import naming
+from netdiag.inventory import Inventory
+
+SWITCH_ROLES = {"leaf", "spine", "superspine", "core", "tor"}
+
+
+class FabricGraph:
+    def __init__(self, inventory: Inventory):
+        self.inventory = inventory
+        plan = inventory.plan
+        dev = inventory.devices
+        platform = {n: d.platform for n, d in dev.items()}
+        role = {n: d.role for n, d in dev.items()}
+        ea = pd.DataFrame({"device": plan["a_device"].to_numpy(), "port": plan["a_port"].to_numpy(),
+                           "far_device": plan["b_device"].to_numpy(), "far_port": plan["b_port"].to_numpy(), "end": "a"})
+        eb = pd.DataFrame({"device": plan["b_device"].to_numpy(), "port": plan["b_port"].to_numpy(),
+                           "far_device": plan["a_device"].to_numpy(), "far_port": plan["a_port"].to_numpy(), "end": "b"})
+        common = {"cable_id": plan["cable_id"].to_numpy(), "plane": plan["plane"].astype(str).to_numpy(),
+                  "media": plan["media"].to_numpy()}
+        ends = pd.concat([ea.assign(**common), eb.assign(**common)], ignore_index=True)
+        ends["platform"] = ends["device"].map(platform).fillna("")
+        ends["role"] = ends["device"].map(role).fillna("")
+        ends["cage"] = naming.cages(ends["platform"], ends["port"])
+        self.ends = ends
+        self._plan = plan
+
+    # --- lookups --------------------------------------------------------------------------------
+    @cached_property
+    def _end_index(self) -> pd.DataFrame:
+        return self.ends.set_index(["device", "port"])
+
+    def far_end(self, device: str, port: str) -> tuple[str, str, str] | None:
+        """(far device, far port, cable_id) of a planned port, or None."""
+        try:
+            r = self._end_index.loc[(device, port)]
+        except KeyError:
+            return None
+        if isinstance(r, pd.DataFrame):
+            r = r.iloc[0]
+        return r["far_device"], r["far_port"], r["cable_id"]
+
+    def plane_of(self, device: str, port: str) -> str | None:
+        try:
+            r = self._end_index.loc[(device, port)]
+        except KeyError:
+            d = self.inventory.devices.get(device)
+            return d.plane if d and d.plane else None
+        if isinstance(r, pd.DataFrame):
+            r = r.iloc[0]
+        return r["plane"] or None
+
+    # --- parts ----------------------------------------------------------------------------------
+    @cached_property
+    def parts(self) -> pd.DataFrame:
+        """(cable_id, component, ref, device) for every part each planned link depends on."""
+        e = self.ends
+        cid = e["cable_id"].to_numpy()
+        dev = e["device"].to_numpy()
+        ref_cage = (e["device"] + ":" + e["cage"].astype(str)).to_numpy()
+        assembly = e["media"].isin(["dac", "acc", "aoc"]).to_numpy()
+        is_switch = e["role"].isin(SWITCH_ROLES).to_numpy()
+        is_host = ~is_switch & (e["role"] != "patch_panel").to_numpy()
+        frames = [
+            # the module in each end's cage (a DAC/AOC's ends belong to the cable assembly)
+            pd.DataFrame({"cable_id": cid[~assembly], "component": "transceiver", "ref": ref_cage[~assembly],
+                          "device": dev[~assembly]}),
+            pd.DataFrame({"cable_id": cid[is_switch], "component": "switch", "ref": dev[is_switch], "device": dev[is_switch]}),
+            pd.DataFrame({"cable_id": cid[is_host], "component": "nic", "ref": ref_cage[is_host], "device": dev[is_host]}),
+        ]
+        plan = self._plan
+        harness = plan["cable_id"].map(naming.harness_of)
+        frames.append(pd.DataFrame({"cable_id": plan["cable_id"].to_numpy(), "component": "cable",
+                                    "ref": harness.fillna(plan["cable_id"]).to_numpy(), "device": None}))
+        frames.append(pd.DataFrame({"cable_id": plan["cable_id"].to_numpy(), "component": "plane",
+                                    "ref": plan["plane"].astype(str).to_numpy(), "device": None}))
+        hops = plan[["cable_id", "path"]]
+        hops = hops[hops["path"].astype(str).str.len() > 0]
+        if len(hops):
+            h = hops.assign(ref=hops["path"].str.split(";")).explode("ref")
+            h = h[h["ref"].str.len() > 0]
+            frames.append(pd.DataFrame({"cable_id": h["cable_id"].to_numpy(), "component": "patch_panel",
+                                        "ref": h["ref"].to_numpy(), "device": None}))
+        lc = [naming.linecard_of(p, q) for p, q in zip(e["platform"], e["port"])] if (e["platform"] == "eos").any() else []
+        if lc and any(lc):
+            lc = np.array(lc, dtype=object)
+            m = np.array([x is not None for x in lc])
+            frames.append(pd.DataFrame({"cable_id": cid[m], "component": "linecard",
+                                        "ref": (e["device"].to_numpy()[m] + ":" + lc[m].astype(str)), "device": dev[m]}))
+        return pd.concat(frames, ignore_index=True)
+
+    def parts_of(self, cable_id: str) -> list[tuple[str, str]]:
+        p = self.parts
+        sel = p[p["cable_id"] == cable_id]
+        return list(zip(sel["component"], sel["ref"]))
+
+    def links_sharing(self, component: str, ref: str) -> list[str]:
+        p = self.parts
+        return sorted(p.loc[(p["component"] == component) & (p["ref"] == ref), "cable_id"].unique())
+
+    def link_counts(self) -> pd.DataFrame:
+        """(component, ref) -> number of links depending on it: the denominator for base rates."""
+        return self.parts.groupby(["component", "ref"], sort=False).size().rename("links").reset_index()
+
+    # --- the networkx view ----------------------------------------------------------------------
+    @cached_property
+    def graph(self) -> nx.MultiGraph:
+        g = nx.MultiGraph()
+        for name, d in self.inventory.devices.items():
+            g.add_node(name, role=d.role, plane=d.plane, platform=d.platform, location=d.location())
+        p = self._plan
+        g.add_edges_from(
+            (a, b, c, {"a_port": ap, "b_port": bp, "plane": str(pl), "media": m, "path": pa})
+            for c, a, ap, b, bp, m, pl, pa in p[["cable_id", "a_device", "a_port", "b_device", "b_port", "media",
+                                                 "plane", "path"]].itertuples(index=False, name=None))
+        return g
+
+    def plane_graph(self, plane: str) -> nx.MultiGraph:
+        """The sub-fabric of one plane (its links and the devices they join)."""
+        g = self.graph
+        return g.edge_subgraph([(u, v, k) for u, v, k, d in g.edges(keys=True, data=True) if d["plane"] == plane])

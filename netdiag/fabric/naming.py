@@ -1,0 +1,71 @@
+"""Physical parts behind a port name, per platform: the cage (module slot) a logical port sits in,
+the linecard of a modular chassis, and the cable harness behind a breakout leg.
+
+Logical sub-ports of one cage share its module (a twin-port OSFP, or a split 800G cage):
+  SONiC    Ethernet0, Ethernet4 (8 lanes per cage)      -> cage Ethernet0
+  Cumulus  swp1s0, swp1s1                                -> cage swp1
+  EOS      Ethernet1/1, Ethernet1/5; modular Ethernet3/1/1 -> cage Ethernet1; Ethernet3/1 (linecard 3)
+  IB       switch ports 1, 2 (twin-port cages)           -> cage1
+  Linux    ens1np0, ens1f0np0, ens1f1np1 (one NIC)        -> ens1
+  IB host  mlx5_3/1                                       -> mlx5_3
+Breakout legs share a harness: cable ids C123.1, C123.2 -> C123.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+_LANES_PER_CAGE = 8
+_SONIC = re.compile(r"^Ethernet(\d+)$")
+_CUMULUS = re.compile(r"^(swp\d+)(?:s\d+)?$")
+_EOS = re.compile(r"^(Ethernet\d+(?:/\d+)?)/\d+$")
+_LINUX = re.compile(r"^(.+?)(?:f\d+)?np\d+$")
+_IBHOST = re.compile(r"^(mlx\d+_\d+)/\d+$")
+
+
+def cage_of(platform: str, port: str) -> str:
+    """The cage a logical port sits in (its own name when it is alone in its cage)."""
+    if platform == "sonic":
+        m = _SONIC.match(port)
+        return f"Ethernet{int(m.group(1)) // _LANES_PER_CAGE * _LANES_PER_CAGE}" if m else port
+    if platform == "cumulus":
+        m = _CUMULUS.match(port)
+        return m.group(1) if m else port
+    if platform == "eos":
+        m = _EOS.match(port)
+        return m.group(1) if m else port
+    if platform in ("ibdiagnet", "ib"):
+        return f"cage{(int(port) - 1) // 2 + 1}" if port.isdigit() else port
+    if platform == "ib-host":
+        m = _IBHOST.match(port)
+        return m.group(1) if m else port
+    if platform == "linux":
+        m = _LINUX.match(port)
+        return m.group(1) if m else port
+    return port
+
+
+def cages(platforms: pd.Series, ports: pd.Series) -> np.ndarray:
+    """cage_of over two columns; computed once per distinct (platform, port) pair."""
+    pairs = pd.DataFrame({"pl": platforms.astype(object).fillna("").to_numpy(),
+                          "p": ports.astype(object).to_numpy()})
+    uniq = pairs.drop_duplicates()
+    look = {(a, b): cage_of(a, b) for a, b in uniq.itertuples(index=False, name=None)}
+    return np.array([look[(a, b)] for a, b in pairs.itertuples(index=False, name=None)], dtype=object)
+
+
+def linecard_of(platform: str, port: str) -> str | None:
+    """The linecard of a modular chassis port (EOS Ethernet3/1/1 -> '3'), else None."""
+    if platform == "eos":
+        m = re.match(r"^Ethernet(\d+)/\d+/\d+$", port)
+        return m.group(1) if m else None
+    return None
+
+
+def harness_of(cable_id: str) -> str | None:
+    """The breakout harness of a leg ('C123.2' -> 'C123'), else None."""
+    head, dot, tail = cable_id.rpartition(".")
+    return head if dot and tail.isdigit() and head else None

@@ -1,0 +1,107 @@
+"""The fabric graph and parts tables, and plan import/export."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from netdiag.fabric import naming, plan_io
+from netdiag.fabric.graph import FabricGraph
+from netdiag.inventory import CABLE_COLUMNS, DeviceInfo, Inventory, load
+from netdiag.simulate import engine, presets
+
+CASES = Path(__file__).resolve().parent / "cases"
+DEMO = Path(__file__).resolve().parent.parent / "fixtures" / "demo"
+
+
+def sim_inventory(preset, gpus=256):
+    fab = engine.simulate(presets.get(preset), gpus, seed=1)
+    cols = ["name", "platform", "address", "role", "plane", "site", "hall", "row", "rack", "u"]
+    devices = {r["name"]: DeviceInfo(**{k: str(r[k]) for k in cols}) for r in fab.devices.to_dict("records")}
+    plan = fab.plan[list(CABLE_COLUMNS)].assign(plane=lambda d: d["plane"].astype(str))
+    return fab, Inventory(devices=devices, plan=plan)
+
+
+def test_cage_names_per_platform():
+    assert naming.cage_of("sonic", "Ethernet4") == "Ethernet0"
+    assert naming.cage_of("sonic", "Ethernet14") == "Ethernet8"
+    assert naming.cage_of("cumulus", "swp7s1") == "swp7"
+    assert naming.cage_of("eos", "Ethernet1/5") == "Ethernet1"
+    assert naming.cage_of("eos", "Ethernet3/1/1") == "Ethernet3/1"
+    assert naming.linecard_of("eos", "Ethernet3/1/1") == "3"
+    assert naming.cage_of("ibdiagnet", "2") == "cage1" and naming.cage_of("ibdiagnet", "3") == "cage2"
+    assert naming.cage_of("linux", "ens3f1np1") == "ens3" and naming.cage_of("linux", "ens3np0") == "ens3"
+    assert naming.cage_of("ib-host", "mlx5_3/1") == "mlx5_3"
+    assert naming.harness_of("H0000012.3") == "H0000012" and naming.harness_of("C7") is None
+
+
+def test_graph_cages_agree_with_how_the_simulator_cabled_them():
+    for preset in presets.PRESETS:
+        fab, inv = sim_inventory(preset)
+        g = FabricGraph(inv)
+        e = g.ends.merge(fab.plan[["cable_id", "a_cage", "b_cage"]], on="cable_id")
+        want = e["a_cage"].where(e["end"] == "a", e["b_cage"])
+        assert (want == e["cage"]).all(), preset
+
+
+def test_twin_port_module_is_shared_by_two_links_and_far_end_and_plane():
+    fab, inv = sim_inventory("gb300-dual-plane")
+    g = FabricGraph(inv)
+    assert g.links_sharing("transceiver", "leaf-p0-0000:Ethernet1") == ["H0000000", "H0000008"]
+    assert g.far_end("gpu-r0001-n01", "ens1f1np1") == ("leaf-p1-0000", "Ethernet1/1", "H0000001")
+    assert g.plane_of("gpu-r0001-n01", "ens1f1np1") == "1"
+    parts = dict(g.parts_of("H0000001"))
+    assert parts["nic"] == "gpu-r0001-n01:ens1" and parts["switch"] == "leaf-p1-0000" and parts["plane"] == "1"
+    fabric_link = fab.plan[fab.plan["cable_id"].str.startswith("F")].iloc[0]
+    kinds = [c for c, _ in g.parts_of(fabric_link["cable_id"])]
+    assert kinds.count("patch_panel") == 2 and kinds.count("transceiver") == 2 and kinds.count("switch") == 2
+
+
+def test_breakout_legs_share_their_harness_and_dac_ends_have_no_transceiver():
+    fab, inv = sim_inventory("b300-quad-plane")
+    g = FabricGraph(inv)
+    legs = g.links_sharing("cable", "H0000000")
+    assert legs == ["H0000000.1", "H0000000.2", "H0000000.3", "H0000000.4"]
+    assert [c for c, _ in g.parts_of("H0000000.1")].count("transceiver") == 0
+
+
+def test_networkx_view_has_one_edge_per_cable():
+    fab, inv = sim_inventory("hgx-rail")
+    g = FabricGraph(inv).graph
+    assert g.number_of_edges() == len(fab.plan) and g.number_of_nodes() == len(fab.devices)
+    assert g.nodes["leaf-p0-0000"]["role"] == "leaf"
+    assert FabricGraph(inv).plane_graph("0").number_of_edges() == len(fab.plan)
+
+
+def test_ptm_dot_import_including_the_one_line_ufm_form():
+    text = ('graph network { "l1" [ role="leaf" ] "l1":"swp1s0" -- "c01":"enp3s0np0" "l1":"swp1s1" -- "c02":"enp3s0np0" }\n'
+            'graph G {\n  "spine1":"swp1" -- "l1":"swp51";\n  spine1:swp2 -- l2:swp51 [LLDP=""];\n'
+            '  "l1":"swp51" -- "spine1":"swp1";\n}\n')
+    inv = Inventory(devices={"l1": DeviceInfo("l1", "cumulus", plane="0")})
+    df = plan_io.from_ptm_dot(text, inv)
+    assert df[["a_device", "a_port", "b_device", "b_port", "plane"]].values.tolist() == [
+        ["l1", "swp1s0", "c01", "enp3s0np0", "0"], ["l1", "swp1s1", "c02", "enp3s0np0", "0"],
+        ["spine1", "swp1", "l1", "swp51", "0"], ["spine1", "swp2", "l2", "swp51", ""]]
+    assert list(df["cable_id"]) == ["P000001", "P000002", "P000003", "P000004"]
+
+
+def test_ibnetdiscover_as_a_plan():
+    text = (CASES / "ibnetdiscover" / "ports_hdr_infiniband_exporter" / "input.txt").read_text()
+    df = plan_io.from_ibnetdiscover(text)
+    assert ("worker20", "mlx5_3/1", "5FB0405-leaf-IB01", "79") in set(
+        df[["a_device", "a_port", "b_device", "b_port"]].itertuples(index=False, name=None))
+
+
+def test_exported_plan_from_the_demo_capture_loads_and_checks_clean(tmp_path):
+    out = tmp_path / "plan.csv"
+    r = subprocess.run([sys.executable, "-m", "netdiag.cli", "plan", "export", "--capture", str(DEMO / "capture"),
+                        "--inventory", str(DEMO / "devices.csv"), "--out", str(out)], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    inv = load(DEMO / "devices.csv", out)
+    assert len(inv.plan) == 15  # 16 host ports seen by LLDP, one link down
+    r = subprocess.run([sys.executable, "-m", "netdiag.cli", "cabling", "--inventory", str(DEMO / "devices.csv"),
+                        "--plan", str(out), "--capture", str(DEMO / "capture"), "--json"], capture_output=True, text=True)
+    import json
+    res = json.loads(r.stdout)
+    assert res["findings"] == [] and res["summary"]["cables_ok"] == 15
