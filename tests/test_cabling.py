@@ -90,3 +90,18 @@ def test_link_between_unplanned_ports_is_unexpected():
                  ("leaf0", "Ethernet40", "leaf1", "Ethernet40", None)])
     (f,) = res.findings
     assert f.kind == "unexpected" and f.link["a_port"] == "Ethernet40"
+
+
+def test_miswire_seen_only_from_the_switch_side():
+    """Hosts not collected: the leaf's unplanned port sees the planned host end -> that cable's miswire."""
+    inv = Inventory()
+    for n, plane in (("h1", ""), ("h2", ""), ("leaf", "0")):
+        inv.devices[n] = DeviceInfo(n, "linux", plane=plane)
+    inv.cables = [Cable("C1", "h1", "eth0", "leaf", "swp1", "fiber", 3.0, "0"),
+                  Cable("C2", "h2", "eth0", "leaf", "swp2", "fiber", 3.0, "0")]
+    nb = pd.DataFrame([("leaf", "swp1", "h1", "ae:00:00:00:00:01", "eth0"),
+                       ("leaf", "swp3", "h2", "ae:00:00:00:00:02", "eth0")],
+                      columns=["device", "port", "remote_device", "remote_port", "remote_port_descr"])
+    res = cabling.check(inv, nb, pd.DataFrame(columns=["device", "port", "oper_up"]), {"leaf"})
+    assert verdicts(res) == [("miswire", ("C2",))]
+    assert res.findings[0].action == "move cable C2 from leaf:swp3 to leaf:swp2"

@@ -82,6 +82,24 @@ def check(inv: Inventory, neighbors: pd.DataFrame, ports: pd.DataFrame,
 
     # what each bad cable is physically connected to, from the end that sees something else
     other = j[(j["state"] == "other") & j["cable_id"].isin(bad_ids)].sort_values(["cable_id", "end"])
+    # a port outside the plan that sees a planned end: that cable lands there (the planned end's own
+    # device may not have been collected, e.g. hosts without LLDP access)
+    ends_key = ends[["device", "port"]].assign(_planned=True)
+    loose = obs.merge(ends_key, on=["device", "port"], how="left")
+    loose = loose[loose["_planned"].isna()]
+    if len(loose):
+        cand = pd.concat([loose.assign(rp=loose["remote_port"]), loose.assign(rp=loose["remote_port_descr"])])
+        cand = cand.dropna(subset=["rp"])
+        hit = cand.merge(ends.rename(columns={"device": "remote_device", "port": "rp"}), on=["remote_device", "rp"])
+        hit = hit[~hit["cable_id"].isin(verdict.index[verdict == "ok"]) & ~hit["cable_id"].isin(set(other["cable_id"]))]
+        if len(hit):
+            seen_from = pd.DataFrame({
+                "cable_id": hit["cable_id"].to_numpy(), "end": hit["end"].to_numpy(),
+                "device": hit["remote_device"].to_numpy(), "port": hit["rp"].to_numpy(),
+                "exp_device": hit["exp_device"].to_numpy(), "exp_port": hit["exp_port"].to_numpy(),
+                "remote_device": hit["device"].to_numpy(), "remote_port": hit["port"].to_numpy(),
+                "remote_port_descr": None, "state": "other"})
+            other = pd.concat([other, seen_from], ignore_index=True)
     other = other.drop_duplicates("cable_id")
     # plan ends on the devices involved, as a dict (the rest of the fabric never needs one)
     involved = set(other["remote_device"]) | set(other["exp_device"]) | set(other["device"])
