@@ -487,7 +487,7 @@ def parse_ibdiagnet_net_dump(text: str, ctx: Context) -> Tables:
 # ----------------------------------------------------------------------------------------- db_csv
 _WIDTH_ENUM = {1: 1, 2: 4, 4: 8, 8: 12, 16: 2}
 _SPEED_ENUM = {1: 2.5, 2: 5.0, 4: 10.0}
-_SPEED_EXT_ENUM = {1: 14.0, 2: 25.0, 4: 50.0, 8: 100.0}
+_SPEED_EXT_ENUM = {1: 14.0, 2: 25.0, 4: 50.0, 8: 100.0, 16: 200.0}
 
 
 def _looks_like_db_csv(text: str) -> bool:
@@ -594,7 +594,10 @@ def parse_ibdiagnet_db_csv(text: str, ctx: Context) -> Tables:
             row["admin_up"] = False
         w = _WIDTH_ENUM.get(_int(rec.get("LinkWidthActv", "")) or -1)
         sp_ext = _SPEED_EXT_ENUM.get(_int(rec.get("LinkSpeedExtActv", "")) or -1)
-        sp = sp_ext or _SPEED_ENUM.get(_int(rec.get("LinkSpeedActv", "")) or -1)
+        actv = _int(rec.get("LinkSpeedActv", "")) or 0
+        if actv >> 8:        # newer ibdiagnet: one IBDM speed mask, extended speeds shifted by 8 (NDR 0x800)
+            sp_ext = sp_ext or _SPEED_EXT_ENUM.get(1 << ((actv >> 8).bit_length() - 1))
+        sp = sp_ext or _SPEED_ENUM.get(actv or -1)
         if w and row.get("oper_up") is not False:
             row["lanes"] = w
             if sp:
