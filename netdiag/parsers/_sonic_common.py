@@ -223,6 +223,8 @@ _IDENT = (
     (re.compile(r"^QSFP-?DD", re.I), "QSFP-DD"),
     (re.compile(r"^QSFP112", re.I), "QSFP112"),
     (re.compile(r"^QSFP56", re.I), "QSFP56"),
+    # SFF-8024 0x1E 'QSFP+ or later with CMIS': QSFP112 in practice (as ethtool_module reads it)
+    (re.compile(r"^QSFP\+ or later with CMIS", re.I), "QSFP112"),
     (re.compile(r"^QSFP28", re.I), "QSFP28"),
     (re.compile(r"^QSFP\+", re.I), "QSFP+"),
     (re.compile(r"^OSFP", re.I), "OSFP"),
