@@ -50,6 +50,11 @@ def mbps_to_gbps(mbps: float) -> float:
     return mbps / 1000.0
 
 
+def bps_to_gbps(bps: float) -> float:
+    """bits/s (EOS eAPI `bandwidth`) -> Gb/s."""
+    return bps / 1e9
+
+
 def f_to_c(fahrenheit: float) -> float:
     return (fahrenheit - 32.0) * 5.0 / 9.0
 

@@ -3,6 +3,8 @@
 EOS reports everything per interface in whole-switch commands, so discovery does all the work
 and there are no per-port commands:
 
+* `show interfaces status | json` — link state (connected / notconnect / disabled) and the
+  negotiated speed of each interface (parsers/eos_interfaces.py);
 * `show interfaces transceiver detail | json` — DOM per interface (module serial, temperature,
   voltage; the interface's Tx/Rx/bias as lane 1) and the module's thresholds;
 * `show interfaces transceiver dom thresholds | json` — every lane (channel) of each module with
@@ -12,8 +14,8 @@ and there are no per-port commands:
 * `show interfaces counters errors | json` — FCS, symbol, input/output errors;
 * `show lldp neighbors detail | json` — neighbors.
 
-`show interfaces status | json` is not collected: no real sample of it was available to test a
-parser against, so port admin/oper state is not read on EOS yet.
+The `show interfaces status | json` parser is tested against an input constructed from the
+documented eAPI structure (no licensed real sample was available); see its case folder SOURCE.
 
 Breakouts: EOS names each sub-interface (Ethernet3/1/1..4 on cage Ethernet3/1) and reports its
 optics under that name; parsers keep them as separate ports (see parsers/eos_transceiver.py).
@@ -48,9 +50,10 @@ def ports_from(tables: dict) -> list[str]:
 
 EOS = register(Platform(
     name="eos",
-    description="Arista EOS switch: show ... | json over the CLI (transceiver DOM, PHY FEC/BER, "
-                "error counters, LLDP)",
+    description="Arista EOS switch: show ... | json over the CLI (link status, transceiver DOM, "
+                "PHY FEC/BER, error counters, LLDP)",
     discovery=(
+        "show interfaces status | json",
         "show interfaces transceiver detail | json",
         "show interfaces transceiver dom thresholds | json",
         "show interfaces phy detail | json",
@@ -64,6 +67,7 @@ EOS = register(Platform(
         (rf"show {_INTF} {_P}transceiver{_JSON}", "eos-transceiver-json"),
         (rf"show {_INTF} {_P}transceiver detail", "eos-transceiver-detail-text"),
         (rf"show {_INTF} {_P}transceiver", "eos-transceiver-text"),
+        (rf"show {_INTF} {_P}status{_JSON}", "eos-interfaces-status-json"),
         (rf"show {_INTF} {_P}phy detail{_JSON}", "eos-phy-detail-json"),
         (rf"show {_INTF} {_P}counters errors{_JSON}", "eos-counters-errors-json"),
         (r"show lldp neighbors(?: \S+)? detail" + _JSON, "eos-lldp-neighbors-detail-json"),
