@@ -23,6 +23,7 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -181,6 +182,7 @@ def main() -> int:
                      "openssh": f"openssh ssh+xargs -P{a.parallel}"}.get(which, f"netdiag ({a.channels} channels/device)")
             print(f"{label:34s} {r['seconds']:7.2f} s  {len(jobs) / r['seconds']:7.1f} devices/s  "
                   f"client CPU {r['cpu_s']:6.2f} s  peak {r['peak_mb']:6.1f} MB  failed devices {r['failed']}{extra}")
+    shutil.rmtree(tmp, ignore_errors=True)
     nd = results.get("netdiag")
     if nd and "openssh" in results:
         x = results["openssh"]["seconds"] / nd["seconds"]

@@ -140,11 +140,13 @@ class SSHTransport:
                     self._slots.release()
                     self._slots.acquire()
                     continue
-                # alone and refused: the device may not have finished closing our previous channel
+                # alone and refused: the device has not yet freed the sessions we closed (OpenSSH
+                # frees one when its process is reaped; a loaded device lags): wait, up to the deadline
                 lone_refusals += 1
-                wait = 0.01 * 2**lone_refusals
-                if lone_refusals > 6 or time.monotonic() + wait >= deadline:
-                    return CommandResult(b"", b"", None, f"command_failed: device refused a channel: {e.text}")
+                wait = min(0.01 * 2**lone_refusals, 0.5)
+                if time.monotonic() + wait >= deadline:
+                    return CommandResult(b"", b"", None, f"command_failed: device refused a channel "
+                                                         f"({lone_refusals} tries): {e.text}")
                 time.sleep(wait)
             except (paramiko.SSHException, OSError, EOFError) as e:
                 if not self.t.is_active():

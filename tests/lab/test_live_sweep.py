@@ -61,7 +61,7 @@ def test_live_sweep_of_200_devices_equals_replay_and_reports_each_fault_with_its
 
     fleet_names = {d.name for d in played}
     assert len(fleet_names) == 200
-    assert all(by[n]["ok"] and by[n]["failed"] == [] for n in fleet_names)
+    assert [(n, by[n]["error"], by[n]["failed"]) for n in sorted(fleet_names) if not by[n]["ok"] or by[n]["failed"]] == []
     # findings of the played fleet (those of the fault devices aside; the ibdiagnet host reports on others)
     fault_devices = {d.name for d in lab.devices} - fleet_names
     assert strip([f for f in out["findings"] if f["device"] not in fault_devices]) == strip(replay.to_json()["findings"])
@@ -103,7 +103,7 @@ def test_live_sweep_of_200_devices_equals_replay_and_reports_each_fault_with_its
         assert sorted((f["kind"], f["port"], f["evidence"]) for f in got) == \
             sorted((f["kind"], f["port"], f["evidence"]) for f in twin)
     assert live.exit_code() == 2
-    assert took < 45, took
+    assert took < 90, took  # the hung command did not hold the sweep up (about 15-30 s here)
 
 
 def _config_with(lab, tmp, head: str) -> Path:
@@ -173,7 +173,16 @@ def test_ctrl_c_leaves_a_valid_partial_capture(fleet, tmp_path):
     lab, tmp, _ = fleet
     p = _cli("--inventory", str(lab.inventory), "--ssh-config", str(lab.ssh_config), "--hosts", "x-hang",
              "--hosts", "f003-gpu-*", "--timeout", "30", "--record", str(tmp_path / "rec"))
-    time.sleep(1.5)
+    def recorded(name):
+        idx = list(tmp_path.glob(f".rec.tmp-*/devices/{name}/index.json"))
+        try:
+            return len(json.loads(idx[0].read_text())) if idx else 0
+        except ValueError:
+            return 0
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not all(recorded(f"f003-gpu-r07-n0{i}") == 18 for i in range(1, 5)):
+        time.sleep(0.05)  # until the healthy devices are done and only the hung one is left
+    time.sleep(0.2)
     p.send_signal(signal.SIGINT)
     out, err = p.communicate(timeout=30)
     assert p.returncode == 3, err
