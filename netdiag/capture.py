@@ -171,7 +171,6 @@ class DeviceRecorder:
             (self.dir / f"{n:04d}.err").write_bytes(stderr)
         e = Entry(command, fname, exit_status, started, duration_s, error, fmt, self.dir)
         self.device.entries.append(e)
-        (self.dir / "index.json").write_text(json.dumps([x.to_json() for x in self.device.entries], indent=1))
         return e
 
     def fail(self, error: str):
@@ -181,8 +180,8 @@ class DeviceRecorder:
         self._write_meta()
 
     def close(self):
-        if not (self.dir / "index.json").exists():
-            (self.dir / "index.json").write_text("[]")
+        """Write the device's index (once: a fleet device runs hundreds of commands) and meta."""
+        (self.dir / "index.json").write_text(json.dumps([x.to_json() for x in self.device.entries], indent=1))
         self._write_meta()
 
 

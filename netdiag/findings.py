@@ -45,6 +45,7 @@ class Finding:
     lanes: list[int] = field(default_factory=list)
     reason: str = ""
     symptoms: list[dict] = field(default_factory=list)
+    children: list[dict] = field(default_factory=list)   # per-link findings under a shared part
 
     def to_json(self) -> dict:
         return asdict(self)

@@ -68,11 +68,37 @@ class SweepResult:
 
 def analyse(snapshot: Snapshot, devices: list[DeviceStatus], inventory: Inventory | None = None,
             thresholds: str | Path | None = None) -> SweepResult:
-    """health -> findings for a snapshot whose collection status is `devices`."""
+    """health -> findings for a snapshot whose collection status is `devices`.
+
+    With a cabling plan: the cabling check, then two-ended localization over the planned links
+    (link and shared-part findings); symptoms on ports no planned link explains stay port findings.
+    Without a plan: port findings."""
     cfg = load_thresholds(thresholds)
     plats = {d.name: d.platform for d in devices}
     sym = symptoms(snapshot, cfg, plats)
-    found = port_findings(sym, snapshot, inventory)
+    if inventory is None or inventory.plan.empty:
+        return SweepResult(port_findings(sym, snapshot, inventory), devices, snapshot, sym)
+    from netdiag.fabric import cabling as cab
+    from netdiag.fabric.graph import FabricGraph
+    from netdiag.fabric.localize import localize
+
+    collected = {d.name for d in devices if d.ok}
+    cabl = cab.check(inventory, snapshot.neighbors, snapshot.ports, collected)
+    for f in cabl.findings:
+        f.first_seen = f.last_seen = snapshot.taken_at
+    wrong = {c for c, v in zip(cabl.status["cable_id"], cabl.status["verdict"]) if v in ("miswire", "swapped", "wrong_plane")}
+    loc = localize(snapshot, sym, inventory, FabricGraph(inventory), exclude_cables=wrong, cfg=cfg)
+    by_cable = {f.link.get("cable_id"): f for f in loc.findings if f.link.get("cable_id")}
+    found = []
+    for f in cabl.findings:
+        twin = by_cable.get(f.link.get("cable_id")) if f.kind == "missing" else None
+        if twin is not None:  # a dead link the plan also misses: one finding, both views as evidence
+            twin.evidence = f.evidence + twin.evidence
+            continue
+        found.append(f)
+    found += loc.findings
+    rest = sym[[(d, p) not in loc.handled_ports for d, p in zip(sym["device"], sym["port"])]] if len(sym) else sym
+    found += port_findings(rest, snapshot, inventory)
     return SweepResult(found, devices, snapshot, sym)
 
 

@@ -19,6 +19,15 @@ DEMO = Path(__file__).resolve().parent.parent / "fixtures" / "demo"
 ARGS = ["sweep", "--inventory", str(DEMO / "devices.csv"), "--plan", str(DEMO / "cabling.csv"),
         "--capture", str(DEMO / "capture")]
 EXPECTED = [
+    ("critical", "dead_link", "gpu-r07-n03", "ens4np0"),
+    ("critical", "decaying_transmitter", "gpu-r07-n02", "ens2np0"),
+    ("critical", "dirty_connector", "gpu-r07-n01", "ens3np0"),
+    ("critical", "bad_transceiver", "gpu-r07-n03", "ens1np0"),
+    ("critical", "hot_module", "gpu-r07-n02", "ens4np0"),
+    ("warning", "dirty_connector", "gpu-r07-n04", "ens2np0"),
+]
+#: without a plan, the same capture gives one finding per port, named by its worst symptom
+EXPECTED_NO_PLAN = [
     ("critical", "link_down", "gpu-r07-n03", "ens4np0"),
     ("critical", "tx_power_low", "gpu-r07-n02", "ens2np0"),
     ("critical", "dark_lane", "gpu-r07-n01", "ens3np0"),
@@ -49,22 +58,36 @@ def test_demo_findings_carry_evidence_suspects_plan_and_location():
     by = {(f["device"], f["port"]): f for f in out["findings"]}
     dark = by[("gpu-r07-n01", "ens3np0")]
     assert dark["lanes"] == [3]
-    assert dark["evidence"] == ["lane 3: Rx power 0.0000 mW (-inf dBm): no light"]
+    assert dark["evidence"] == ["gpu-r07-n01:ens3np0 lane 3: Rx power 0.0000 mW (-inf dBm): no light"]
     assert dark["link"] == {"a_device": "gpu-r07-n01", "a_port": "ens3np0", "b_device": "leaf-p0-r07",
                             "b_port": "Ethernet8", "cable_id": "C07-01-3"}
+    # one strand dark, the far transmitter unknown (leaf not collected): the strand first
     assert [(s["component"], s["ref"]) for s in dark["suspects"]] == [
-        ("cable", "C07-01-3"), ("transceiver", "leaf-p0-r07:Ethernet8"), ("transceiver", "gpu-r07-n01:ens3np0")]
+        ("connector", "C07-01-3"), ("cable", "C07-01-3"), ("transceiver", "leaf-p0-r07:Ethernet8"),
+        ("transceiver", "gpu-r07-n01:ens3")]
     assert dark["suspects"][0]["location"] == "dc1 hall A row 07 rack r07 U40"
     tx = by[("gpu-r07-n02", "ens2np0")]
-    assert tx["evidence"][0] == "lane 2: Tx power 0.1200 mW (-9.21 dBm) < low alarm 0.1585 mW (-8.00 dBm)"
-    assert tx["suspects"][0] == {"component": "transceiver", "ref": "gpu-r07-n02:ens2np0",
+    assert tx["evidence"][0] == "gpu-r07-n02:ens2np0 lane 2: Tx power 0.1200 mW (-9.21 dBm) < low alarm 0.1585 mW (-8.00 dBm)"
+    assert tx["suspects"][0] == {"component": "transceiver", "ref": "gpu-r07-n02:ens2",
                                  "location": "dc1 hall A row 07 rack r07 U36", "confidence": 0.85}
     fec = by[("gpu-r07-n03", "ens1np0")]
-    assert "fec_uncorrectable_cw = 145 (non-zero since last clear)" in fec["evidence"]
-    assert "rx_crc_errors = 5021 (non-zero since last clear)" in fec["evidence"]
-    assert by[("gpu-r07-n02", "ens4np0")]["evidence"] == ["module temperature 63.50 C > high alarm 60.00 C"]
+    assert "gpu-r07-n03:ens1np0 fec_uncorrectable_cw = 145 (non-zero since last clear)" in fec["evidence"]
+    assert "gpu-r07-n03:ens1np0 rx_crc_errors = 5021 (non-zero since last clear)" in fec["evidence"]
+    assert fec["suspects"][0]["ref"] == "gpu-r07-n03:ens1"
+    assert by[("gpu-r07-n02", "ens4np0")]["evidence"] == [
+        "gpu-r07-n02:ens4np0 module temperature 63.50 C > high alarm 60.00 C"]
+    dead = by[("gpu-r07-n03", "ens4np0")]
+    assert dead["evidence"][0] == "gpu-r07-n03:ens4np0 is down and sees no neighbor"
+    assert dead["suspects"][0]["ref"] == "C07-03-4"
     weak = by[("gpu-r07-n04", "ens2np0")]
-    assert weak["evidence"] == ["lane 1: Rx power 0.0500 mW (-13.01 dBm) < low warning 0.0631 mW (-12.00 dBm)"]
+    assert weak["evidence"] == [
+        "gpu-r07-n04:ens2np0 lane 1: Rx power 0.0500 mW (-13.01 dBm) < low warning 0.0631 mW (-12.00 dBm)"]
+
+
+def test_without_a_plan_findings_are_per_port():
+    r = CliRunner().invoke(main, ["sweep", "--capture", str(DEMO / "capture"), "--json"])
+    got = sorted((f["severity"], f["kind"], f["device"], f["port"]) for f in json.loads(r.output)["findings"])
+    assert got == sorted(EXPECTED_NO_PLAN)
 
 
 def test_finding_ids_are_stable_across_runs_and_unique():

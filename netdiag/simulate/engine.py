@@ -149,6 +149,11 @@ def simulate(preset: Preset, gpus: int, seed: int, miswires: int = 0, faults: in
     if faults:
         from netdiag.simulate import faults as faultlib
         faultlib.inject(fab, work, faults, rng)
-    fab.snapshot = state.snapshot(work["mods"], work["lanes"], work["ends"], work["counters"], work["neighbors"],
-                                  taken_at)
+    snap = state.snapshot(work["mods"], work["lanes"], work["ends"], work["counters"], work["neighbors"], taken_at)
+    if fab.unreachable:  # never collected: none of its rows exist
+        gone = set(fab.unreachable)
+        for t in ("ports", "modules", "lanes", "counters", "neighbors"):
+            df = snap.table(t)
+            setattr(snap, t, df[~df["device"].isin(gone)].reset_index(drop=True))
+    fab.snapshot = snap
     return fab

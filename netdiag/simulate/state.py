@@ -81,6 +81,7 @@ def healthy(links: pd.DataFrame, rng: np.random.Generator, taken_at: str):
     L["bias_ma"] = rng.normal(8.0, 0.8, len(L)).clip(5.5, 10.5)
     loss = pd.Series(link_loss_db(links), index=links["cable_id"]).reindex(L["cable_id"]).to_numpy()
     L["loss_db"] = loss + rng.normal(0.0, 0.3, len(L)).clip(-0.6, 0.6)
+    L["no_dom"] = False   # a module that reports no diagnostics (its own readings unknown)
     return mods, L, e
 
 
@@ -98,11 +99,13 @@ def snapshot(mods: pd.DataFrame, L: pd.DataFrame, e: pd.DataFrame, counters: pd.
     rx_dbm = rx_from_tx(L)
     up = L["up"].to_numpy(dtype=bool)
     rx_mw = np.where(up & ~np.isnan(rx_dbm), units.dbm_to_mw_array(rx_dbm), 0.0)
+    blind = L["no_dom"].to_numpy(dtype=bool)
     lanes = pd.DataFrame({
         "device": L["device"].to_numpy(), "port": L["port"].to_numpy(), "lane": L["lane"].to_numpy(),
-        "tx_power_mw": np.round(units.dbm_to_mw_array(L["tx_dbm"].to_numpy()), 4),
-        "rx_power_mw": np.round(rx_mw, 4), "tx_bias_ma": np.round(L["bias_ma"].to_numpy(), 3),
-        "rx_los": rx_mw == 0.0,
+        "tx_power_mw": np.where(blind, np.nan, np.round(units.dbm_to_mw_array(L["tx_dbm"].to_numpy()), 4)),
+        "rx_power_mw": np.where(blind, np.nan, np.round(rx_mw, 4)),
+        "tx_bias_ma": np.where(blind, np.nan, np.round(L["bias_ma"].to_numpy(), 3)),
+        "rx_los": np.where(blind, None, rx_mw == 0.0),
     })
     if "alarms" in L:
         lanes["alarms"] = L["alarms"].to_numpy()
