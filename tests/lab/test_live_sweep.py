@@ -65,7 +65,7 @@ def test_live_sweep_of_200_devices_equals_replay_and_reports_each_fault_with_its
     # findings of the played fleet (those of the fault devices aside; the ibdiagnet host reports on others)
     fault_devices = {d.name for d in lab.devices} - fleet_names
     assert strip([f for f in out["findings"] if f["device"] not in fault_devices]) == strip(replay.to_json()["findings"])
-    assert len(replay.findings) == 429
+    assert len(replay.findings) == 454  # 25 EOS clones x 5 faults (F4 seen since the status command)
 
     causes = {n: by[n]["cause"] for n in by if n.startswith("x-")}
     assert causes == {"x-hang": "timeout", "x-close": "command_failed", "x-flood": "output_capped",
@@ -166,7 +166,7 @@ def test_cli_live_sweep_records_its_capture_and_replaying_it_gives_the_same_json
     [rec] = list((tmp_path / "reports" / "captures").iterdir())  # the default --record
     p = _cli("--inventory", str(lab.inventory), "--capture", str(rec), "--json")
     again, _ = p.communicate(timeout=60)
-    assert strip(json.loads(again)["findings"]) == strip(live["findings"]) and len(live["findings"]) == 21
+    assert strip(json.loads(again)["findings"]) == strip(live["findings"]) and len(live["findings"]) == 22  # incl. the EOS clone's link_down (F4)
 
 
 def test_ctrl_c_leaves_a_valid_partial_capture(fleet, tmp_path):
