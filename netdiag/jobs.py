@@ -27,6 +27,7 @@ class SweepResult:
     symptoms: pd.DataFrame
     capture: str | None = None
     notes: list[str] = field(default_factory=list)
+    inventory: Inventory | None = None   # locations and the plan, for reports and tickets
 
     @property
     def unknown(self) -> bool:
@@ -77,7 +78,7 @@ def analyse(snapshot: Snapshot, devices: list[DeviceStatus], inventory: Inventor
     plats = {d.name: d.platform for d in devices}
     sym = symptoms(snapshot, cfg, plats)
     if inventory is None or inventory.plan.empty:
-        return SweepResult(port_findings(sym, snapshot, inventory), devices, snapshot, sym)
+        return SweepResult(port_findings(sym, snapshot, inventory), devices, snapshot, sym, inventory=inventory)
     from netdiag.fabric import cabling as cab
     from netdiag.fabric.graph import FabricGraph
     from netdiag.fabric.localize import localize
@@ -99,7 +100,7 @@ def analyse(snapshot: Snapshot, devices: list[DeviceStatus], inventory: Inventor
     found += loc.findings
     rest = sym[[(d, p) not in loc.handled_ports for d, p in zip(sym["device"], sym["port"])]] if len(sym) else sym
     found += port_findings(rest, snapshot, inventory)
-    return SweepResult(found, devices, snapshot, sym)
+    return SweepResult(found, devices, snapshot, sym, inventory=inventory)
 
 
 def default_record_dir(now: datetime | None = None) -> Path:
