@@ -220,7 +220,7 @@ def _finding(kind: str, cable_ids: list[str], row_of: pd.DataFrame, inv: Invento
         id=finding_id("cabling", kind, *refs), severity=SEVERITY[kind], kind=kind, plane=str(c["plane"]) or None,
         link={"a_device": c["a_device"], "a_port": c["a_port"], "b_device": c["b_device"], "b_port": c["b_port"],
               "cable_id": cable_ids[0]},
-        suspects=[{"component": "cable", "ref": cid, "location": _loc(inv, c["a_device"]), "confidence": 1.0}
-                  for cid in cable_ids],
+        suspects=[{"component": "cable", "ref": cid, "location": _loc(inv, c["a_device"]),
+                   "confidence": round(1.0 / len(refs), 3)} for cid in refs],
         action=action, evidence=evidence, first_seen=None, last_seen=None, device=c["a_device"], port=c["a_port"],
         reason=REASON[kind])

@@ -126,9 +126,18 @@ def localize(snap: Snapshot, symptoms: pd.DataFrame, inv: Inventory, graph: Fabr
     diag["y_port"] = np.where(diag["x_is_a"], diag["b_port"], diag["a_port"])
     shared, absorbed = _shared_parts(diag, graph, rules, len(inv.plan))
     findings = []
-    by_port = {k: g for k, g in symptoms.groupby(["device", "port"], sort=False)} if len(symptoms) else {}
-    cage = graph.ends.set_index(["device", "port"])["cage"]
-    cage = cage[~cage.index.duplicated()]
+    # symptom records of the diagnosed links' ends only, converted once
+    by_port: dict[tuple[str, str], list[dict]] = {}
+    if len(symptoms):
+        ends = pd.MultiIndex.from_arrays([np.concatenate([diag["a_device"], diag["b_device"]]),
+                                          np.concatenate([diag["a_port"], diag["b_port"]])])
+        mine = symptoms[pd.MultiIndex.from_arrays([symptoms["device"], symptoms["port"]]).isin(ends)]
+        for rec in mine[["device", "port", "lane", "rule", "severity", "value", "threshold", "unit",
+                         "detail"]].to_dict("records"):
+            by_port.setdefault((rec["device"], rec["port"]), []).append(rec)
+    e = graph.ends
+    near = e[e["device"].isin(set(diag["a_device"]) | set(diag["b_device"]))]
+    cage = dict(zip(zip(near["device"], near["port"]), near["cage"]))
     child_findings: dict[str, Finding] = {}
     for r in diag.itertuples(index=False):
         f = _link_finding(r, rules["pattern"][r.pidx], by_port, cage, inv, snap.taken_at)
@@ -237,7 +246,7 @@ def _loc(inv: Inventory, device: str) -> str | None:
     return d.location() if d else None
 
 
-def _link_finding(r, pat: dict, by_port: dict, cage: pd.Series, inv: Inventory, taken_at) -> Finding:
+def _link_finding(r, pat: dict, by_port: dict, cage: dict, inv: Inventory, taken_at) -> Finding:
     suspects = []
     for role, conf in pat["suspects"]:
         comp, ref = _ref(role, r, cage)
@@ -246,11 +255,7 @@ def _link_finding(r, pat: dict, by_port: dict, cage: pd.Series, inv: Inventory, 
     total = sum(s["confidence"] for s in suspects) or 1.0
     for s in suspects:
         s["confidence"] = round(s["confidence"] / total, 3)
-    sym = []
-    for end in ((r.a_device, r.a_port), (r.b_device, r.b_port)):
-        g = by_port.get(end)
-        if g is not None:
-            sym += g[["device", "port", "lane", "rule", "severity", "value", "threshold", "unit", "detail"]].to_dict("records")
+    sym = by_port.get((r.a_device, r.a_port), []) + by_port.get((r.b_device, r.b_port), [])
     evidence = [f"{s['device']}:{s['port']} {describe(s)}" for s in sym]
     if pat["name"] == "flapping_link":
         evidence.append("link-down events at or over the flapping threshold at "

@@ -241,12 +241,16 @@ def _ber_symptoms(frame: pd.DataFrame, columns, snap: Snapshot, cfg: dict,
     """Device-reported BER (port or lane) over the limits of the port's technology and media."""
     if frame.empty:
         return []
-    prof = ber_profiles(frame, snap, device_platforms)
+    present = [b for b in columns if frame[b].notna().any()]
+    if not present:
+        return []
+    # only rows that report some BER need a profile (the merge is the expensive part)
+    rows = frame[frame[present].notna().any(axis=1)]
+    prof = ber_profiles(rows, snap, device_platforms)
+    frame = rows
     out = []
-    for ber in columns:
+    for ber in present:
         v = frame[ber].to_numpy(dtype="float64", na_value=np.nan)
-        if np.isnan(v).all():
-            continue
         err = prof.map(lambda p: cfg["ber"][p][ber][0]).to_numpy(dtype="float64")
         warn = prof.map(lambda p: cfg["ber"][p][ber][1]).to_numpy(dtype="float64")
         f = frame.assign(_err=err, _warn=warn)

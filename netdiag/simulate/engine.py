@@ -84,8 +84,8 @@ def inject_cabling_faults(fab: Fabric, count: int, rng: np.random.Generator) -> 
                 for col in ("b_port", "b_cage"):
                     links.at[i, col], links.at[j, col] = links.at[j, col], links.at[i, col]
                 cj = links.at[j, "cable_id"]
-                fab.truth.append({"id": f"cabling-{k}", "kind": "swapped", "component": "cable", "ref": cid,
-                                  "links": sorted([cid, cj]),
+                fab.truth.append({"id": f"cabling-{k}", "kind": "swapped", "component": "cable",
+                                  "ref": min(cid, cj), "links": sorted([cid, cj]),
                                   "action": f"swap cables {cid} and {cj} at {leaf} as the plan says"})
                 continue
         if kind == "missing":
