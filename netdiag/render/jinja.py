@@ -1,0 +1,92 @@
+"""The Jinja environments reports and tickets are rendered with.
+
+* HTML: autoescape on, StrictUndefined (a typo in a template is an error, never an empty cell).
+* Text/Markdown tickets: StrictUndefined, no HTML autoescape; device-supplied strings go through the
+  ``md`` filter, which backslash-escapes what Markdown (and the HTML it may embed) would interpret.
+* A user template folder (``--templates DIR``) is searched before the packaged templates and is only
+  ever loaded into a sandboxed environment: a template can read the data it is given, not call into
+  Python.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]{}<>|~!#&])")
+
+
+def md_escape(value) -> str:
+    """A value as literal Markdown text: characters Markdown or embedded HTML would interpret are
+    backslash-escaped, line breaks become spaces (a device string cannot start a new block)."""
+    s = "" if value is None else str(value)
+    s = "".join(ch if ch.isprintable() else " " for ch in s)
+    return _MD_SPECIAL.sub(r"\\\1", s)
+
+
+def md_code(value) -> str:
+    """A value as a Markdown code span (for commands): backticks inside are fenced by longer runs."""
+    s = "" if value is None else "".join(ch if ch.isprintable() else " " for ch in str(value))
+    fence = "`"
+    while fence in s:
+        fence += "`"
+    pad = " " if s.startswith("`") or s.endswith("`") else ""
+    return f"{fence}{pad}{s}{pad}{fence}"
+
+
+def fmt_num(v) -> str:
+    """A measured number for people: '?' when unknown, integers whole, others to 4 significant digits."""
+    if v is None:
+        return "?"
+    if isinstance(v, bool):
+        return str(v)
+    if isinstance(v, int) or (isinstance(v, float) and v.is_integer() and abs(v) < 1e15):
+        return str(int(v))
+    return f"{v:.4g}"
+
+
+def fmt_dbm(v) -> str:
+    """A power in dBm: '?' when unknown, 'dark' for no light (-40 dBm and below)."""
+    if v is None:
+        return "?"
+    return "dark" if v <= -40 else f"{v:.2f}"
+
+
+def _loader(templates_dir: str | Path | None) -> jinja2.BaseLoader:
+    pkg = jinja2.PackageLoader("netdiag.render", "templates")
+    if templates_dir is None:
+        return pkg
+    path = Path(templates_dir)
+    if not path.is_dir():
+        raise ValueError(f"--templates {templates_dir}: not a directory")
+    return jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(path)), pkg])
+
+
+def _env(templates_dir: str | Path | None, autoescape: bool) -> jinja2.Environment:
+    kw = dict(loader=_loader(templates_dir), autoescape=autoescape, undefined=jinja2.StrictUndefined,
+              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env = ImmutableSandboxedEnvironment(**kw) if templates_dir is not None else jinja2.Environment(**kw)
+    env.filters["md"] = md_escape
+    env.filters["mdcode"] = md_code
+    env.filters["num"] = fmt_num
+    env.filters["dbm"] = fmt_dbm
+    return env
+
+
+def html_env(templates_dir: str | Path | None = None) -> jinja2.Environment:
+    """Environment for HTML: autoescape, StrictUndefined; sandboxed when `templates_dir` is given."""
+    return _env(templates_dir, autoescape=True)
+
+
+def text_env(templates_dir: str | Path | None = None) -> jinja2.Environment:
+    """Environment for Markdown/plain-text tickets: StrictUndefined; sandboxed with `templates_dir`."""
+    return _env(templates_dir, autoescape=False)
+
+
+def source(env: jinja2.Environment, name: str) -> str:
+    """The raw text of a template file (CSS, JS) as the environment's loader finds it."""
+    text, _, _ = env.loader.get_source(env, name)
+    return text
