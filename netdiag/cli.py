@@ -100,6 +100,8 @@ def _emit(res, as_json: bool, as_jsonl: bool) -> None:
 @click.option("--jsonl", "as_jsonl", is_flag=True, help="print JSON Lines: findings, devices, summary")
 @click.option("--html", type=click.Path(dir_okay=False), help="write the HTML report")
 @click.option("--tickets", type=click.Path(file_okay=False), help="write one ticket per finding")
+@click.option("--templates", type=click.Path(exists=True, file_okay=False),
+              help="folder of templates overriding the packaged ones for --html/--tickets (sandboxed)")
 @click.option("--record", type=click.Path(file_okay=False),
               help="where a live sweep writes its capture [default: reports/captures/<UTC time>]")
 @click.option("--ssh-config", type=click.Path(dir_okay=False), help="OpenSSH client config (like ssh -F)")
@@ -117,7 +119,7 @@ def _emit(res, as_json: bool, as_jsonl: bool) -> None:
 @click.option("--platform", "default_platform", default="linux", show_default=True,
               help="platform of --hosts names when there is no --inventory")
 def sweep_cmd(inventory, plan, capture_dir, hosts, rack, plane, role, thresholds, as_json, as_jsonl, html, tickets,
-              record, ssh_config, parallel, channels, command_timeout, connect_timeout, device_timeout, max_output,
+              templates, record, ssh_config, parallel, channels, command_timeout, connect_timeout, device_timeout, max_output,
               default_platform):
     """Find failing links: analyse a capture (--capture) or collect live over SSH (--hosts, --rack,
     --plane, --role select inventory devices; the capture is always recorded, see --record).
@@ -131,8 +133,8 @@ def sweep_cmd(inventory, plan, capture_dir, hosts, rack, plane, role, thresholds
         raise click.UsageError("give exactly one of --capture DIR or a live selection (--hosts, --rack, --plane, --role)")
     if as_json and as_jsonl:
         raise click.UsageError("--json and --jsonl are exclusive")
-    if html or tickets:
-        raise click.UsageError("--html and --tickets are not available in this version")
+    if templates and not (html or tickets):
+        raise click.UsageError("--templates needs --html FILE or --tickets DIR")
     inv = _load_inventory(inventory, plan)
     try:
         if live:
@@ -144,7 +146,26 @@ def sweep_cmd(inventory, plan, capture_dir, hosts, rack, plane, role, thresholds
         click.echo(f"netdiag sweep: {e}", err=True)
         return exitcodes.UNKNOWN
     _emit(res, as_json, as_jsonl)
+    if html or tickets:
+        _write_report(jobs, res, html, tickets, templates)
     return res.exit_code()
+
+
+def _write_report(jobs, res, html, tickets, templates) -> None:
+    """--html / --tickets: write them after the findings are printed; a bad template or an unwritable
+    path is an error (exit UNKNOWN) that names the file, the findings already shown stay shown."""
+    import jinja2
+
+    try:
+        out = jobs.report(res, html, tickets, templates)
+    except (jinja2.TemplateError, OSError, ValueError) as e:
+        where = f"{e.filename}:{e.lineno}: " if isinstance(e, jinja2.TemplateSyntaxError) else ""
+        click.echo(f"netdiag sweep: report: {where}{type(e).__name__}: {e}", err=True)
+        raise click.exceptions.Exit(exitcodes.UNKNOWN) from None
+    if out["html"]:
+        click.echo(f"wrote {out['html']}", err=True)
+    if tickets is not None:
+        click.echo(f"wrote {len(out['tickets'])} tickets to {tickets}", err=True)
 
 
 def _sweep_live(jobs, inv, hosts, rack, plane, role, ssh_config, parallel, record, thresholds, channels,

@@ -194,3 +194,20 @@ def cabling(inventory: Inventory, capture_dir: str | Path | None = None,
     for f in res.findings:
         f.first_seen = f.last_seen = snap.taken_at
     return CablingJobResult(res.findings, devices, res.counts, res.status)
+
+
+def report(result: SweepResult, html: str | Path | None = None, tickets: str | Path | None = None,
+           templates: str | Path | None = None) -> dict:
+    """Write the technician's outputs of a sweep: the HTML report to `html` (one self-contained
+    file) and one ticket per finding into `tickets` (<id>.md and <id>.json); `templates` is a folder
+    of user templates overriding the packaged ones (rendered sandboxed). Returns what was written:
+    {"html": path or None, "tickets": [json paths]}."""
+    from netdiag.render import html as html_report
+    from netdiag.render import tickets as ticket_files
+
+    out = {"html": None, "tickets": []}
+    if html is not None:
+        out["html"] = html_report.write_html(result, html, templates)
+    if tickets is not None:
+        out["tickets"] = ticket_files.write_tickets(result, tickets, templates)
+    return out

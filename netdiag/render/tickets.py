@@ -54,11 +54,16 @@ def render_tickets(result, templates_dir: str | Path | None = None) -> list[tupl
     return out
 
 
-def _write_atomic(path: Path, text: str) -> None:
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write `text` to `path` through a temporary sibling renamed into place (mode as umask allows),
+    so a crash never leaves a half-written report or ticket under the final name."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -72,8 +77,8 @@ def write_tickets(result, out_dir: str | Path, templates_dir: str | Path | None 
     out.mkdir(parents=True, exist_ok=True)
     paths = []
     for fid, md, data in render_tickets(result, templates_dir):
-        _write_atomic(out / f"{fid}.md", md)
+        write_text_atomic(out / f"{fid}.md", md)
         p = out / f"{fid}.json"
-        _write_atomic(p, json.dumps(data, indent=2, allow_nan=False) + "\n")
+        write_text_atomic(p, json.dumps(data, indent=2, allow_nan=False) + "\n")
         paths.append(p)
     return paths
