@@ -307,5 +307,130 @@ def plan_export_cmd(capture_dir, inventory, out):
     return exitcodes.OK
 
 
+def _act_sweep(inventory, plan, capture_dir, hosts, ssh_config, thresholds, record=None):
+    """The sweep an isolate/topology command acts on: a capture, or a live collection."""
+    from netdiag import jobs
+    from netdiag.capture import CaptureError
+
+    inv = _load_inventory(inventory, plan)
+    if inv is None or inv.plan.empty:
+        raise click.UsageError("--inventory and --plan are required")
+    try:
+        if hosts:
+            return inv, jobs.sweep_live(inv, list(hosts), ssh_config=ssh_config, record_dir=record,
+                                        thresholds=thresholds)
+        return inv, (jobs.sweep_capture(capture_dir, inv, thresholds) if capture_dir else None)
+    except CaptureError as e:
+        raise click.UsageError(str(e)) from None
+
+
+@main.command("isolate")
+@click.option("--inventory", type=click.Path(exists=True, dir_okay=False), help="devices.csv")
+@click.option("--plan", type=click.Path(exists=True, dir_okay=False), help="cabling.csv")
+@click.option("--capture", "capture_dir", type=click.Path(file_okay=False), help="findings from a recorded capture")
+@click.option("--hosts", multiple=True, help="live: inventory name patterns to sweep over SSH first")
+@click.option("--thresholds", type=click.Path(exists=True, dir_okay=False), help="TOML overriding [isolation] etc.")
+@click.option("--journal", "journal_path", default="reports/netdiag-actions.sqlite", show_default=True,
+              type=click.Path(dir_okay=False), help="SQLite journal of applied actions (for --undo)")
+@click.option("--apply", "do_apply", is_flag=True, help="shut the ports and drain the hosts (default: dry run)")
+@click.option("--undo", "undo_ref", help="undo an applied run (run id) or one action (action id)")
+@click.option("--scheduler", default="slurm", show_default=True, type=click.Choice(["slurm", "k8s", "none"]),
+              help="where --apply drains and resumes hosts")
+@click.option("--ib-host", help="host (inventory or ssh config name) that runs ibportstate for InfiniBand ports")
+@click.option("--ssh-config", type=click.Path(dir_okay=False), help="OpenSSH client config (like ssh -F)")
+@click.option("--json", "as_json", is_flag=True, help="print one JSON object")
+def isolate_cmd(inventory, plan, capture_dir, hosts, thresholds, journal_path, do_apply, undo_ref, scheduler, ib_host,
+                ssh_config, as_json):
+    """Plan (and with --apply carry out) taking failing links out of service and draining hosts
+    without breaking the capacity rules of thresholds.toml [isolation].
+
+    Exit status: 0 every finding handled, 1 some finding cannot be isolated safely, 3 an action
+    failed or bad arguments."""
+    from netdiag import jobs
+    from netdiag.act import apply as act_apply
+    from netdiag.act.commands import ib_guids
+    from netdiag.act.journal import Journal
+    from netdiag.collect.ssh import SSHConnector
+    from netdiag.collect.sshconfig import SSHSettings
+
+    if undo_ref:
+        from netdiag.inventory import Inventory
+
+        inv = _load_inventory(inventory, plan) or Inventory()
+        journal = Journal(journal_path)
+        try:
+            res = act_apply.undo(undo_ref, inv, journal, SSHConnector(SSHSettings(ssh_config)))
+        except ValueError as e:
+            raise click.UsageError(str(e)) from None
+        finally:
+            journal.close()
+        click.echo(json.dumps(res.to_json(), indent=2) if as_json else
+                   "\n".join(f"{a['status']:8s} {a['kind']:13s} {a['target']}" for a in res.actions))
+        return exitcodes.UNKNOWN if res.failed else exitcodes.OK
+    if bool(capture_dir) == bool(hosts):
+        raise click.UsageError("give exactly one of --capture DIR or --hosts")
+    inv, res = _act_sweep(inventory, plan, capture_dir, hosts, ssh_config, thresholds)
+    journal = Journal(journal_path) if (do_apply or Path(journal_path).exists()) else None
+    try:
+        iso = jobs.isolate(res, thresholds, journal)
+        out = {"plan": iso.to_json()}
+        applied = None
+        if do_apply:
+            applied = act_apply.apply_plan(iso, inv, journal, SSHConnector(SSHSettings(ssh_config)), scheduler,
+                                           ib_host, ib_guids(res.snapshot))
+            out["applied"] = applied.to_json()
+    finally:
+        if journal is not None:
+            journal.close()
+    if as_json:
+        click.echo(json.dumps(out, indent=2, allow_nan=False))
+    else:
+        from netdiag.render.isolation import plan_text
+
+        click.echo(plan_text(iso, applied))
+    if applied is not None and applied.failed:
+        return exitcodes.UNKNOWN
+    return exitcodes.WARNING if iso.unsafe else exitcodes.OK
+
+
+@main.command("topology")
+@click.option("--inventory", type=click.Path(exists=True, dir_okay=False), help="devices.csv")
+@click.option("--plan", type=click.Path(exists=True, dir_okay=False), help="cabling.csv")
+@click.option("--capture", "capture_dir", type=click.Path(file_okay=False),
+              help="leave out what the isolation plan of this capture's findings takes away")
+@click.option("--thresholds", type=click.Path(exists=True, dir_okay=False), help="TOML overriding the defaults")
+@click.option("--journal", "journal_path", default="reports/netdiag-actions.sqlite", show_default=True,
+              type=click.Path(dir_okay=False), help="journal of applied actions (isolated links, drained hosts)")
+@click.option("--format", "fmt", required=True, type=click.Choice(["slurm-tree", "slurm-block", "k8s-labels",
+                                                                   "k8s-patch", "json"]))
+def topology_cmd(inventory, plan, capture_dir, thresholds, journal_path, fmt):
+    """Export the healthy topology: Slurm topology.conf (tree or block), Kubernetes node labels
+    (kubectl commands, or k8s-patch: one JSON merge-patch per node), or JSON."""
+    import shlex
+
+    from netdiag import jobs
+    from netdiag.act import k8s, slurm
+    from netdiag.act.journal import Journal
+
+    inv, res = _act_sweep(inventory, plan, capture_dir, (), None, thresholds)
+    journal = Journal(journal_path) if Path(journal_path).exists() else None
+    try:
+        topo = jobs.topology(inv, res, thresholds, journal)
+    finally:
+        if journal is not None:
+            journal.close()
+    if fmt == "slurm-tree":
+        click.echo(slurm.tree_conf(topo), nl=False)
+    elif fmt == "slurm-block":
+        click.echo(slurm.block_conf(topo), nl=False)
+    elif fmt == "k8s-labels":
+        click.echo("\n".join(shlex.join(c) for c in k8s.label_commands(topo)))
+    elif fmt == "k8s-patch":
+        click.echo(json.dumps(k8s.merge_patches(topo), indent=2))
+    else:
+        click.echo(json.dumps(topo.to_json(), indent=2))
+    return exitcodes.OK
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -200,6 +200,38 @@ def report(result: SweepResult, html: str | Path | None = None, tickets: str | P
            templates: str | Path | None = None) -> dict:
     """Write the technician's outputs of a sweep: the HTML report to `html` (one self-contained
     file) and one ticket per finding into `tickets` (<id>.md and <id>.json); `templates` is a folder
+def isolate(result: SweepResult, thresholds: str | Path | None = None, journal=None):
+    """Isolation plan (netdiag.act.isolate) for a sweep's findings over its inventory's plan; links
+    seen down count as out of service; `journal` (netdiag.act.journal.Journal) supplies what earlier
+    runs isolated and drained."""
+    from netdiag.act.isolate import Rules, down_cables, plan_isolation
+    from netdiag.fabric.graph import FabricGraph
+
+    if result.inventory is None or result.inventory.plan.empty:
+        raise ValueError("an isolation plan needs the inventory and the cabling plan")
+    isolated, drained = journal.active() if journal is not None else (set(), {})
+    rules = Rules.from_config(load_thresholds(thresholds))
+    return plan_isolation(result.findings, FabricGraph(result.inventory), rules,
+                          down_cables(result.snapshot, result.inventory), isolated, drained)
+
+
+def topology(inventory: Inventory, result: SweepResult | None = None, thresholds: str | Path | None = None,
+             journal=None):
+    """The healthy topology (netdiag.act.topology): the plan's links minus those isolated (by the
+    journal, and by the isolation plan of `result` when given) or seen down, minus drained hosts."""
+    from netdiag.act.isolate import down_cables
+    from netdiag.act.topology import build
+    from netdiag.fabric.graph import FabricGraph
+
+    isolated, drained = journal.active() if journal is not None else (set(), {})
+    out, hosts = set(isolated), set(drained)
+    if result is not None:
+        plan = isolate(result, thresholds, journal)
+        out |= {a["cable_id"] for a in plan.isolate} | down_cables(result.snapshot, inventory)
+        hosts = (hosts | {d["host"] for d in plan.drain}) - set(plan.resume)
+    return build(FabricGraph(inventory), out, hosts)
+
+
     of user templates overriding the packaged ones (rendered sandboxed). Returns what was written:
     {"html": path or None, "tickets": [json paths]}."""
     from netdiag.render import html as html_report

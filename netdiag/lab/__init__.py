@@ -121,7 +121,7 @@ class SSHLab:
     """
 
     def __init__(self, workdir: str | Path | None = None, hashed_known_hosts: bool = False,
-                 slow_s: float = 0.4, log_commands: bool = False, net: int = 77):
+                 slow_s: float = 0.4, log_commands: bool = False, net: int = 77, accept_unrecorded: bool = False):
         if (why := lab_available()) is not None:
             raise LabError(why)
         self._own_dir = workdir is None
@@ -135,6 +135,7 @@ class SSHLab:
         self.hashed = hashed_known_hosts
         self.slow_s = slow_s
         self.log_commands = log_commands
+        self.accept_unrecorded = accept_unrecorded   # answer commands not in the capture with exit 0 (shut, drain)
         self.net = net
         self.devices: list[PlayedDevice] = []
         self.port = 0
@@ -286,7 +287,10 @@ class SSHLab:
         lines.append("case $SSH_ORIGINAL_COMMAND in")
         for cmd, (_, out, status) in body.items():
             lines.append(f"{_sq(cmd)}) {out}; exit {status};;")
-        lines.append("*) printf 'netdiag lab: command not recorded: %s\\n' \"$SSH_ORIGINAL_COMMAND\" >&2; exit 127;;")
+        if self.accept_unrecorded:
+            lines.append("*) exit 0;;")
+        else:
+            lines.append("*) printf 'netdiag lab: command not recorded: %s\\n' \"$SSH_ORIGINAL_COMMAND\" >&2; exit 127;;")
         lines.append("esac")
         script = self.dir / "play" / f"{d.address}_{self.port}.sh"
         script.write_text("\n".join(lines) + "\n")
