@@ -1,0 +1,233 @@
+"""History store for fleet scans: SQLite (WAL) for scans, tickets, events and module swaps; the
+large per-scan tables as Parquet files under `<db>.d/scans/<id>/`, referenced from SQLite.
+
+Crash safety: a scan row is inserted as `running`; its Parquet directory is written under a
+temporary name and renamed into place; tickets, events and the scan's `complete` status are then
+committed in one transaction. A scan killed at any point leaves either nothing or a `running`
+row (and perhaps a directory) that readers ignore and the next scan removes.
+
+Settings are netdiag/health/history.toml (`[store]`, `[lifecycle]`, ...), see :func:`load_settings`.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import shutil
+import sqlite3
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+
+from netdiag.model import Snapshot, conform
+
+SNAPSHOT_TABLES = ("ports", "modules", "lanes", "counters")
+OPTICS_FILE = "optics.parquet"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS scans (
+    id INTEGER PRIMARY KEY, taken_at TEXT, started TEXT, finished TEXT, status TEXT NOT NULL,
+    source TEXT, snapshot_dir TEXT, devices INTEGER, devices_failed INTEGER, findings INTEGER, exit_code INTEGER,
+    full_tables INTEGER DEFAULT 1);
+CREATE TABLE IF NOT EXISTS tickets (
+    finding_id TEXT PRIMARY KEY, state TEXT NOT NULL, kind TEXT, severity TEXT, first_seen TEXT, last_seen TEXT,
+    healthy_streak INTEGER NOT NULL DEFAULT 0, opened_scan INTEGER, updated_scan INTEGER, resolved_at TEXT,
+    reopened INTEGER NOT NULL DEFAULT 0, devices TEXT, payload TEXT);
+CREATE TABLE IF NOT EXISTS events (
+    id INTEGER PRIMARY KEY, scan_id INTEGER, at TEXT, type TEXT NOT NULL, finding_id TEXT, device TEXT, port TEXT,
+    payload TEXT);
+CREATE INDEX IF NOT EXISTS events_port ON events(device, port);
+CREATE INDEX IF NOT EXISTS events_finding ON events(finding_id);
+CREATE TABLE IF NOT EXISTS swaps (
+    scan_id INTEGER, at TEXT, device TEXT, port TEXT, old_serial TEXT, new_serial TEXT);
+CREATE INDEX IF NOT EXISTS swaps_port ON swaps(device, port);
+"""
+
+
+class StoreError(Exception):
+    """The state database cannot be opened or is not a netdiag store."""
+
+
+def load_settings(override: str | Path | None = None) -> dict:
+    """The packaged history.toml deep-merged with a user's TOML file when given."""
+    base = tomllib.loads(resources.files("netdiag.health").joinpath("history.toml").read_text())
+    if override is None:
+        return base
+    merged = copy.deepcopy(base)
+
+    def merge(dst, src):
+        for k, v in src.items():
+            if isinstance(v, dict) and isinstance(dst.get(k), dict):
+                merge(dst[k], v)
+            else:
+                dst[k] = v
+
+    merge(merged, tomllib.loads(Path(override).read_text()))
+    return merged
+
+
+@dataclass
+class ScanRow:
+    id: int
+    taken_at: str | None
+    snapshot_dir: Path | None
+    full_tables: bool = True
+
+
+class Store:
+    """One state database. `path` is the SQLite file; Parquet tables live in `<path>.d/`."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.dir = self.path.with_name(self.path.name + ".d")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.executescript(_SCHEMA)
+        except sqlite3.DatabaseError as e:
+            raise StoreError(f"{self.path}: not a usable netdiag state database: {e}") from None
+
+    def close(self) -> None:
+        self.db.close()
+
+    # --- scans -----------------------------------------------------------------------------------
+
+    def begin_scan(self, taken_at: str | None, started: str, source: str) -> int:
+        """Insert a `running` scan row; remove what earlier interrupted scans left behind."""
+        self.clean_interrupted()
+        cur = self.db.execute("INSERT INTO scans(taken_at, started, status, source) VALUES (?, ?, 'running', ?)",
+                              (taken_at, started, source))
+        return int(cur.lastrowid)
+
+    def clean_interrupted(self) -> int:
+        """Drop `running` scans (killed before their commit) and their directories; return how many."""
+        rows = self.db.execute("SELECT id FROM scans WHERE status = 'running'").fetchall()
+        for (sid,) in rows:
+            shutil.rmtree(self.scan_dir(sid), ignore_errors=True)
+        if rows:
+            self.db.execute("DELETE FROM scans WHERE status = 'running'")
+        scans = self.dir / "scans"
+        if scans.is_dir():
+            for p in scans.iterdir():
+                if p.name.startswith(".tmp-"):
+                    shutil.rmtree(p, ignore_errors=True)
+        return len(rows)
+
+    def scan_dir(self, scan_id: int) -> Path:
+        return self.dir / "scans" / f"{scan_id:08d}"
+
+    def write_snapshot(self, scan_id: int, snap: Snapshot, optics: pd.DataFrame, rates: pd.DataFrame | None) -> Path:
+        """The scan's tables as Parquet, written under a temporary name and renamed into place."""
+        final = self.scan_dir(scan_id)
+        tmp = final.with_name(f".tmp-{final.name}-{os.getpid()}")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        for t in SNAPSHOT_TABLES:
+            snap.table(t).to_parquet(tmp / f"{t}.parquet", index=False)
+        optics.to_parquet(tmp / OPTICS_FILE, index=False)
+        if rates is not None:
+            rates.to_parquet(tmp / "rates.parquet", index=False)
+        (tmp / "snapshot.json").write_text(json.dumps({"format": "netdiag-snapshot/1", "taken_at": snap.taken_at}))
+        shutil.rmtree(final, ignore_errors=True)
+        os.rename(tmp, final)
+        return final
+
+    def previous(self) -> ScanRow | None:
+        """The latest complete scan that still has its full tables, or None."""
+        r = self.db.execute("SELECT id, taken_at, snapshot_dir, full_tables FROM scans WHERE status = 'complete' "
+                            "AND full_tables = 1 ORDER BY id DESC LIMIT 1").fetchone()
+        if r is None:
+            return None
+        return ScanRow(r[0], r[1], Path(r[2]) if r[2] else None, bool(r[3]))
+
+    def read_snapshot(self, row: ScanRow, tables: tuple[str, ...] = SNAPSHOT_TABLES) -> Snapshot:
+        frames = {}
+        for t in tables:
+            f = row.snapshot_dir / f"{t}.parquet"
+            frames[t] = conform(t, pd.read_parquet(f)) if f.exists() else conform(t, pd.DataFrame())
+        return Snapshot(**frames, taken_at=row.taken_at)
+
+    def optics_history(self, limit: int) -> pd.DataFrame:
+        """Per-lane optics of the last `limit` complete scans, with `scan_id` and `t_days`."""
+        rows = self.db.execute("SELECT id, taken_at, snapshot_dir FROM scans WHERE status = 'complete' "
+                               "ORDER BY id DESC LIMIT ?", (int(limit),)).fetchall()
+        frames = []
+        for sid, taken, d in rows:
+            f = Path(d) / OPTICS_FILE if d else None
+            if f is not None and f.exists():
+                frames.append(pd.read_parquet(f).assign(scan_id=sid, taken_at=taken))
+        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+    def scans(self) -> pd.DataFrame:
+        return pd.read_sql_query("SELECT * FROM scans ORDER BY id", self.db)
+
+    # --- tickets, events, swaps ------------------------------------------------------------------
+
+    def tickets(self) -> dict[str, dict]:
+        cur = self.db.execute("SELECT * FROM tickets")
+        names = [c[0] for c in cur.description]
+        return {r[0]: dict(zip(names, r)) for r in cur.fetchall()}
+
+    def recent_swaps(self, since_scan: int) -> pd.DataFrame:
+        return pd.read_sql_query("SELECT * FROM swaps WHERE scan_id >= ?", self.db, params=(since_scan,))
+
+    def commit_scan(self, scan_id: int, snapshot_dir: Path, summary: dict, tickets: list[dict],
+                    events: list[dict], swaps: pd.DataFrame, finished: str) -> None:
+        """Tickets, events, swaps and the scan's `complete` status in one transaction."""
+        db = self.db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for t in tickets:
+                cols = list(t)
+                db.execute(f"INSERT OR REPLACE INTO tickets({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+                           [t[c] for c in cols])
+            db.executemany("INSERT INTO events(scan_id, at, type, finding_id, device, port, payload) "
+                           "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                           [(scan_id, e["at"], e["type"], e.get("finding_id"), e.get("device"), e.get("port"),
+                             json.dumps(e, allow_nan=False, default=str)) for e in events])
+            if len(swaps):
+                db.executemany("INSERT INTO swaps(scan_id, at, device, port, old_serial, new_serial) VALUES (?, ?, ?, ?, ?, ?)",
+                               [(scan_id, r.at, r.device, r.port, r.old_serial, r.new_serial)
+                                for r in swaps.itertuples(index=False)])
+            db.execute("UPDATE scans SET status = 'complete', finished = ?, snapshot_dir = ?, devices = ?, "
+                       "devices_failed = ?, findings = ?, exit_code = ? WHERE id = ?",
+                       (finished, str(snapshot_dir), summary.get("devices"), summary.get("devices_failed"),
+                        summary.get("findings"), summary.get("exit_code"), scan_id))
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+    def apply_retention(self, settings: dict, now_iso: str) -> None:
+        """Keep full tables for the last `keep_snapshots` scans, optics for `keep_optics`, events for
+        `keep_events_days`; remove the rest and checkpoint the WAL."""
+        keep_full, keep_opt = int(settings["keep_snapshots"]), int(settings["keep_optics"])
+        rows = self.db.execute("SELECT id, snapshot_dir, full_tables FROM scans WHERE status = 'complete' "
+                               "ORDER BY id DESC").fetchall()
+        for i, (sid, d, full) in enumerate(rows):
+            if d is None:
+                continue
+            p = Path(d)
+            if i >= keep_opt:
+                shutil.rmtree(p, ignore_errors=True)
+                self.db.execute("UPDATE scans SET snapshot_dir = NULL, full_tables = 0 WHERE id = ?", (sid,))
+            elif i >= keep_full and full:
+                for t in SNAPSHOT_TABLES + ("rates",):
+                    (p / f"{t}.parquet").unlink(missing_ok=True)
+                self.db.execute("UPDATE scans SET full_tables = 0 WHERE id = ?", (sid,))
+        days = float(settings["keep_events_days"])
+        self.db.execute("DELETE FROM events WHERE julianday(?) - julianday(at) > ?", (now_iso, days))
+        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def port_events(self, device: str, port: str) -> list[dict]:
+        rows = self.db.execute("SELECT scan_id, at, type, finding_id, payload FROM events WHERE (device = ? AND port = ?) "
+                               "OR (json_extract(payload, '$.link.a_device') = ? AND json_extract(payload, '$.link.a_port') = ?) "
+                               "OR (json_extract(payload, '$.link.b_device') = ? AND json_extract(payload, '$.link.b_port') = ?) "
+                               "ORDER BY id", (device, port) * 3).fetchall()
+        return [{"scan_id": r[0], "at": r[1], "type": r[2], "finding_id": r[3], **json.loads(r[4])} for r in rows]
