@@ -68,7 +68,7 @@ class SweepResult:
 
 
 def analyse(snapshot: Snapshot, devices: list[DeviceStatus], inventory: Inventory | None = None,
-            thresholds: str | Path | None = None) -> SweepResult:
+            thresholds: str | Path | None = None, revise_symptoms=None) -> SweepResult:
     """health -> findings for a snapshot whose collection status is `devices`.
 
     With a cabling plan: the cabling check, then two-ended localization over the planned links
@@ -77,13 +77,17 @@ def analyse(snapshot: Snapshot, devices: list[DeviceStatus], inventory: Inventor
     cfg = load_thresholds(thresholds)
     plats = {d.name: d.platform for d in devices}
     sym = symptoms(snapshot, cfg, plats)
+    if revise_symptoms is not None:  # fleet scans: rate and trend symptoms (netdiag.scan)
+        sym = revise_symptoms(sym)
     if inventory is None or inventory.plan.empty:
         return SweepResult(port_findings(sym, snapshot, inventory), devices, snapshot, sym, inventory=inventory)
     from netdiag.fabric import cabling as cab
     from netdiag.fabric.graph import FabricGraph
     from netdiag.fabric.localize import localize
 
-    collected = {d.name for d in devices if d.ok}
+    # devices whose data we have: capture devices that answered, and the devices a fabric-wide
+    # source (ibdiagnet) reported rows for
+    collected = {d.name for d in devices if d.ok} | set(snapshot.ports["device"])
     cabl = cab.check(inventory, snapshot.neighbors, snapshot.ports, collected)
     for f in cabl.findings:
         f.first_seen = f.last_seen = snapshot.taken_at
@@ -189,17 +193,13 @@ def cabling(inventory: Inventory, capture_dir: str | Path | None = None,
     from netdiag.fabric import cabling as cab
 
     snap, devices = load_observed(capture_dir, snapshot_dir, ("ports", "neighbors"))
-    collected = {d.name for d in devices if d.ok}
+    collected = {d.name for d in devices if d.ok} | set(snap.ports["device"])
     res = cab.check(inventory, snap.neighbors, snap.ports, collected)
     for f in res.findings:
         f.first_seen = f.last_seen = snap.taken_at
     return CablingJobResult(res.findings, devices, res.counts, res.status)
 
 
-def report(result: SweepResult, html: str | Path | None = None, tickets: str | Path | None = None,
-           templates: str | Path | None = None) -> dict:
-    """Write the technician's outputs of a sweep: the HTML report to `html` (one self-contained
-    file) and one ticket per finding into `tickets` (<id>.md and <id>.json); `templates` is a folder
 def isolate(result: SweepResult, thresholds: str | Path | None = None, journal=None):
     """Isolation plan (netdiag.act.isolate) for a sweep's findings over its inventory's plan; links
     seen down count as out of service; `journal` (netdiag.act.journal.Journal) supplies what earlier
@@ -232,6 +232,10 @@ def topology(inventory: Inventory, result: SweepResult | None = None, thresholds
     return build(FabricGraph(inventory), out, hosts)
 
 
+def report(result: SweepResult, html: str | Path | None = None, tickets: str | Path | None = None,
+           templates: str | Path | None = None) -> dict:
+    """Write the technician's outputs of a sweep: the HTML report to `html` (one self-contained
+    file) and one ticket per finding into `tickets` (<id>.md and <id>.json); `templates` is a folder
     of user templates overriding the packaged ones (rendered sandboxed). Returns what was written:
     {"html": path or None, "tickets": [json paths]}."""
     from netdiag.render import html as html_report
@@ -243,3 +247,10 @@ def topology(inventory: Inventory, result: SweepResult | None = None, thresholds
     if tickets is not None:
         out["tickets"] = ticket_files.write_tickets(result, tickets, templates)
     return out
+
+
+def scan(*args, **kwargs):
+    """Fleet scan with history (netdiag.scan.scan): rates, trends, tickets, metrics."""
+    from netdiag.scan import scan as run
+
+    return run(*args, **kwargs)

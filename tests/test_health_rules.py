@@ -189,3 +189,13 @@ def test_copper_cable_power_readings_are_not_optics():
     assert s.empty
     s = run([qsfp(media="optical")], ls, [up()])
     assert {r[2] for r in rules(s)} == {"dark_lane"}
+
+
+def test_one_weak_transmitter_lane_without_tx_thresholds():
+    m = qsfp(tx_power_mw_high_alarm=None, tx_power_mw_high_warn=None, tx_power_mw_low_warn=None,
+             tx_power_mw_low_alarm=None)   # fallback Tx alarm -11 dBm would not catch -8.5 dBm
+    ls = [lane("eth0", i, tx=1.1) for i in range(1, 5)]
+    ls[2]["tx_power_mw"] = units.dbm_to_mw(-8.5)
+    s = run([m], ls, [up()])
+    assert rules(s) == [("eth0", 3, "tx_power_low", "warning")]
+    assert "below the module's other lanes" in s.iloc[0]["detail"]

@@ -186,12 +186,13 @@ def _shared_parts(diag: pd.DataFrame, graph: FabricGraph, rules: dict, total_lin
     whose blamed or observing end is on that device; cable-side parts count any symptomatic link."""
     cfg = rules["shared"]
     parts = graph.parts
-    bad = diag[["cable_id", "x_device", "y_device", "pattern"]]
+    first_role = diag["pidx"].map(lambda i: rules["pattern"][i]["suspects"][0][0])
+    blamed = np.where(first_role.str.endswith("_y"), diag["y_device"], diag["x_device"])
+    bad = diag[["cable_id"]].assign(blamed=blamed)
     p_all = parts[parts["cable_id"].isin(set(bad["cable_id"]))].merge(bad, on="cable_id")
-    device_side = p_all["device"].notna()
-    # the end where the symptom is observed (X) is the side a device-side part must be on
-    relevant = ~device_side | (p_all["device"] == p_all["x_device"]) | (
-        (p_all["pattern"] == "decaying_transmitter") & (p_all["device"] == p_all["y_device"]))
+    # a device-side part (module, NIC, switch, linecard) counts a link only when the link's own
+    # diagnosis blames that device's end; cable-side parts (harness, panel, plane) count any link
+    relevant = p_all["device"].isna() | (p_all["device"] == p_all["blamed"])
     hits = p_all[relevant].groupby(["component", "ref"])["cable_id"].agg(lambda s: sorted(set(s)))
     hits = hits[hits.map(len) >= cfg["min_links"]]
     if hits.empty:

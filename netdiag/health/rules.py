@@ -164,7 +164,8 @@ def lane_symptoms(snap: Snapshot, thr: pd.DataFrame, cfg: dict) -> list[pd.DataF
     judged = in_use & admin_not_down
     out += _compare(f, "rx_power_mw", "rx_power", "mW", judged & ~dark)
     powered = judged & (admin_up | f["admin_up"].isna().to_numpy())  # an admin-down port may turn its laser off
-    out += _compare(f, "tx_power_mw", "tx_power", "mW", powered)
+    tx_low = _compare(f, "tx_power_mw", "tx_power", "mW", powered)
+    out += tx_low + _tx_imbalance(f, powered, cfg, tx_low)
     out += _compare(f, "tx_bias_ma", "tx_bias", "mA", powered)
     for flag, sev in (("rx_los", "critical"), ("rx_lol", "critical"), ("tx_fault", "critical"),
                       ("tx_los", "warning"), ("tx_lol", "warning")):
@@ -173,6 +174,31 @@ def lane_symptoms(snap: Snapshot, thr: pd.DataFrame, cfg: dict) -> list[pd.DataF
                          "flag asserted by the module"))
     out += _flag_only_symptoms(f, judged)
     return out
+
+
+def _tx_imbalance(f: pd.DataFrame, judged: np.ndarray, cfg: dict, already: list[pd.DataFrame]) -> list[pd.DataFrame]:
+    """One lane's transmitter far weaker than the module's strongest lane: an ageing laser, whatever
+    the thresholds say (some outputs carry no Tx thresholds). Never an average: the lane is the finding."""
+    gap = cfg["lanes"].get("tx_imbalance_db")
+    if not gap or f.empty:
+        return []
+    tx = f["tx_power_mw"].to_numpy(dtype="float64", na_value=np.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        dbm = np.where(tx > 0, 10.0 * np.log10(tx), np.nan)
+    s = pd.Series(np.where(judged, dbm, np.nan), index=f.index)
+    key = [f["device"], f["port"]]
+    med = s.groupby(key, sort=False).transform("max").to_numpy()  # the module's strongest lane
+    n = s.notna().groupby(key, sort=False).transform("sum").to_numpy()
+    weak = judged & (n >= 2) & (dbm < med - gap)
+    flagged = pd.concat([a[["device", "port", "lane"]] for a in already if len(a)], ignore_index=True) if any(
+        len(a) for a in already) else None
+    if flagged is not None and weak.any():
+        known = pd.MultiIndex.from_frame(flagged.astype({"lane": "Int64"}))
+        here = pd.MultiIndex.from_arrays([f["device"], f["port"], f["lane"].astype("Int64")])
+        weak &= ~here.isin(known)
+    g = f.assign(_thr=np.power(10.0, (med - gap) / 10.0))
+    return [_emit(g, weak, "tx_power_low", "warning", "tx_power_mw", "_thr", "mW",
+                  f"more than {gap:g} dB below the module's other lanes")]
 
 
 def _flag_only_symptoms(f: pd.DataFrame, judged: np.ndarray) -> list[pd.DataFrame]:

@@ -83,8 +83,7 @@ def parse_ibstat(text: str, ctx: Context) -> Tables:
             if ps:
                 if ps.lower() != "linkup":
                     cur["oper_up"] = False
-                if ps.lower() == "disabled":
-                    cur["admin_up"] = False
+                cur["admin_up"] = ps.lower() != "disabled"  # IB: enabled unless Disabled
         elif key == "rate":
             r = _RATE.match(val.strip())
             if r:

@@ -448,8 +448,8 @@ def parse_ibdiagnet_net_dump(text: str, ctx: Context) -> Tables:
         if sta:
             row["oper_up"] = sta.startswith("ACT")
         phys = rec.get("PhysSta", "").upper()
-        if phys.startswith("DISABLE"):
-            row["admin_up"] = False
+        if phys:  # IB has no admin state: a port that is not Disabled is enabled (Polling = no peer)
+            row["admin_up"] = not phys.startswith("DISABLE")
         mtu = _int(rec.get("MTU", ""))
         if mtu in _MTU:
             row["mtu"] = _MTU[mtu]
@@ -590,8 +590,8 @@ def parse_ibdiagnet_db_csv(text: str, ctx: Context) -> Tables:
         if st is not None:
             row["oper_up"] = st == 4
         phy = _int(rec.get("PortPhyState", ""))
-        if phy == 3:
-            row["admin_up"] = False
+        if phy:  # 3 = Disabled; any other known physical state means the port is enabled
+            row["admin_up"] = phy != 3
         w = _WIDTH_ENUM.get(_int(rec.get("LinkWidthActv", "")) or -1)
         sp_ext = _SPEED_EXT_ENUM.get(_int(rec.get("LinkSpeedExtActv", "")) or -1)
         actv = _int(rec.get("LinkSpeedActv", "")) or 0

@@ -16,7 +16,7 @@ neighbors) the way the broken part shows in real readings:
 | twin_port_module     | both logical ports of one twin-port module err            | transceiver / DEV:CAGE|
 | breakout_cable       | every leg of one breakout harness errs                   | cable / harness id    |
 | failing_switch       | most links of one switch err at the switch                | switch / DEV          |
-| flapping_link        | the link went down 15-60 times, seen at both ends         | cable / cable_id      |
+| flapping_link        | a host link went down 15-60 times (counted at both ends)  | cable / cable_id      |
 
 Noise (never findings): modules without DOM, modules with no thresholds, an unreachable device.
 """
@@ -157,7 +157,13 @@ def _inject_one(kind, fab, work, pick: _Picker, rng, optical, assembly) -> dict 
     links = fab.links
     if kind in ("dirty_connector", "damaged_fiber", "decaying_transmitter", "bad_transceiver", "hot_module",
                 "dead_link", "flapping_link"):
-        row = pick.one(optical if kind != "dead_link" and kind != "flapping_link" else np.ones(len(links), bool))
+        if kind == "flapping_link":  # switch OS outputs netdiag reads carry no link-down counter: host links
+            mask = (links["tier"] == "host").to_numpy()
+        elif kind == "dead_link":
+            mask = np.ones(len(links), bool)
+        else:
+            mask = optical
+        row = pick.one(mask)
         if row is None:
             return None
         cid = row["cable_id"]
@@ -287,6 +293,8 @@ def _noise(fab, work, pick: _Picker, rng, optical) -> None:
         for r in sel.iloc[half:].itertuples(index=False):   # modules with no thresholds (N/A)
             m = (mods["device"] == r.b_device).to_numpy() & (mods["port"] == r.b_port).to_numpy()
             mods.loc[m, thr] = np.nan
+    if fab.preset.switch_platform == "ib":
+        return  # ibdiagnet reads the whole fabric in-band: no device is collected on its own
     hosts = fab.devices.loc[fab.devices["role"] == "gpu_host", "name"]
     used_links = links[links["cable_id"].isin(pick.used)]
     touched = set(used_links["a_device"]) | set(used_links["b_device"])
