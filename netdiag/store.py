@@ -30,7 +30,7 @@ OPTICS_FILE = "optics.parquet"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS scans (
-    id INTEGER PRIMARY KEY, taken_at TEXT, started TEXT, finished TEXT, status TEXT NOT NULL,
+    id INTEGER PRIMARY KEY AUTOINCREMENT, taken_at TEXT, started TEXT, finished TEXT, status TEXT NOT NULL,
     source TEXT, snapshot_dir TEXT, devices INTEGER, devices_failed INTEGER, findings INTEGER, exit_code INTEGER,
     full_tables INTEGER DEFAULT 1);
 CREATE TABLE IF NOT EXISTS tickets (
@@ -231,3 +231,46 @@ class Store:
                                "OR (json_extract(payload, '$.link.b_device') = ? AND json_extract(payload, '$.link.b_port') = ?) "
                                "ORDER BY id", (device, port) * 3).fetchall()
         return [{"scan_id": r[0], "at": r[1], "type": r[2], "finding_id": r[3], **json.loads(r[4])} for r in rows]
+
+
+def port_history(store: Store, device: str, port: str) -> list[dict]:
+    """One row per complete scan for DEVICE:PORT: link state, module serial and temperature, lowest
+    Tx/Rx lane power (dBm), counter deltas of the window and measured BER (when kept)."""
+    rows = store.db.execute("SELECT id, taken_at, snapshot_dir FROM scans WHERE status = 'complete' ORDER BY id").fetchall()
+    flt = [("device", "==", device), ("port", "==", port)]
+    out = []
+    for sid, taken, d in rows:
+        rec: dict = {"scan_id": sid, "taken_at": taken}
+        p = Path(d) if d else None
+
+        def one(name, cols):
+            f = p / name if p is not None else None
+            if f is None or not f.exists():
+                return None
+            df = pd.read_parquet(f, filters=flt)
+            df = df[[c for c in cols if c in df.columns]]
+            return df
+        ports = one("ports.parquet", ["oper_up", "speed_gbps"])
+        if ports is not None and len(ports):
+            rec.update(oper_up=_py(ports.iloc[0]["oper_up"]), speed_gbps=_py(ports.iloc[0]["speed_gbps"]))
+        mods = one("modules.parquet", ["serial", "temperature_c"])
+        if mods is not None and len(mods):
+            rec.update(serial=_py(mods.iloc[0]["serial"]), temperature_c=_py(mods.iloc[0]["temperature_c"]))
+        opt = one(OPTICS_FILE, ["lane", "tx_dbm", "rx_dbm"])
+        if opt is not None and len(opt):
+            lanes = opt[opt["lane"] > 0]
+            rec["tx_dbm_min"] = _py(lanes["tx_dbm"].min()) if len(lanes) else None
+            rec["rx_dbm_min"] = _py(lanes["rx_dbm"].min()) if len(lanes) else None
+        rates = one("rates.parquet", ["dt_s", "symbol_errors", "fec_uncorrectable_cw", "rx_crc_errors",
+                                      "link_down_events", "symbol_ber", "reset"])
+        if rates is not None and len(rates):
+            rec.update({f"d_{k}" if k not in ("dt_s", "symbol_ber", "reset") else k: _py(v)
+                        for k, v in rates.iloc[0].items()})
+        out.append(rec)
+    return out
+
+
+def _py(v):
+    if v is None or v is pd.NA or (isinstance(v, float) and v != v):
+        return None
+    return v.item() if hasattr(v, "item") else v
