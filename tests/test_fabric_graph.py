@@ -105,3 +105,23 @@ def test_exported_plan_from_the_demo_capture_loads_and_checks_clean(tmp_path):
     import json
     res = json.loads(r.stdout)
     assert res["findings"] == [] and res["summary"]["cables_ok"] == 15
+
+
+def test_vectorised_cages_equal_cage_of():
+    pl = pd.Series(["sonic", "sonic", "cumulus", "eos", "eos", "ibdiagnet", "linux", "linux", "ib-host", "x", "sonic"])
+    po = pd.Series(["Ethernet4", "Ethernet14", "swp7s1", "Ethernet1/5", "Ethernet3/1/1", "3", "ens3f1np1", "ens3np0",
+                    "mlx5_3/1", "foo", "Management0"])
+    assert list(naming.cages(pl, po)) == [naming.cage_of(a, b) for a, b in zip(pl, po)]
+
+
+def test_parts_for_a_few_links_agree_with_the_fabric_wide_table():
+    fab, inv = sim_inventory("b300-quad-plane")
+    g = FabricGraph(inv)
+    pick = {"H0000000.1", "H0000000.2", "F0000005"}
+    mine, sizes = g.parts_for(pick)
+    full = g.parts[g.parts["cable_id"].isin(pick)]
+    key = ["cable_id", "component", "ref"]
+    assert mine[key].sort_values(key).values.tolist() == full[key].sort_values(key).values.tolist()
+    counts = g.link_counts().set_index(["component", "ref"])["links"]
+    for k in set(zip(mine["component"], mine["ref"])):
+        assert sizes[k] == counts[k], k

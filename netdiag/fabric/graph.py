@@ -74,7 +74,9 @@ class FabricGraph:
     @cached_property
     def parts(self) -> pd.DataFrame:
         """(cable_id, component, ref, device) for every part each planned link depends on."""
-        e = self.ends
+        return self._parts(self.ends, self._plan)
+
+    def _parts(self, e: pd.DataFrame, plan: pd.DataFrame) -> pd.DataFrame:
         cid = e["cable_id"].to_numpy()
         dev = e["device"].to_numpy()
         ref_cage = (e["device"] + ":" + e["cage"].astype(str)).to_numpy()
@@ -88,7 +90,6 @@ class FabricGraph:
             pd.DataFrame({"cable_id": cid[is_switch], "component": "switch", "ref": dev[is_switch], "device": dev[is_switch]}),
             pd.DataFrame({"cable_id": cid[is_host], "component": "nic", "ref": ref_cage[is_host], "device": dev[is_host]}),
         ]
-        plan = self._plan
         harness = plan["cable_id"].map(naming.harness_of)
         frames.append(pd.DataFrame({"cable_id": plan["cable_id"].to_numpy(), "component": "cable",
                                     "ref": harness.fillna(plan["cable_id"]).to_numpy(), "device": None}))
@@ -99,15 +100,54 @@ class FabricGraph:
         if len(hops):
             h = hops.assign(ref=hops["path"].str.split(";")).explode("ref")
             h = h[h["ref"].str.len() > 0]
+            # a panel as a whole: the runs through its ports share it
             frames.append(pd.DataFrame({"cable_id": h["cable_id"].to_numpy(), "component": "patch_panel",
-                                        "ref": h["ref"].to_numpy(), "device": None}))
-        lc = [naming.linecard_of(p, q) for p, q in zip(e["platform"], e["port"])] if (e["platform"] == "eos").any() else []
-        if lc and any(lc):
-            lc = np.array(lc, dtype=object)
+                                        "ref": h["ref"].str.split(":").str[0].to_numpy(), "device": None}))
+        if (e["platform"] == "eos").any():
+            lc = np.array([naming.linecard_of(p, q) for p, q in zip(e["platform"], e["port"])], dtype=object)
             m = np.array([x is not None for x in lc])
-            frames.append(pd.DataFrame({"cable_id": cid[m], "component": "linecard",
-                                        "ref": (e["device"].to_numpy()[m] + ":" + lc[m].astype(str)), "device": dev[m]}))
+            if m.any():
+                frames.append(pd.DataFrame({"cable_id": cid[m], "component": "linecard",
+                                            "ref": (e["device"].to_numpy()[m] + ":" + lc[m].astype(str)),
+                                            "device": dev[m]}))
         return pd.concat(frames, ignore_index=True)
+
+    @cached_property
+    def _cable_side_counts(self) -> pd.Series:
+        """(component, ref) -> links, for harnesses, planes and patch panels over the whole plan."""
+        plan = self._plan
+        ids = plan["cable_id"].astype(object)
+        leg = ids.str.contains(".", regex=False)
+        harness = ids.where(~leg, ids.str.rsplit(".", n=1).str[0])
+        parts = [pd.DataFrame({"component": "cable", "ref": harness.to_numpy()}),
+                 pd.DataFrame({"component": "plane", "ref": plan["plane"].astype(str).to_numpy()})]
+        paths = plan["path"].astype(str)
+        hops = paths[paths.str.len() > 0].str.split(";").explode()
+        hops = hops[hops.str.len() > 0]
+        if len(hops):
+            parts.append(pd.DataFrame({"component": "patch_panel", "ref": hops.str.split(":").str[0].to_numpy()}))
+        return pd.concat(parts, ignore_index=True).value_counts(["component", "ref"])
+
+    def parts_for(self, cable_ids: set[str]) -> tuple[pd.DataFrame, pd.Series]:
+        """The parts of just these links, and for each of those parts the number of links in the
+        whole fabric that depend on it -- without building the fabric-wide parts table."""
+        e = self.ends
+        mine = e[e["cable_id"].isin(cable_ids)]
+        devs = set(mine["device"])
+        near_e = e[e["device"].isin(devs)]                      # every end on the devices involved
+        plan = self._plan
+        near_plan = plan[plan["cable_id"].isin(set(near_e["cable_id"]) | set(cable_ids))]
+        parts = self._parts(near_e, near_plan)
+        mine_parts = parts[parts["cable_id"].isin(cable_ids)]
+        sizes = parts.groupby(["component", "ref"], sort=False)["cable_id"].nunique()
+        # cable-side parts reach beyond these devices: their fabric-wide counts
+        cable_side = mine_parts["component"].isin(["cable", "plane", "patch_panel"])
+        if cable_side.any():
+            sizes = sizes.copy()
+            whole = self._cable_side_counts
+            for k in set(zip(mine_parts.loc[cable_side, "component"], mine_parts.loc[cable_side, "ref"])):
+                sizes[k] = int(whole.get(k, sizes.get(k, 1)))
+        return mine_parts, sizes
 
     def parts_of(self, cable_id: str) -> list[tuple[str, str]]:
         p = self.parts

@@ -185,7 +185,7 @@ def _shared_parts(diag: pd.DataFrame, graph: FabricGraph, rules: dict, total_lin
     """Parts whose links are symptomatic beyond the base rate. Device-side parts count only links
     whose blamed or observing end is on that device; cable-side parts count any symptomatic link."""
     cfg = rules["shared"]
-    parts = graph.parts
+    parts, sizes = graph.parts_for(set(diag["cable_id"]))
     first_role = diag["pidx"].map(lambda i: rules["pattern"][i]["suspects"][0][0])
     blamed = np.where(first_role.str.endswith("_y"), diag["y_device"], diag["x_device"])
     bad = diag[["cable_id"]].assign(blamed=blamed)
@@ -197,7 +197,6 @@ def _shared_parts(diag: pd.DataFrame, graph: FabricGraph, rules: dict, total_lin
     hits = hits[hits.map(len) >= cfg["min_links"]]
     if hits.empty:
         return [], set()
-    sizes = graph.link_counts().set_index(["component", "ref"])["links"]
     cands = []
     for (comp, ref), cables in hits.items():
         n = int(sizes.get((comp, ref), len(cables)))

@@ -49,12 +49,32 @@ def cage_of(platform: str, port: str) -> str:
 
 
 def cages(platforms: pd.Series, ports: pd.Series) -> np.ndarray:
-    """cage_of over two columns; computed once per distinct (platform, port) pair."""
-    pairs = pd.DataFrame({"pl": platforms.astype(object).fillna("").to_numpy(),
-                          "p": ports.astype(object).to_numpy()})
-    uniq = pairs.drop_duplicates()
-    look = {(a, b): cage_of(a, b) for a, b in uniq.itertuples(index=False, name=None)}
-    return np.array([look[(a, b)] for a, b in pairs.itertuples(index=False, name=None)], dtype=object)
+    """cage_of over two columns, vectorised per platform (a fabric has millions of port ends)."""
+    pl = platforms.astype(object).fillna("").to_numpy()
+    po = ports.astype(object).to_numpy()
+    out = po.copy()
+    for name in pd.unique(pl):
+        m = pl == name
+        sub = pd.Series(po[m], dtype=object)
+        if name == "sonic":
+            num = sub.str.extract(r"^Ethernet(\d+)$")[0]
+            ok = num.notna().to_numpy()
+            base = (pd.to_numeric(num[ok]).to_numpy(dtype=np.int64) // _LANES_PER_CAGE) * _LANES_PER_CAGE
+            res = sub.to_numpy().copy()
+            res[ok] = np.char.add("Ethernet", base.astype(str)).astype(object)
+        elif name in ("cumulus", "eos", "linux", "ib-host"):
+            rx = {"cumulus": _CUMULUS, "eos": _EOS, "linux": _LINUX, "ib-host": _IBHOST}[name].pattern
+            got = sub.str.extract(rx)[0]
+            res = got.where(got.notna(), sub).to_numpy(dtype=object)
+        elif name in ("ibdiagnet", "ib"):
+            num = pd.to_numeric(sub, errors="coerce")
+            ok = num.notna().to_numpy()
+            res = sub.to_numpy().copy()
+            res[ok] = np.char.add("cage", ((num[ok].to_numpy(dtype=np.int64) - 1) // 2 + 1).astype(str)).astype(object)
+        else:
+            res = sub.to_numpy()
+        out[m] = res
+    return out
 
 
 def linecard_of(platform: str, port: str) -> str | None:

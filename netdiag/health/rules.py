@@ -277,8 +277,8 @@ def _ber_symptoms(frame: pd.DataFrame, columns, snap: Snapshot, cfg: dict,
     out = []
     for ber in present:
         v = frame[ber].to_numpy(dtype="float64", na_value=np.nan)
-        err = prof.map(lambda p: cfg["ber"][p][ber][0]).to_numpy(dtype="float64")
-        warn = prof.map(lambda p: cfg["ber"][p][ber][1]).to_numpy(dtype="float64")
+        err = prof.map({p: v[ber][0] for p, v in cfg["ber"].items()}).to_numpy(dtype="float64")
+        warn = prof.map({p: v[ber][1] for p, v in cfg["ber"].items()}).to_numpy(dtype="float64")
         f = frame.assign(_err=err, _warn=warn)
         with np.errstate(invalid="ignore"):
             out.append(_emit(f, v > err, ber, "critical", ber, "_err", "", "over error limit"))
