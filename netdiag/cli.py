@@ -233,7 +233,11 @@ def cabling_cmd(inventory, plan, capture_dir, snapshot_dir, hosts, as_json):
 @click.option("--format", "fmt", default="auto", show_default=True, type=click.Choice(["auto", "capture", "parquet"]),
               help="capture (real output formats) or parquet (canonical snapshot); auto: capture up to 10,000 GPUs")
 @click.option("--out", required=True, type=click.Path(file_okay=False), help="output directory")
-def simulate_cmd(preset, gpus, seed, faults, miswires, fmt, out):
+@click.option("--scans", default=1, show_default=True, type=click.IntRange(1),
+              help="advance the fabric in time: DIR/scan-000/, scan-001/... each with its truth.json")
+@click.option("--interval", default=3600.0, show_default=True, type=click.FloatRange(min=1.0),
+              help="seconds between scans (with --scans)")
+def simulate_cmd(preset, gpus, seed, faults, miswires, fmt, out, scans, interval):
     """Make a multi-plane fabric with known faults: DIR/devices.csv, cabling.csv, truth.json and
     capture/ (or snapshot/)."""
     from netdiag.simulate import engine, presets
@@ -243,11 +247,21 @@ def simulate_cmd(preset, gpus, seed, faults, miswires, fmt, out):
         p = presets.get(preset)
     except KeyError as e:
         raise click.UsageError(str(e.args[0])) from None
-    try:
-        fab = engine.simulate(p, gpus, seed, miswires=miswires, faults=faults)
-    except RuntimeError as e:
-        raise click.UsageError(str(e)) from None
-    write_fabric(fab, out, fmt)
+    if scans > 1:  # a fabric over time (netdiag.simulate.timeline)
+        from netdiag.simulate import timeline
+
+        try:
+            tl = timeline.build(p, gpus, seed, scans, interval, miswires=miswires, faults=faults)
+        except RuntimeError as e:
+            raise click.UsageError(str(e)) from None
+        timeline.write_timeline(tl, out, fmt)
+        fab = tl.fabric
+    else:
+        try:
+            fab = engine.simulate(p, gpus, seed, miswires=miswires, faults=faults)
+        except RuntimeError as e:
+            raise click.UsageError(str(e)) from None
+        write_fabric(fab, out, fmt)
     click.echo(f"wrote {out}: {len(fab.devices)} devices, {len(fab.plan)} cables, {len(fab.truth)} injected faults",
                err=True)
     return exitcodes.OK
@@ -431,6 +445,11 @@ def topology_cmd(inventory, plan, capture_dir, thresholds, journal_path, fmt):
         click.echo(json.dumps(topo.to_json(), indent=2))
     return exitcodes.OK
 
+
+from netdiag.cli_scan import history_cmd, merge_cmd, scan_cmd  # noqa: E402  (fleet scans: their own module)
+
+for _cmd in (scan_cmd, merge_cmd, history_cmd):
+    main.add_command(_cmd)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -46,6 +46,15 @@ def mw_to_dbm(mw: float) -> float:
     return 10.0 * math.log10(mw)
 
 
+def mw_to_dbm_array(mw):
+    """mw_to_dbm for a numpy array: 0 mW (no light) is -inf dBm, NaN stays NaN."""
+    import numpy as np
+
+    mw = np.asarray(mw, dtype="float64")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(mw > 0, 10.0 * np.log10(np.where(mw > 0, mw, 1.0)), np.where(np.isnan(mw), np.nan, -np.inf))
+
+
 def mbps_to_gbps(mbps: float) -> float:
     return mbps / 1000.0
 
