@@ -126,7 +126,14 @@ class Capacity:
         if drained:
             h = pd.Index(self.host_names).get_indexer(sorted(drained))
             self.drained[h[h >= 0]] = True
+        order = np.argsort(self.host, kind="stable")
+        order = order[self.host[order] >= 0]
+        self._by_host = order                                   # link indices grouped by host
+        self._host_start = np.searchsorted(self.host[order], np.arange(nh + 1))
         self._recount()
+
+    def links_of_host(self, h: int) -> np.ndarray:
+        return self._by_host[self._host_start[h]:self._host_start[h + 1]]
 
     def _recount(self) -> None:
         nk = len(self.up_total)
@@ -152,14 +159,14 @@ class Capacity:
         bad = (after < self.host_need[hosts]) & ~self.drained[hosts]
         return hosts[bad]
 
-    def violations(self, links: np.ndarray, drain: np.ndarray, used: int, cap: int) -> list[dict]:
-        """Rules that taking `links` out (and draining hosts `drain`) would break."""
+    def violations(self, links: np.ndarray, drain: np.ndarray, used: int, cap: int, shut: int) -> list[dict]:
+        """Rules that taking `links` out (`shut` of them by a new command, `used` shut so far this
+        run) and draining hosts `drain` would break."""
         out = []
         new = links[~self.out[links]]
-        shut = links[~self.earlier[links]]
-        if used + len(shut) > cap:
+        if used + shut > cap:
             out.append({"rule": "cap", "where": None,
-                        "detail": f"would isolate {used + len(shut)} links this run, over the cap of {cap}"})
+                        "detail": f"would isolate {used + shut} links this run, over the cap of {cap}"})
         u = new[self.up[new] >= 0]
         if len(u):
             keys, n = np.unique(self.up[u], return_counts=True)
@@ -171,8 +178,8 @@ class Capacity:
             if len(d):
                 gone += np.bincount(self.down[d], minlength=len(gone))
             for h in drain:
-                hl = np.flatnonzero((self.host == h) & ~self.out)
-                hl = hl[~np.isin(hl, new)]
+                hl = self.links_of_host(int(h))
+                hl = hl[~self.out[hl] & ~np.isin(hl, new)]
                 gone += np.bincount(self.down[hl], minlength=len(gone))
             carries = self.down_active[keys] - gone[keys] > 0
             bad = (avail_a < self.need[keys]) & carries
@@ -188,9 +195,27 @@ class Capacity:
         return out
 
     def commit(self, links: np.ndarray, drain: np.ndarray) -> None:
-        self.out[links] = True
-        self.drained[drain] = True
-        self._recount()
+        """Take `links` out of service and drain hosts `drain`; counts updated for those alone."""
+        nk = len(self.up_total)
+        new = np.unique(links[~self.out[links]])
+        hl = self.host[new]
+        was_active = (self.down[new] >= 0) & ~((hl >= 0) & self.drained[np.maximum(hl, 0)])
+        self.down_active -= np.bincount(self.down[new[was_active]], minlength=nk)
+        self.out[new] = True
+        self.up_out += np.bincount(self.up[new[self.up[new] >= 0]], minlength=nk)
+        hp = self.hp[new]
+        hp = hp[hp >= 0]
+        if len(hp):
+            fresh = np.unique(hp[self.hp_out[hp] == 0])
+            np.add.at(self.hp_out, hp, 1)
+            np.subtract.at(self.healthy, self.hp_host[fresh], 1)
+        for h in np.unique(drain):
+            if self.drained[h]:
+                continue
+            self.drained[h] = True
+            hl_ = self.links_of_host(int(h))
+            hl_ = hl_[~self.out[hl_] & (self.down[hl_] >= 0)]
+            self.down_active -= np.bincount(self.down[hl_], minlength=nk)
 
 
 @dataclass
@@ -303,6 +328,7 @@ def plan_isolation(findings: list[Finding], graph: FabricGraph, rules: Rules, do
         units.append((-SEVERITY_RANK[f.severity], len(idx), f.id, idx[idx >= 0]))
     units.sort(key=lambda u: u[:3])
     used = 0
+    shut_here = np.zeros(cap_state.n, dtype=bool)   # links this plan shuts
     isolated_by: dict[int, str] = {}
     drained_by: dict[int, list[str]] = {}
     pending = units
@@ -318,12 +344,12 @@ def plan_isolation(findings: list[Finding], graph: FabricGraph, rules: Rules, do
             short = st.host_short(rest[st.host[rest] >= 0])
             drain = short
             links = rest[~np.isin(st.host[rest], short) | (st.host[rest] < 0)]
-            todo = links[~st.earlier[links]]
+            todo = np.unique(links[~st.earlier[links] & ~shut_here[links]])
             if not len(todo) and not len(drain):
                 d.status, d.why = "already", []
                 d.links = sorted(st.cable[idx].tolist())
                 continue
-            why = cap_state.violations(links, drain, used, cap)
+            why = cap_state.violations(links, drain, used, cap, len(todo))
             host_only = len(links) and (st.host[links] >= 0).all()
             if why and host_only and all(w["rule"] == "cap" for w in why):
                 # the cap blocks the link but the host can be drained: jobs leave it all the same
@@ -339,6 +365,7 @@ def plan_isolation(findings: list[Finding], graph: FabricGraph, rules: Rules, do
                 refused.append((0, 0, fid, idx))
                 continue
             st.commit(links, drain)
+            shut_here[todo] = True
             used += len(todo)
             for i in todo:
                 isolated_by.setdefault(int(i), fid)

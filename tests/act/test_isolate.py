@@ -2,6 +2,7 @@
 check on simulated fabrics: no plan breaks a rule, and every finding left unsafe would break one."""
 
 import math
+import os
 
 import numpy as np
 from hypothesis import HealthCheck, given, settings, strategies as st
@@ -111,7 +112,7 @@ def random_findings(inv, rng, k):
     return g, out
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=int(os.environ.get("NETDIAG_PROPERTY_EXAMPLES", "25")), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(fabric=st.sampled_from(["hgx-rail", "gb300-dual-plane", "b300-quad-plane"]), seed=st.integers(0, 10**6),
        k=st.integers(1, 30), share=st.sampled_from([0.5, 0.75, 0.9, 1.0]), planes=st.integers(1, 4),
        max_links=st.integers(1, 12))
