@@ -44,10 +44,49 @@ def _end_text(e: dict | None) -> str:
     return f"{e['device']}:{e['port']}" if e and e.get("device") else "-"
 
 
-def _chart_data(rep: dict) -> list:
-    """Compact lane data for the script that draws the charts: per end [label, lanes, thresholds]
-    with lanes as [lane, rx dBm, tx dBm, bias mA] (unused lanes left out)."""
-    out = []
+_SEGMENT = re.compile(r"(?<=, )|(?<=: )|(?= \()|(?= --hosts )|(?= \| )")
+
+
+class _Strings:
+    """A string table: the JSON data block holds each distinct string once (step texts, locations,
+    commands repeat across thousands of findings) and refers to it by index."""
+
+    def __init__(self):
+        self.index: dict = {}
+        self.items: list = []
+
+    def __call__(self, v):
+        if v is None:
+            return None
+        i = self.index.get(v)
+        if i is None:
+            i = self.index[v] = len(self.items)
+            self.items.append(v)
+        return i
+
+    def segments(self, v: str) -> list:
+        """`v` cut where its repeated parts begin (', ', ': ', ' (', ' --hosts ', ' | '), each part interned."""
+        return [self(x) for x in _SEGMENT.split(v) if x]
+
+
+def _ends(lv: dict, shared: bool, st: _Strings) -> list:
+    """A link as [head, [end parts...]] where an end is [tag, device:port, location, module] and a
+    patch-panel hop is a string: locations and module types repeat, so they are interned apart."""
+    def end(tag, e):
+        mod = e["module"]
+        m = (" ".join(x for x in (mod.get("identifier"), mod.get("part_number")) if x) + f" s/n {mod.get('serial') or '?'}"
+             if mod else None)
+        return [tag, st(f"{e['device']}:{e['port']}"), st(e["location"]["text"]), st(m)]
+
+    head = (f"{lv['kind']} · " if shared else "") + f"cable {lv['cable_id'] or '-'}" + (
+        f" {lv['media']}" if lv["media"] else "") + (f" {lv['length_m']:g} m" if lv["length_m"] else "")
+    return [st(head), [end("A", lv["a"]), *[st(h) for h in lv["path"]], *([end("B", lv["b"])] if lv["b"] else [])]]
+
+
+def _detail(rep: dict, st: _Strings, thr: _Strings) -> list:
+    """One finding's detail for the script that draws it when opened: string-table indexes and the
+    lanes as [lane, rx dBm, tx dBm, bias mA] per end (unused lanes left out) with a thresholds index."""
+    charts = []
     for lv in rep["links"][:repair.CHART_CHILDREN]:
         for side in ("a", "b"):
             e = lv[side]
@@ -55,8 +94,17 @@ def _chart_data(rep: dict) -> list:
                 continue
             lanes = [[x["lane"], x["rx_dbm"], x["tx_dbm"], None if x["bias_ma"] is None else round(x["bias_ma"], 2)]
                      for x in e["lanes"] if not x["unused"]]
-            out.append([f"{side.upper()} {e['device']}:{e['port']}", lanes, e["thresholds"]])
-    return out
+            t = e["thresholds"]
+            charts.append([st(f"{side.upper()} {e['device']}:{e['port']}"), lanes,
+                           thr((tuple(t["rx"]), tuple(t["tx"]), tuple(t["bias"])))])
+    ev = rep["evidence"][:12] + ([f"…{len(rep['evidence']) - 12} more (see the ticket)"] if len(rep["evidence"]) > 12 else [])
+    ends = [_ends(lv, rep["shared"], st) for lv in rep["links"][:repair.CHART_CHILDREN]]
+    if len(rep["links"]) > repair.CHART_CHILDREN:
+        ends.append([st(f"…and {len(rep['links']) - repair.CHART_CHILDREN} more links (see the ticket)"), []])
+    return [st(rep["summary"]) if rep["shared"] else None, st(rep["reason"]), st.segments(rep["action"]), ends,
+            [st.segments(x) for x in rep["steps"]], [st(x) for x in rep["bring"] + rep["tools"]],
+            [st.segments(x) for x in ev], [[st(v["device"]), st.segments(v["command"])] for v in rep["verify"]],
+            charts]
 
 
 def _floor_walk(reps: list[dict]) -> list[dict]:
@@ -75,7 +123,7 @@ def _floor_walk(reps: list[dict]) -> list[dict]:
                     stops[_rack_key(e["location"])].append({
                         "u": e["location"]["u"], "device": e["device"], "port": e["port"], "id": r["id"],
                         "severity": r["severity"], "kind": r["kind"], "first": first,
-                        "task": r["action"] if first else "far end: inspect and clean; swap only as the steps say",
+                        "task": "start here" if first else "far end",
                         "bring": r["bring"] if first else [],
                     })
         else:
@@ -161,12 +209,15 @@ def render_html(result, templates_dir: str | Path | None = None, title: str = "n
                      "suspect": f"{top['component']} {top['ref']}" if top else "-",
                      "where": r["location"]})
     failed = [d for d in result.devices_json() if not d["ok"] or d.get("cause")]
+    st, thr = _Strings(), _Strings()
+    data = {r["id"]: _detail(r, st, thr) for r in reps}
+    details = {"s": st.items, "t": [list(map(list, x)) for x in thr.items], "f": data}
     tpl = env.get_template("report.html.j2")
     return tpl.render(
         title=title, summary=summary, severities=_SEVERITIES, plane_rows=plane_rows, rows=rows,
         kinds=sorted({r["kind"] for r in reps}), planes=sorted({r["plane"] or "-" for r in reps}, key=_natural),
         walk=_floor_walk(reps), picks=repair.pick_list(reps), overview=_switch_overview(result, reps),
-        charts={r["id"]: _chart_data(r) for r in reps}, failed=failed, capture=result.capture,
+        details=details, failed=failed, capture=result.capture,
         css=css, js=js, csp=f"default-src 'none'; style-src {_csp_hash(css)}; script-src {_csp_hash(js)}; "
                             "img-src data:; base-uri 'none'; form-action 'none'",
     )

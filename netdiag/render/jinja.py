@@ -69,6 +69,7 @@ def _env(templates_dir: str | Path | None, autoescape: bool) -> jinja2.Environme
     kw = dict(loader=_loader(templates_dir), autoescape=autoescape, undefined=jinja2.StrictUndefined,
               trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env = ImmutableSandboxedEnvironment(**kw) if templates_dir is not None else jinja2.Environment(**kw)
+    env.policies["json.dumps_kwargs"] = {"sort_keys": True, "separators": (",", ":")}
     env.filters["md"] = md_escape
     env.filters["mdcode"] = md_code
     env.filters["num"] = fmt_num

@@ -134,9 +134,9 @@ def index_tables(result, findings: list[Finding]) -> Tables:
         p = inv.plan[inv.plan["cable_id"].isin(cables)]
         for r in p.to_dict("records"):
             t.plan[r["cable_id"]] = {k: clean(v) for k, v in r.items()}
-    t.platforms = {d.name: d.platform for d in result.devices}
-    for name, d in inv.devices.items():
-        t.platforms.setdefault(name, d.platform)
+    t.platforms = {name: d.platform for name, d in inv.devices.items()}   # as declared, else as captured
+    for d in result.devices:
+        t.platforms.setdefault(d.name, d.platform)
     return t
 
 

@@ -33,7 +33,7 @@ def test_demo_report_in_chromium(browser, tmp_path):
     path = html.write_html(res, tmp_path / "report.html")
     url = open_report(b, path)
     for sel in ("#summary .cards", "#overview .hm", "#findings .controls", "#list details.f", "#walk table.pick",
-                "#walk .rack table.walk"):
+                "#walk .rack ul.walk"):
         assert visible(b, sel), sel
     assert b.eval("document.querySelectorAll('#list details.f').length") == 6
     assert b.eval("document.querySelector('.card.critical b').textContent") == "5"

@@ -4,7 +4,14 @@
 (function () {
   var list = document.getElementById("list");
   var items = Array.prototype.slice.call(list.children);
-  var data = JSON.parse(document.getElementById("lanedata").textContent);
+  var data = null, S = null, T = null;   // the details block is parsed when first needed, not at load
+  function loadData() {
+    if (!data) {
+      data = JSON.parse(document.getElementById("details").textContent);
+      S = data.s;
+      T = data.t;
+    }
+  }
   var SEV = {critical: 0, warning: 1, info: 2};
   var NS = "http://www.w3.org/2000/svg";
   var texts = null;
@@ -45,8 +52,8 @@
     }
     var shown = 0;
     items.forEach(function (el) {
-      var ok = (!fsev.value || el.dataset.sev === fsev.value) && (!fplane.value || el.dataset.plane === fplane.value) &&
-               (!fkind.value || el.dataset.kind === fkind.value);
+      var ok = (!fsev.value || cell(el, 0) === fsev.value) && (!fplane.value || cell(el, 2) === fplane.value) &&
+               (!fkind.value || cell(el, 1) === fkind.value);
       if (ok && words.length) {
         var t = texts.get(el);
         ok = words.every(function (w) { return t.indexOf(w) >= 0; });
@@ -116,23 +123,54 @@
     });
     return tb;
   }
+  function join(ix) { return ix.map(function (i) { return S[i]; }).join(""); }
+  function el(tag, parent, text, cls) {
+    var e = document.createElement(tag);
+    if (text !== undefined && text !== null) e.textContent = text;
+    if (cls) e.className = cls;
+    if (parent) parent.appendChild(e);
+    return e;
+  }
   function draw(details) {
-    var box = details.querySelector(".lanes");
-    if (!box || box.getAttribute("data-drawn")) return;
-    box.setAttribute("data-drawn", "1");
-    (data[box.getAttribute("data-id")] || []).forEach(function (end) {
-      var label = end[0], lanes = end[1], thr = end[2];
-      if (!lanes.length) {
-        var p = document.createElement("p"); p.textContent = label + ": no lane readings"; box.appendChild(p);
-        return;
-      }
-      var row = document.createElement("div");
-      row.className = "end";
-      row.appendChild(chart(label + " Rx dBm", lanes, thr.rx, 1, "dBm"));
-      row.appendChild(chart(label + " Tx dBm", lanes, thr.tx, 2, "dBm"));
-      row.appendChild(chart(label + " bias mA", lanes, thr.bias, 3, "mA"));
+    // the detail of a finding, built from the JSON data block when first opened (text only)
+    if (details.querySelector(".d")) return;
+    loadData();
+    var f = data.f[details.id.slice(2)];
+    if (!f) return;
+    var d = el("div", details, null, "d");
+    var head = el("p", d, f[0] === null ? null : S[f[0]] + " ");
+    el("code", head, details.id.slice(2));
+    el("p", d, S[f[1]]);
+    el("p", d, join(f[2]), "act");
+    f[3].forEach(function (link) {
+      var parts = link[1].map(function (x) {
+        return typeof x === "number" ? S[x] :
+          x[0] + " " + S[x[1]] + " (" + S[x[2]] + (x[3] === null ? "" : "; " + S[x[3]]) + ")";
+      });
+      el("p", d, S[link[0]] + (parts.length ? ": " + parts.join(" → ") : ""), "ends");
+    });
+    var box = el("div", d, null, "lanes");
+    f[8].forEach(function (end) {
+      var label = S[end[0]], lanes = end[1], thr = T[end[2]];
+      if (!lanes.length) { el("p", box, label + ": no lane readings"); return; }
+      var row = el("div", box, null, "end");
+      row.appendChild(chart(label + " Rx dBm", lanes, thr[0], 1, "dBm"));
+      row.appendChild(chart(label + " Tx dBm", lanes, thr[1], 2, "dBm"));
+      row.appendChild(chart(label + " bias mA", lanes, thr[2], 3, "mA"));
       row.appendChild(table(lanes));
-      box.appendChild(row);
+    });
+    el("h4", d, "Steps");
+    var ol = el("ol", d);
+    f[4].forEach(function (ix) { el("li", ol, join(ix)); });
+    if (f[5].length) el("p", d, "Bring: " + f[5].map(function (i) { return S[i]; }).join("; "));
+    el("h4", d, "Evidence");
+    var ul = el("ul", d);
+    f[6].forEach(function (ix) { el("li", ul, join(ix)); });
+    el("h4", d, "Verify");
+    var cmds = el("ul", d, null, "cmd");
+    f[7].forEach(function (v) {
+      var li = el("li", cmds, v[0] === null ? "" : S[v[0]] + ": ");
+      el("code", li, join(v[1]));
     });
   }
   list.addEventListener("toggle", function (ev) { if (ev.target.open) draw(ev.target); }, true);
