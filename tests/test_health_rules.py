@@ -199,3 +199,11 @@ def test_one_weak_transmitter_lane_without_tx_thresholds():
     s = run([m], ls, [up()])
     assert rules(s) == [("eth0", 3, "tx_power_low", "warning")]
     assert "below the module's other lanes" in s.iloc[0]["detail"]
+
+
+def test_alarm_only_thresholds_get_warning_levels_inside_them():
+    m = qsfp(rx_power_mw_low_warn=None, rx_power_mw_high_warn=None, rx_power_mw_low_alarm=0.1, rx_power_mw_high_alarm=3.0)
+    thr = effective_thresholds(Snapshot.from_tables({"modules": [m]}).modules, CFG)
+    assert thr.loc[0, "rx_power_mw_source"] == "module"
+    assert thr.loc[0, "rx_power_mw_low_warn"] == pytest.approx(0.1 * 10 ** 0.2)
+    assert thr.loc[0, "rx_power_mw_high_warn"] == pytest.approx(3.0 / 10 ** 0.2)

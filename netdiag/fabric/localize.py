@@ -186,8 +186,13 @@ def _shared_parts(diag: pd.DataFrame, graph: FabricGraph, rules: dict, total_lin
     whose blamed or observing end is on that device; cable-side parts count any symptomatic link."""
     cfg = rules["shared"]
     parts, sizes = graph.parts_for(set(diag["cable_id"]))
-    first_role = diag["pidx"].map(lambda i: rules["pattern"][i]["suspects"][0][0])
-    blamed = np.where(first_role.str.endswith("_y"), diag["y_device"], diag["x_device"])
+    # the end a link counts toward for device-side parts: its pattern's `device_side` when given,
+    # else the end of its first suspect; none when it blames the cable (loss is not a device fault)
+    def side(i):
+        pat = rules["pattern"][i]
+        return pat.get("device_side") or pat["suspects"][0][0].rsplit("_", 1)[-1]
+    s_ = diag["pidx"].map(side)
+    blamed = np.where(s_ == "y", diag["y_device"], np.where(s_ == "x", diag["x_device"], None))
     bad = diag[["cable_id"]].assign(blamed=blamed)
     p_all = parts[parts["cable_id"].isin(set(bad["cable_id"]))].merge(bad, on="cable_id")
     # a device-side part (module, NIC, switch, linecard) counts a link only when the link's own

@@ -65,7 +65,18 @@ def effective_thresholds(modules: pd.DataFrame, cfg: dict) -> pd.DataFrame:
     fb = cfg["optics"]["fallback"]
     for sensor, (key, conv) in _SENSORS.items():
         cols = [threshold_column(sensor, lv) for lv in THRESHOLD_LEVELS]
-        m = modules[cols].to_numpy(dtype="float64", na_value=np.nan)
+        m = modules[cols].to_numpy(dtype="float64", na_value=np.nan).copy()
+        # a module that publishes only its alarm levels (ibdiagnet's cable records do): warn levels
+        # derived inside them, 2 dB for optical power, 5 % of the alarm band for the other sensors
+        only_alarms = np.isnan(m[:, 1]) & np.isnan(m[:, 2]) & ~np.isnan(m[:, 0]) & ~np.isnan(m[:, 3]) & (m[:, 0] > m[:, 3])
+        if only_alarms.any():
+            if sensor in ("rx_power_mw", "tx_power_mw"):
+                m[only_alarms, 1] = m[only_alarms, 0] / 10 ** 0.2
+                m[only_alarms, 2] = m[only_alarms, 3] * 10 ** 0.2
+            else:
+                band = m[only_alarms, 0] - m[only_alarms, 3]
+                m[only_alarms, 1] = m[only_alarms, 0] - 0.05 * band
+                m[only_alarms, 2] = m[only_alarms, 3] + 0.05 * band
         hi_a, hi_w, lo_w, lo_a = m[:, 0], m[:, 1], m[:, 2], m[:, 3]
         with np.errstate(invalid="ignore"):
             valid = (~np.isnan(m).any(axis=1)) & (lo_a <= lo_w) & (lo_w <= hi_w) & (hi_w <= hi_a) & (hi_a > lo_a)
