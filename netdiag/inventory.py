@@ -135,6 +135,10 @@ def _read_csv_fast(text: str, required: tuple[str, ...]):
 
     if not text or "\n\n" in text or "\n#" in text or text.startswith("#") or '"' in text:
         return None
+    rows = text.splitlines()
+    width = rows[0].count(",")
+    if any(r.count(",") != width or not r.strip(", \t") for r in rows):
+        return None  # a short, long or empty row: the careful path reports or skips it by line
     try:
         df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True,
                          engine="c", on_bad_lines="error")
