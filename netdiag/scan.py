@@ -250,7 +250,7 @@ def _trend_symptoms(store: Store, cfg: dict, snap: Snapshot, optics: pd.DataFram
     belong to the old module and are left out."""
     tc = cfg["trends"]
     hist = store.optics_history(int(tc["scans"]) - 1)
-    if hist.empty:
+    if hist.empty or hist["scan_id"].nunique() + 1 < int(tc["min_points"]):
         return pd.DataFrame(columns=SYMPTOM_COLUMNS)
     hist = pd.concat([hist, optics.assign(scan_id=np.iinfo("int64").max, taken_at=taken_at)], ignore_index=True)
     sw = store.recent_swaps(0)[["device", "port", "scan_id"]]

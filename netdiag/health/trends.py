@@ -90,7 +90,13 @@ def trend_symptoms(fits: pd.DataFrame, snap: Snapshot, thresholds_cfg: dict, cfg
     `thresholds_cfg` is thresholds.toml (fallback thresholds), `cfg` history.toml [trends]."""
     if fits is None or fits.empty:
         return pd.DataFrame(columns=SYMPTOM_COLUMNS)
-    thr = effective_thresholds(snap.modules, thresholds_cfg).drop_duplicates(["device", "port"])
+    steep = np.where(fits["sensor"] == "temperature_c", fits["slope"], -fits["slope"]) >= np.where(
+        fits["sensor"] == "temperature_c", cfg["min_c_per_day"], cfg["min_db_per_day"])
+    fits = fits[(fits["n"] >= cfg["min_points"]).to_numpy() & steep & (fits["t"] >= cfg["min_t"]).to_numpy()]
+    if fits.empty:   # most of a healthy fleet: nothing heading anywhere, no threshold join needed
+        return pd.DataFrame(columns=SYMPTOM_COLUMNS)
+    mods = snap.modules.merge(fits[["device", "port"]].drop_duplicates(), on=["device", "port"])
+    thr = effective_thresholds(mods, thresholds_cfg).drop_duplicates(["device", "port"])
     f = fits.merge(thr, on=["device", "port"], how="inner")
     parts = []
     for sensor, (rule, thr_col, direction) in _SENSORS.items():
