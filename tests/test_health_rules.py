@@ -134,8 +134,10 @@ def test_hot_module_uses_module_thresholds_and_the_absolute_hot_limit():
     assert s.empty
 
 
-def test_link_down_only_when_admin_up():
-    s = run(ports=[up("eth0", True, False), up("eth1", False, False), up("eth2", None, False)])
+def test_link_down_only_when_admin_up_and_something_is_plugged_in():
+    mods = [qsfp("eth0"), qsfp("eth1"), qsfp("eth2"), qsfp("eth3", present=False)]
+    s = run(mods, ports=[up("eth0", True, False), up("eth1", False, False), up("eth2", None, False),
+                         up("eth3", True, False), up("eth4", True, False)])
     assert rules(s) == [("eth0", None, "link_down", "critical")]
 
 

@@ -252,7 +252,14 @@ def port_symptoms(snap: Snapshot, cfg: dict) -> list[pd.DataFrame]:
     if p.empty:
         return []
     down = (p["admin_up"].astype("boolean").fillna(False) & (p["oper_up"].astype("boolean") == False)).fillna(False)  # noqa: E712
-    out = [_emit(p, down.to_numpy(dtype=bool), "link_down", "critical", None, np.nan, "", "admin up, link down")]
+    # a port with nothing plugged in is not a link: only a cage holding a module or cable counts
+    plugged = snap.modules.loc[snap.modules["present"].astype("boolean").fillna(False).to_numpy(dtype=bool),
+                               ["device", "port"]]
+    keys = pd.MultiIndex.from_arrays([p["device"], p["port"]])
+    has = keys.isin(pd.MultiIndex.from_frame(plugged)) | keys.isin(
+        pd.MultiIndex.from_frame(snap.lanes[["device", "port"]].drop_duplicates()))
+    out = [_emit(p, down.to_numpy(dtype=bool) & has, "link_down", "critical", None, np.nan, "",
+                 "admin up, link down, a module is plugged in")]
     sev = cfg["counters"].get("carrier_changes", "off")
     if sev != "off":
         v = p["carrier_changes"].astype("Float64").fillna(0).to_numpy(dtype="float64")
