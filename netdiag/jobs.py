@@ -87,7 +87,7 @@ def analyse(snapshot: Snapshot, devices: list[DeviceStatus], inventory: Inventor
 
     # devices whose data we have: capture devices that answered, and the devices a fabric-wide
     # source (ibdiagnet) reported rows for
-    collected = {d.name for d in devices if d.ok} | set(snapshot.ports["device"])
+    collected = {d.name for d in devices if d.ok} | set(snapshot.ports["device"].unique())
     cabl = cab.check(inventory, snapshot.neighbors, snapshot.ports, collected)
     for f in cabl.findings:
         f.first_seen = f.last_seen = snapshot.taken_at
@@ -181,7 +181,7 @@ def load_observed(capture_dir: str | Path | None = None, snapshot_dir: str | Pat
         from netdiag.simulate.write import read_snapshot
 
         snap = read_snapshot(snapshot_dir, tables)
-        devs = sorted(set(snap.ports["device"]) | set(snap.neighbors["device"]))
+        devs = sorted(set(snap.ports["device"].unique()) | set(snap.neighbors["device"].unique()))
         return snap, [DeviceStatus(d, "snapshot", True) for d in devs]
     ing = ingest(read_capture(capture_dir))
     return ing.snapshot, ing.devices
@@ -193,7 +193,7 @@ def cabling(inventory: Inventory, capture_dir: str | Path | None = None,
     from netdiag.fabric import cabling as cab
 
     snap, devices = load_observed(capture_dir, snapshot_dir, ("ports", "neighbors"))
-    collected = {d.name for d in devices if d.ok} | set(snap.ports["device"])
+    collected = {d.name for d in devices if d.ok} | set(snap.ports["device"].unique())
     res = cab.check(inventory, snap.neighbors, snap.ports, collected)
     for f in res.findings:
         f.first_seen = f.last_seen = snap.taken_at

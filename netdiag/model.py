@@ -189,7 +189,11 @@ def conform(table: str, df: pd.DataFrame) -> pd.DataFrame:
     n = len(df)
     for c, k in TABLES[table]:
         if c in df.columns:
-            out[c] = df[c].astype(_PANDAS_DTYPE[k]) if str(df[c].dtype) != _PANDAS_DTYPE[k] else df[c]
+            col = df[c]
+            if k == STR and isinstance(col.dtype, pd.StringDtype):
+                out[c] = col  # pandas' own text dtype (Parquet, Arrow) is text already: no copy to objects
+            else:
+                out[c] = col.astype(_PANDAS_DTYPE[k]) if str(col.dtype) != _PANDAS_DTYPE[k] else col
         else:
             out[c] = pd.Series(_null_array(k, n), index=df.index)
     return pd.DataFrame(out, index=df.index).reset_index(drop=True)

@@ -133,10 +133,10 @@ class FabricGraph:
         whole fabric that depend on it -- without building the fabric-wide parts table."""
         e = self.ends
         mine = e[e["cable_id"].isin(cable_ids)]
-        devs = set(mine["device"])
+        devs = set(mine["device"].unique())
         near_e = e[e["device"].isin(devs)]                      # every end on the devices involved
         plan = self._plan
-        near_plan = plan[plan["cable_id"].isin(set(near_e["cable_id"]) | set(cable_ids))]
+        near_plan = plan[plan["cable_id"].isin(set(near_e["cable_id"].unique()) | set(cable_ids))]
         parts = self._parts(near_e, near_plan)
         mine_parts = parts[parts["cable_id"].isin(cable_ids)]
         sizes = parts.groupby(["component", "ref"], sort=False)["cable_id"].nunique()

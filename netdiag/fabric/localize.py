@@ -88,7 +88,7 @@ def localize(snap: Snapshot, symptoms: pd.DataFrame, inv: Inventory, graph: Fabr
     plan = inv.plan
     if exclude_cables:
         plan = plan[~plan["cable_id"].isin(exclude_cables)]
-    seen = set(snap.ports["device"]) | set(snap.lanes["device"]) | set(snap.counters["device"]) | set(snap.modules["device"])
+    seen = {d for t in (snap.ports, snap.lanes, snap.counters, snap.modules) for d in t["device"].unique()}
     in_play = (pd.MultiIndex.from_arrays([plan["a_device"], plan["a_port"]]).isin(feats.index)
                | pd.MultiIndex.from_arrays([plan["b_device"], plan["b_port"]]).isin(feats.index))
     links = plan[in_play].reset_index(drop=True)
