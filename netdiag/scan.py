@@ -24,7 +24,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from netdiag import exitcodes
 from netdiag.capture import utc_now
 from netdiag.findings import Finding
 from netdiag.health import rates as ratelib
@@ -193,7 +192,6 @@ def _scan_locked(store: Store, cfg: dict, inventory, capture_dir, snapshot_dir, 
         columns=["device", "port", "old_serial", "new_serial"])
     optics = trendlib.optics_table(snap)
     extra.append(_trend_symptoms(store, cfg, snap, optics, taken_at, thr_cfg, swaps))
-    has_prev = set(zip(deltas["device"], deltas["port"])) if deltas is not None else set()
     deltas_ports = deltas[deltas["has_prev"]] if deltas is not None else None
 
     def revise(sym: pd.DataFrame) -> pd.DataFrame:

@@ -11,18 +11,16 @@ Settings are netdiag/health/history.toml (`[store]`, `[lifecycle]`, ...), see :f
 
 from __future__ import annotations
 
-import copy
 import json
 import os
 import shutil
 import sqlite3
-import tomllib
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 import pandas as pd
 
+from netdiag.health import load_toml
 from netdiag.model import Snapshot, conform
 
 SNAPSHOT_TABLES = ("ports", "modules", "lanes", "counters")
@@ -54,20 +52,7 @@ class StoreError(Exception):
 
 def load_settings(override: str | Path | None = None) -> dict:
     """The packaged history.toml deep-merged with a user's TOML file when given."""
-    base = tomllib.loads(resources.files("netdiag.health").joinpath("history.toml").read_text())
-    if override is None:
-        return base
-    merged = copy.deepcopy(base)
-
-    def merge(dst, src):
-        for k, v in src.items():
-            if isinstance(v, dict) and isinstance(dst.get(k), dict):
-                merge(dst[k], v)
-            else:
-                dst[k] = v
-
-    merge(merged, tomllib.loads(Path(override).read_text()))
-    return merged
+    return load_toml("history.toml", override)
 
 
 @dataclass

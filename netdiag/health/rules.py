@@ -9,15 +9,13 @@ Symptom columns: device, port, lane (nullable), rule, severity, value, threshold
 
 from __future__ import annotations
 
-import copy
-import tomllib
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from netdiag import units
+from netdiag.health import load_toml
 from netdiag.model import THRESHOLD_LEVELS, Snapshot, threshold_column
 
 SYMPTOM_COLUMNS = ["device", "port", "lane", "rule", "severity", "value", "threshold", "unit", "detail"]
@@ -38,21 +36,7 @@ _RULE_PREFIX = {"rx_power_mw": "rx_power", "tx_power_mw": "tx_power", "tx_bias_m
 
 def load_thresholds(override: str | Path | None = None) -> dict:
     """The packaged thresholds.toml, deep-merged with a user's TOML file when given."""
-    base = tomllib.loads(resources.files("netdiag.health").joinpath("thresholds.toml").read_text())
-    if override is None:
-        return base
-    user = tomllib.loads(Path(override).read_text())
-    merged = copy.deepcopy(base)
-
-    def merge(dst, src):
-        for k, v in src.items():
-            if isinstance(v, dict) and isinstance(dst.get(k), dict):
-                merge(dst[k], v)
-            else:
-                dst[k] = v
-
-    merge(merged, user)
-    return merged
+    return load_toml("thresholds.toml", override)
 
 
 def effective_thresholds(modules: pd.DataFrame, cfg: dict) -> pd.DataFrame:

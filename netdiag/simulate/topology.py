@@ -76,7 +76,6 @@ def build(preset: Preset, gpus: int) -> Topology:
     """The planned fabric for `gpus` GPUs (rounded up to whole nodes)."""
     p = preset
     nodes = max(1, math.ceil(gpus / p.gpus_per_node))
-    racks = math.ceil(nodes / p.nodes_per_rack)
     down = p.leaf_ports // 2                      # leaf ports facing hosts
     up = p.leaf_ports - down                      # leaf ports facing spines
     per_leaf = down - p.ports_per_cage            # hosts per leaf: one cage kept spare for repairs
