@@ -248,9 +248,9 @@ class Snapshot:
 
     @classmethod
     def from_tables(cls, tables: Mapping[str, Iterable[Mapping[str, Any]]], taken_at: str | None = None) -> "Snapshot":
-        """Build a Snapshot from {table: rows}; rows for the same key are merged (see merge_rows)."""
-        frames = {t: to_frame(t, merge_rows(t, tables.get(t, ()))) for t in TABLES}
-        return cls(**frames, taken_at=taken_at)
+        """Build a Snapshot from {table: rows} (rows checked against the schema); rows for the same
+        key are merged as from_parts merges them."""
+        return cls.from_parts({t: [normalize_rows(t, rows)] for t, rows in tables.items()}, taken_at=taken_at)
 
     @classmethod
     def from_parts(cls, parts: Mapping[str, list], taken_at: str | None = None) -> "Snapshot":
@@ -352,30 +352,3 @@ def merge_duplicates(table: str, df: pd.DataFrame) -> pd.DataFrame:
         return df
     merged = df.groupby(keys, sort=False, dropna=False).last().reset_index()
     return conform(table, merged)
-
-
-def merge_rows(table: str, rows: Iterable[Mapping[str, Any]]) -> Rows:
-    """Merge rows that share a key: later non-null values fill or override earlier ones.
-
-    Several commands report parts of the same row (e.g. `ethtool` gives speed and link state,
-    `ip link` gives MTU and carrier changes for the same port); this joins them. Neighbors and
-    collection rows are never merged.
-    """
-    if table in ("neighbors", "collection"):
-        return [dict(r) for r in rows]
-    keys = KEYS[table]
-    merged: dict[tuple, dict[str, Any]] = {}
-    for row in rows:
-        k = tuple(row.get(c) for c in keys)
-        cur = merged.get(k)
-        if cur is None:
-            merged[k] = dict(row)
-            continue
-        for c, v in row.items():
-            if v is None:
-                continue
-            if c == "alarms" and cur.get("alarms"):
-                cur["alarms"] = sorted(set(cur["alarms"]) | set(v))
-            else:
-                cur[c] = v
-    return list(merged.values())
