@@ -1,4 +1,4 @@
-"""The capture directory (SCHEMA.md §2): everything one sweep saw, byte for byte.
+"""The capture directory (docs/capture.md): everything one sweep saw, byte for byte.
 
 Writing is atomic: a capture is built in a hidden temporary sibling and renamed into place when
 finished, so a crash never leaves a half-written capture under the final name. Reading returns the

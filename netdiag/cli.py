@@ -42,7 +42,7 @@ def main():
 @click.option("--list-formats", is_flag=True, help="list parser names and exit")
 @click.argument("file", required=False, type=click.Path(dir_okay=False, allow_dash=True))
 def parse_cmd(fmt, device, port, list_formats, file):
-    """Print the canonical tables FILE yields, as one JSON object (SCHEMA.md §4)."""
+    """Print the canonical tables FILE yields, as one JSON object (docs/parsers.md)."""
     from netdiag import parsers
 
     if list_formats:
@@ -124,7 +124,7 @@ def sweep_cmd(inventory, plan, capture_dir, hosts, rack, plane, role, thresholds
     """Find failing links: analyse a capture (--capture) or collect live over SSH (--hosts, --rack,
     --plane, --role select inventory devices; the capture is always recorded, see --record).
 
-    Exit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (see SCHEMA.md §7)."""
+    Exit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (see docs/exit-codes.md)."""
     from netdiag import jobs
     from netdiag.capture import CaptureError
 

@@ -1,4 +1,4 @@
-"""Exit codes (monitoring-plugin convention, SCHEMA.md §7). The one module that owns them."""
+"""Exit codes (monitoring-plugin convention, docs/exit-codes.md). The one module that owns them."""
 
 OK = 0
 WARNING = 1

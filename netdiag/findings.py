@@ -1,4 +1,4 @@
-"""Symptoms -> findings (SCHEMA.md §5): one finding per port that needs a person.
+"""Symptoms -> findings (docs/findings.md): one finding per port that needs a person.
 
 A finding carries a stable id (a hash of where and what class of problem, never of the run), the
 worst symptom as its kind, every symptom as evidence with measured values and thresholds, the

@@ -1,4 +1,4 @@
-"""Inventory (devices.csv) and cabling plan (cabling.csv), SCHEMA.md §3, with validation that
+"""Inventory (devices.csv) and cabling plan (cabling.csv), docs/inventory.md, with validation that
 names file, line and column for every bad row."""
 
 from __future__ import annotations

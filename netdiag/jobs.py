@@ -144,7 +144,7 @@ def sweep_live(inventory: Inventory, patterns: list[str] | None = None, rack: st
 
 def sweep_capture(capture_dir: str | Path, inventory: Inventory | None = None,
                   thresholds: str | Path | None = None) -> SweepResult:
-    """Offline sweep: analyse a recorded capture (SCHEMA.md §2)."""
+    """Offline sweep: analyse a recorded capture (docs/capture.md)."""
     cap = read_capture(capture_dir)
     ing = ingest(cap)
     res = analyse(ing.snapshot, ing.devices, inventory, thresholds)
@@ -189,7 +189,7 @@ def load_observed(capture_dir: str | Path | None = None, snapshot_dir: str | Pat
 
 def cabling(inventory: Inventory, capture_dir: str | Path | None = None,
             snapshot_dir: str | Path | None = None) -> CablingJobResult:
-    """Plan vs what the neighbors report (SCHEMA.md §8 `netdiag cabling`)."""
+    """Plan vs what the neighbors report (docs/commands.md `netdiag cabling`)."""
     from netdiag.fabric import cabling as cab
 
     snap, devices = load_observed(capture_dir, snapshot_dir, ("ports", "neighbors"))

@@ -1,4 +1,4 @@
-"""Ticket lifecycle over fleet scans, keyed by the finding id (SCHEMA.md §5: stable across scans).
+"""Ticket lifecycle over fleet scans, keyed by the finding id (docs/findings.md: stable across scans).
 
 States: `new` (first scan that sees it) -> `open` (seen again) -> `updated` (severity, kind or first
 suspect changed) -> `resolved` (absent for `resolve_after` scans in a row while its devices were

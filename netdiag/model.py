@@ -1,4 +1,4 @@
-"""The canonical tables (SCHEMA.md §1): column names, dtypes and units, and the Snapshot.
+"""The canonical tables (docs/tables.md): column names, dtypes and units, and the Snapshot.
 
 Every parser yields rows of these tables; everything downstream reads only these tables.
 Units are fixed: power mW, temperature °C, voltage V, current mA, speed Gb/s, length m,
@@ -39,7 +39,7 @@ _COUNTER_NAMES = (
 )
 COUNTER_COLUMNS = _COUNTER_NAMES
 
-#: table name -> ordered (column, kind). Keys first. Extensions to SCHEMA.md are marked "ext".
+#: table name -> ordered (column, kind). Keys first. Extensions to the original contract are marked "ext".
 TABLES: dict[str, tuple[tuple[str, str], ...]] = {
     "ports": (
         ("device", STR), ("port", STR),

@@ -264,7 +264,7 @@ def reattribute(findings: list[Finding], swaps: pd.DataFrame, inventory: Invento
                 scan_id: int) -> list[dict]:
     """Errors that stayed with a port after its module was replaced (in an earlier scan, so this
     scan's window is after the swap) are not the module's: the finding's first suspect becomes the
-    cable, then the port (DOMAIN.md §6). Edits the findings; returns `reattributed` events."""
+    cable, then the port (docs/localization.md). Edits the findings; returns `reattributed` events."""
     if swaps is None or swaps.empty:
         return []
     last = swaps.sort_values("scan_id").groupby(["device", "port"]).last()

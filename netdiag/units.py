@@ -1,6 +1,6 @@
 """Unit conversions: the one place where dBm, °F, µV/mV and friends become canonical units.
 
-Canonical units (SCHEMA.md §1): optical power mW, temperature °C, voltage V, current mA,
+Canonical units (docs/tables.md): optical power mW, temperature °C, voltage V, current mA,
 speed Gb/s, length m.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import re
 
-#: a dBm reading at or below this is "no light", not a measurement (DOMAIN.md §3: ≈ -40 dBm)
+#: a dBm reading at or below this is "no light", not a measurement (docs/thresholds.md: ≈ -40 dBm)
 NO_LIGHT_DBM = -40.0
 
 

@@ -1,4 +1,4 @@
-"""`netdiag parse`: the on-call debugging tool and the parser contract (SCHEMA.md §4)."""
+"""`netdiag parse`: the on-call debugging tool and the parser contract (docs/parsers.md)."""
 
 import json
 import subprocess

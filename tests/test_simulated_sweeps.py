@@ -1,6 +1,6 @@
 """End to end on simulated fabrics written in the platforms' real output formats: `netdiag simulate`
 -> capture -> `netdiag sweep` / `netdiag cabling` with the plan -> findings scored against
-truth.json (precision, recall, top-1 localization; SCHEMA.md §6)."""
+truth.json (precision, recall, top-1 localization; docs/simulate.md)."""
 
 import json
 import subprocess

@@ -17,7 +17,7 @@ Safety and robustness, in order of what goes wrong in a fleet:
 * transient failures (connection reset or closed before the banner, as sshd does under
   ``MaxStartups`` pressure) are retried with exponential backoff; nothing else is.
 
-Every failure is a :class:`DeviceError` whose text starts with its cause (SCHEMA.md §2 ``error``):
+Every failure is a :class:`DeviceError` whose text starts with its cause (docs/capture.md ``error``):
 ``unreachable``, ``refused``, ``auth``, ``host_key``, ``timeout``, ``command_failed``.
 """
 

@@ -6,7 +6,7 @@
 - `ends`: one row per cable end (device, port, cage, far end, plane, media): far end and plane of
   a port are lookups here.
 - `parts`: one row per (cable_id, component, ref): the field-replaceable and shared parts each link
-  depends on, in the finding vocabulary of SCHEMA.md §5/§6 (transceiver DEVICE:CAGE, cable
+  depends on, in the finding vocabulary of docs/findings.md (transceiver DEVICE:CAGE, cable
   cable_id or breakout harness, patch_panel PANEL:PORT, nic DEVICE:NIC, switch DEVICE, linecard
   DEVICE:LC, plane). "Links that share a part" is a group-by over this table.
 """

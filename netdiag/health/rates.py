@@ -1,4 +1,4 @@
-"""Rates from two snapshots (DOMAIN.md §4-5): counter deltas with resets, wraps and saturated
+"""Rates from two snapshots (docs/thresholds.md): counter deltas with resets, wraps and saturated
 counters handled; BER measured from error deltas over the window and the link rate; link-down
 deltas on both ends of planned links. Vectorised over the counters table.
 
@@ -104,7 +104,7 @@ def measured_ber(deltas: pd.DataFrame, ports: pd.DataFrame) -> pd.DataFrame:
 def ber_symptoms(ber: pd.DataFrame, has_prev: np.ndarray, cfg: dict) -> pd.DataFrame:
     """Measured BER over its [error, warning] limits from `cfg` ([rates] symbol_ber, pre_fec_ber).
     A limit is asserted only when the window is long enough for it: window bits >= 1 / limit
-    (DOMAIN.md §4), so a lone error in a short window never claims a high BER. Rules are named
+    (docs/thresholds.md), so a lone error in a short window never claims a high BER. Rules are named
     `symbol_ber` and `raw_ber` (pre-FEC) like the device-reported ones, so localization reads them
     as receive errors."""
     parts = []

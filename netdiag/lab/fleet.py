@@ -25,7 +25,7 @@ T0 = "2026-11-28T03:00:00.000Z"
 
 def build_fleet(out: str | Path, racks: int, sources=DEFAULT_SOURCES) -> list[dict]:
     """Write a capture at `out` with `racks` copies of every ok device of `sources`; returns the
-    inventory rows (SCHEMA.md §3 columns) in capture order, address left empty."""
+    inventory rows (docs/inventory.md columns) in capture order, address left empty."""
     devices = [d for src in sources for d in read_capture(src).devices if d.ok]
     rows = []
     cw = CaptureWriter(out)

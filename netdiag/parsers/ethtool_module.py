@@ -37,7 +37,7 @@ from netdiag.parsers import Context, ParseError, Tables, register
 
 # --- shared vocabulary ----------------------------------------------------------------------------
 
-#: SFF-8024 identifier byte -> canonical form-factor name (SCHEMA.md §1 `identifier`)
+#: SFF-8024 identifier byte -> canonical form-factor name (docs/tables.md `identifier`)
 _ID_BY_CODE = {
     0x01: "GBIC", 0x02: "SOLDERED", 0x03: "SFP", 0x04: "300-PIN-XBI", 0x05: "XENPAK",
     0x06: "XFP", 0x07: "XFF", 0x08: "XFP-E", 0x09: "XPAK", 0x0A: "X2", 0x0B: "DWDM-SFP",

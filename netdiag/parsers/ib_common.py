@@ -15,7 +15,7 @@ files join on the same (device, port):
   to numbers.
 * A node whose description is a vendor default (``"Quantum-2 Mellanox Technologies"``,
   ``"MT4129 ConnectX7 Mellanox Technologies"``, aggregation nodes, empty) is not unique in a fabric:
-  its device is the node GUID as ``0x`` + 16 lower-case hex digits (SCHEMA.md: "a switch GUID"), and
+  its device is the node GUID as ``0x`` + 16 lower-case hex digits (docs/tables.md: "a switch GUID"), and
   its ports are plain numbers.
 """
 

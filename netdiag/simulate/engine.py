@@ -1,5 +1,5 @@
 """The simulator: a planned fabric, what is physically there (cabling faults), healthy readings,
-injected faults, ground truth (SCHEMA.md §6). Deterministic per seed.
+injected faults, ground truth (docs/simulate.md). Deterministic per seed.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Component faults for the simulator, each with its ground truth (SCHEMA.md §6), and noise that
+"""Component faults for the simulator, each with its ground truth (docs/simulate.md), and noise that
 must not become findings.
 
 A fault edits the simulator's working frames (per-lane optics, modules, counters, link state,

@@ -1,4 +1,4 @@
-"""Fabric presets for the simulator: the shapes large AI clusters are built in (DOMAIN.md §1).
+"""Fabric presets for the simulator: the shapes large AI clusters are built in (docs/fabrics.md).
 
 Each plane is a two-tier leaf/spine fabric sized from the switch radix: a leaf gives half its
 logical ports to hosts and half to spines; hosts are rail-optimized (NIC i of the nodes of a group

@@ -1,4 +1,4 @@
-"""Score findings against a simulated fabric's ground truth (SCHEMA.md §6).
+"""Score findings against a simulated fabric's ground truth (docs/simulate.md).
 
 A finding *localizes* a fault when its first suspect has the fault's component and ref. A finding
 *matches* a fault when it localizes it, or covers one of the fault's links with that part among its

@@ -14,7 +14,7 @@ faulted simulation gives each fault's full effect. A scan mixes the two:
   fixed; the second bad_transceiver's module is swapped too but its errors continue: the fault was
   really the cable, and the truth from then on says so.
 
-`truth` per scan lists the faults active at that scan (SCHEMA.md §6) with `since_scan`, and the
+`truth` per scan lists the faults active at that scan (docs/simulate.md) with `since_scan`, and the
 scan's repair events.
 """
 

@@ -138,7 +138,7 @@ def build(preset: Preset, gpus: int) -> Topology:
     l_cages = switch_cage_names(p.switch_platform, cage)
     h_names = np.array(host_names, dtype=object)[hn]
     if p.host_breakout:
-        # one harness per leaf cage: legs C<harness>.1 ... .N (SCHEMA.md §3)
+        # one harness per leaf cage: legs C<harness>.1 ... .N (docs/inventory.md)
         harness = leaf_global * (down // p.ports_per_cage) + cage
         host_ids = [f"H{h:07d}.{s + 1}" for h, s in zip(harness.tolist(), sub.tolist())]
     else:

@@ -3,7 +3,7 @@
 write_capture calls this once for the fabric (pseudo-device ``ibdiagnet-sm01``) with every
 device's rows. The outputs are the platform's discovery commands (netdiag/platforms/infiniband.py,
 ``cat /var/tmp/ibdiagnet2/ibdiagnet2.<ext>``), laid out as ibdiagnet 2.10 writes them (real samples:
-tests/cases/ibdiagnet-*/, /work/shared/realworld/infiniband/ibdiagnet2_sequoia_ndr/):
+tests/cases/ibdiagnet-*/):
 
 * ``.log``: stage log and the Summary table; ``.net_dump``: one port table per switch;
   ``.ibnetdiscover``: topology (switches, then CAs; connected ports only); ``.pm``: counters of
