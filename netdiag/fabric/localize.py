@@ -63,7 +63,9 @@ def end_features(symptoms: pd.DataFrame, snap: Snapshot, cfg: dict) -> pd.DataFr
         fl = c.loc[lde >= flap_n, ["device", "port"]]
         if len(fl):
             rows.append(pd.DataFrame({"flap": True, "sev": 1}, index=pd.MultiIndex.from_frame(fl)))
-    f = pd.concat(rows) if rows else pd.DataFrame(columns=["sev"])
+    # no symptomatic end: an empty frame that still has the (device, port) index
+    none = pd.MultiIndex.from_arrays([pd.Index([], dtype=object)] * 2, names=["device", "port"])
+    f = pd.concat(rows) if rows else pd.DataFrame({"sev": pd.Series([], dtype=float)}, index=none)
     if len(f):
         f = f.groupby(level=[0, 1]).max()
     for col in FEATURES:
