@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from netdiag.fabric.graph import FabricGraph
+from netdiag.fabric.stats import binom_sf
 from netdiag.findings import Finding, _jsonable, describe, finding_id
 from netdiag.health.rules import SEVERITY_RANK
 from netdiag.inventory import Inventory
@@ -171,18 +172,6 @@ def _merge_same_part(findings: list[Finding], rules: dict, inv: Inventory, taken
     return out
 
 
-def _binomial_tail(k: int, n: int, p: float) -> float:
-    """P(X >= k) for X ~ Binomial(n, p)."""
-    if k <= 0:
-        return 1.0
-    if p <= 0:
-        return 0.0
-    total = 0.0
-    for i in range(k, n + 1):
-        total += math.comb(n, i) * p ** i * (1 - p) ** (n - i)
-    return min(total, 1.0)
-
-
 def _shared_parts(diag: pd.DataFrame, graph: FabricGraph, rules: dict, total_links: int):
     """Parts whose links are symptomatic beyond the base rate. Device-side parts count only links
     whose blamed or observing end is on that device; cable-side parts count any symptomatic link."""
@@ -223,7 +212,7 @@ def _shared_parts(diag: pd.DataFrame, graph: FabricGraph, rules: dict, total_lin
             rest_bad = len(bad_links - absorbed) - k
             rest_links = total_links - len(absorbed) - d["n"]
             base = max(rest_bad / max(rest_links, 1), 1.0 / max(total_links, 1))
-            pval = _binomial_tail(k, d["n"], base)
+            pval = binom_sf(k, d["n"], base)  # log space: no overflow for a dark plane (stats.py)
             if pval >= cfg["alpha"]:
                 continue
             key = (-k, _SPECIFIC.index(d["component"]) if d["component"] in _SPECIFIC else 99)
