@@ -46,12 +46,13 @@ def parse_cmd(fmt, device, port, list_formats, file):
     from netdiag import parsers
 
     if list_formats:
-        for f in parsers.formats().values():
-            click.echo(f"{f.name:28s} {','.join(f.tables):28s} {f.description}")
+        _list_formats(parsers)
         return exitcodes.OK
     if not file:
         raise click.UsageError("FILE is required (or --list-formats)")
     data = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
+    if fmt == "auto":
+        _note_auto_choice(parsers, data, file)
     try:
         tables = parsers.parse_text(fmt, data, device=device, port=port, command=None)
     except parsers.ParseError as e:
@@ -59,6 +60,26 @@ def parse_cmd(fmt, device, port, list_formats, file):
         return exitcodes.UNKNOWN
     click.echo(json.dumps(tables, indent=2, allow_nan=False))
     return exitcodes.OK
+
+
+def _list_formats(parsers) -> None:
+    """One line per format: name, the command whose output it reads, the tables it fills."""
+    fmts = parsers.formats()
+    width = max(len(n) for n in fmts) + 2
+    for f in fmts.values():
+        click.echo(f"{f.name:{width}s}{parsers.command_of(f.name)}  ->  {','.join(f.tables)}")
+
+
+def _note_auto_choice(parsers, data, file) -> None:
+    """--format auto: when more than one format fits, say on stderr which one was chosen."""
+    try:
+        text = parsers.decode(data)
+    except parsers.ParseError:
+        return  # parse_text reports it
+    fits = parsers.detect_all(text) if text.strip() else []
+    if len(fits) > 1:
+        click.echo(f"netdiag parse: {file}: --format auto chose {fits[0]} (the most specific); "
+                   f"also fits: {', '.join(fits[1:])} (pass --format to choose)", err=True)
 
 
 def _load_inventory(inventory, plan):
