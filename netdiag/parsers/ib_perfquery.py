@@ -28,7 +28,8 @@ import re
 
 from netdiag.parsers import Context, ParseError, Tables, register
 
-_HDR = re.compile(r"^#\s*(.*?)\s*counters:\s*(.*?)\s+port\s+(\d+|all)\b(.*)$", re.IGNORECASE)
+#: the '#' is lost when the output is pasted through some mail/web archives: optional
+_HDR = re.compile(r"^#?\s*(.*?)\s*counters:\s*(.*?)\s+port\s+(\d+|all)\b(.*)$", re.IGNORECASE)
 _KV = re.compile(r"^\s*([A-Za-z][A-Za-z0-9_]*)\s*:\s*\.*\s*(\S+)\s*$")
 #: perfquery field -> (column, legacy width, scale)
 _MAP = {
@@ -56,7 +57,7 @@ _MAP.update({
 
 def _looks_like(text: str) -> bool:
     head = text[:3000]
-    return bool(re.search(r"(?m)^#\s*\w[\w ]*counters:\s.*\bport\s+(\d+|all)\b", head, re.IGNORECASE)) and \
+    return bool(re.search(r"(?m)^#?\s*\w[\w ]*counters:\s.*\bport\s+(\d+|all)\b", head, re.IGNORECASE)) and \
         bool(re.search(r"(?m)^\w+:\.{2,}", head))
 
 

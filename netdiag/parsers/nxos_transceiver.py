@@ -10,7 +10,8 @@ Formats
   rows: Temperature, Voltage, Current, Tx Power, Rx Power, each ``<reading> <unit> [flag]`` then
   the thresholds under "Alarms High Low / Warnings High Low" (column order read from the header).
   ``DOM is not supported`` marks a module without diagnostics; ``transceiver is not present`` an
-  empty cage.
+  empty cage (``not applicable``, a port without a cage, leaves presence unknown; ``DOM is
+  Disabled`` too says nothing about the module).
 * ``nxos-transceiver-json`` — the same command with ``| json`` (NX-API): ``TABLE_interface.ROW_interface``
   (a list, or one object), fields ``interface``, ``sfp`` (present / not present), ``type``,
   ``name``, ``partnum``, ``rev``, ``serialnum``, and the DOM either directly in the row (SFP) or per
@@ -177,7 +178,9 @@ def parse_nxos_transceiver_text(text: str, ctx: Context) -> Tables:
         if kv:
             key, val = kv.group(1).strip().lower(), kv.group(2).strip()
             if key == "transceiver":
-                mod["present"] = val.lower() == "present"
+                # 'present' / 'not present'; 'not applicable' (a fixed port) says nothing of a module
+                if val.lower() in ("present", "not present"):
+                    mod["present"] = val.lower() == "present"
             elif key == "type" and val:
                 mod["identifier"] = val
             elif key == "name" and val:
@@ -203,7 +206,7 @@ def parse_nxos_transceiver_text(text: str, ctx: Context) -> Tables:
     if blocks == 0:
         raise ParseError("no interface block ('Ethernet1/1' followed by 'transceiver is ...'): "
                          "not NX-OS show interface transceiver output", line=1)
-    if not any(m.get("present") is not None or m.get("dom_supported") is not None for m in modules):
+    if not any(len(m) > 1 for m in modules) and "transceiver is" not in text:
         raise ParseError("no 'transceiver is present / not present' line in any interface block")
     return {"modules": modules, "lanes": lanes}
 
