@@ -170,9 +170,13 @@ _KV_TH = re.compile(r"^(alarm|warning)-(rx-power|tx-power|tx-bias|temp|volt)-(hi
 
 
 def _looks_kv(text: str) -> bool:
+    """A banner / port / banner header and the KLISH key names (not NVUE's 'rx-power  1  -0.64 dBm')."""
     head = text[:6000]
-    return any(_BANNER.match(ln) for ln in head.splitlines()[:12]) and \
-        re.search(r"(?m)^\s*(?:rx-power|tx-bias|alarm-rx-power-hi|warning-temp-hi)\s{2,}\S", head) is not None
+    lines = head.splitlines()
+    banner_port = any(_BANNER.match(lines[i]) and _PORT.match(lines[i + 1].strip()) and _BANNER.match(lines[i + 2])
+                      for i in range(min(len(lines) - 2, 20)))
+    return banner_port and re.search(
+        r"(?m)^\s*(?:alarm-rx-power-hi|warning-temp-hi|vendor-part|(?:rx-power|tx-bias)\s{2,}\S+,\S)", head) is not None
 
 
 @register("sonic-klish-transceiver-dom-kv", tables=("modules", "lanes"), detect=_looks_kv, priority=34,
