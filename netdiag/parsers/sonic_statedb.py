@@ -12,7 +12,8 @@ TRANSCEIVER_STATUS_FLAG / TRANSCEIVER_DOM_FLAG (per-lane txNfault, rxNlos, rxNcd
 txNcdrlol_hostlane, txNlos_hostlane, module_state, <sensor>H/LAlarm/Warn flags) and TRANSCEIVER_PM
 (prefec_ber_avg, uncorr_frames_avg). Other keys are ignored. Values are strings; 'N/A' is unreported.
 
-Pasted fragments are accepted too: '"TRANSCEIVER_DOM_SENSOR|Ethernet0": {...},' entries without the
+redis-dump's JSON lines (one ``{"db": 6, "key": "TABLE|PORT", "type": "hash", "value": {...}}`` object
+per line, or a list of them) are read as well. Pasted fragments are accepted too: '"TRANSCEIVER_DOM_SENSOR|Ethernet0": {...},' entries without the
 outer braces and with trailing commas. Older schemas keep the thresholds (temphighalarm,
 rxpowerlowwarning, ...) in the TRANSCEIVER_DOM_SENSOR hash itself; they are read from there.
 """
@@ -51,15 +52,21 @@ def _load(text: str):
     """A dump, or a fragment of one as pasted: '"TABLE|PORT": {...},' entries without the outer
     braces, trailing commas (redis-dump / hand-edited JSON). Anything else is a ParseError."""
     try:
-        return json.loads(text)
+        return _records(json.loads(text))
     except ValueError:
         pass
+    lines = [ln.strip().rstrip(",") for ln in text.splitlines() if ln.strip()]
+    if len(lines) > 1 and all(ln.startswith("{") and '"key"' in ln for ln in lines[:50]):
+        try:  # redis-dump: one {"db": 6, "key": ..., "type": "hash", "value": {...}} object per line
+            return _records([json.loads(ln) for ln in lines])
+        except ValueError:
+            pass
     s = text.strip().rstrip(",").strip()
     if not s.startswith("{"):
         s = "{" + s + "}"
     s = _TRAILING_COMMA.sub(r"\1", s)
     try:
-        return json.loads(s)
+        return _records(json.loads(s))
     except ValueError as e:
         raise ParseError(f"not JSON (nor a pasted fragment of a STATE_DB dump): {e}",
                          line=getattr(e, "lineno", None)) from None
@@ -73,6 +80,15 @@ def _fields(v):
 
 def _num(v) -> str:
     return v if isinstance(v, str) else str(v)
+
+
+def _records(data):
+    """redis-dump records ([{"key": "TABLE|PORT", "value": {...}}, ...] or one such object) -> the
+    {"TABLE|PORT": {...}} map the parser reads; anything else unchanged."""
+    recs = data if isinstance(data, list) else [data] if isinstance(data, dict) and "key" in data else None
+    if recs is None or not all(isinstance(r, dict) and isinstance(r.get("key"), str) for r in recs):
+        return data
+    return {r["key"]: r.get("value") for r in recs}
 
 
 def _thresholds(th: dict, f: dict) -> None:
