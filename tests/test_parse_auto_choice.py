@@ -51,3 +51,23 @@ def test_cisco_detail_text_is_not_taken_for_arista():
     assert parsers.detect(f.read_text()) == "iosxe-transceiver-detail-text"
     eos = next((CASES / "eos-transceiver-detail-text").glob("*/input.txt"))
     assert "iosxe-transceiver-detail-text" not in parsers.detect_all(eos.read_text())
+
+
+def test_when_the_most_specific_format_cannot_read_it_the_next_one_does_and_says_so(monkeypatch):
+    """A detector that accepts text its parser then rejects (a fault real formats do not produce on
+    demand): auto falls back to the next format that fits and names both on stderr."""
+    from click.testing import CliRunner
+
+    from netdiag.cli import main
+
+    def refuse(text, ctx):
+        raise parsers.ParseError("not mine after all", line=3)
+
+    parsers.formats()  # load the registry before adding to it
+    fake = parsers.Format("zz-greedy", refuse, ("modules",), "test: accepts everything", lambda t: True, 0)
+    monkeypatch.setitem(parsers._REGISTRY, "zz-greedy", fake)
+    f = next((CASES / "nxos-transceiver-text").glob("ntc_*/input.txt"))
+    r = CliRunner().invoke(main, ["parse", str(f)])
+    assert r.exit_code == 0, r.output
+    assert "chose nxos-transceiver-text: zz-greedy could not read it (not mine after all)" in r.stderr
+    assert json.loads(r.stdout)["modules"][0]["port"] == "Ethernet3/1"
