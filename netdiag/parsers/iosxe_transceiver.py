@@ -8,7 +8,7 @@ Formats
   (dBm); some releases omit Current, QSFP-capable ones add a Lane column) and one row per port
   (``Gi1/0/1  32.3  3.29  6.2  -5.3  -6.1``). A reading may carry a flag (``-27.4 --``).
   Multi-lane modules print a continuation row per lane (the first token the lane number, the port
-  column blank).
+  column blank; module-wide columns such as temperature may be left blank on it).
 * ``iosxe-transceiver-detail-text`` — `show interfaces transceiver detail`: one table per sensor
   (Temperature, Voltage, Current, Transmit Power, Receive Power), each row a port (and lane) with
   the reading and its four thresholds, in the order the header prints them (IOS: High Alarm,
@@ -112,12 +112,15 @@ def parse_iosxe_transceiver_text(text: str, ctx: Context) -> Tables:
         else:
             continue
         vals = _tokens(toks)
-        if vals is None or len(vals) != len(cols):
+        row_cols = cols
+        if vals is not None and lane_no > 1 and 0 < len(vals) < len(cols):
+            row_cols = cols[len(cols) - len(vals):]  # a lane row leaves the module-wide columns blank
+        if vals is None or len(vals) != len(row_cols):
             raise ParseError(f"row for {port} does not have the {len(cols)} columns of the header",
                              line=i, text=line.strip())
         mod = mods.setdefault(port, {"port": port, "present": True, "dom_supported": True})
         lane = None
-        for sensor, (f, flag) in zip(cols, vals):
+        for sensor, (f, flag) in zip(row_cols, vals):
             col, table, _ts, prefix = SENSORS[sensor]
             v = conv(col, f)
             if table == "modules":
