@@ -15,7 +15,7 @@ Formats
 * ``nxos-transceiver-json`` — the same command with ``| json`` (NX-API): ``TABLE_interface.ROW_interface``
   (a list, or one object), fields ``interface``, ``sfp`` (present / not present), ``type``,
   ``name``, ``partnum``, ``rev``, ``serialnum``, and the DOM either directly in the row (SFP) or per
-  lane in ``TABLE_lane.ROW_lane`` (``lane_number``, ``temperature``, ``temp_alrm_hi`` ..
+  lane in ``TABLE_lane.ROW_lane`` (or nested deeper: any TABLE_*/ROW_* object holding the readings) (``lane_number``, ``temperature``, ``temp_alrm_hi`` ..
   ``temp_warn_lo``, ``voltage``/``volt_*``, ``current``/``current_*``, ``tx_pwr``/``tx_pwr_*``,
   ``rx_pwr``/``rx_pwr_*``, ``*_flag``); values are strings, "N/A" is unreported.
 
@@ -257,6 +257,24 @@ def _jflag(v: Any) -> str | None:
     return None
 
 
+_DOM_KEYS = ("temperature", "tx_pwr", "rx_pwr", "current", "voltage")
+
+
+def _dom_rows(row: dict, depth: int = 0) -> list[dict]:
+    """The objects holding DOM readings under one interface row: the row itself (SFP on some
+    releases), TABLE_lane/ROW_lane (per lane), or deeper TABLE_*/ROW_* nestings other releases use
+    (e.g. TABLE_calibration/ROW_calibration/TABLE_detail/ROW_detail)."""
+    out = [row] if any(k in row for k in _DOM_KEYS) else []
+    if depth > 4:
+        return out
+    for k, v in row.items():
+        if k.startswith("TABLE_") and isinstance(v, dict):
+            for inner in v.values():
+                for r in _rows(inner):
+                    out.extend(_dom_rows(r, depth + 1))
+    return out
+
+
 @register("nxos-transceiver-json", tables=("modules", "lanes"), detect=_looks_json, priority=38,
           description="Cisco NX-OS: show interface transceiver details | json (NX-API, per lane)")
 def parse_nxos_transceiver_json(text: str, ctx: Context) -> Tables:
@@ -298,9 +316,7 @@ def parse_nxos_transceiver_json(text: str, ctx: Context) -> Tables:
             v = row.get(src)
             if isinstance(v, str) and v.strip():
                 mod[col] = v.strip()
-        lane_rows = _rows((row.get("TABLE_lane") or {}).get("ROW_lane")) if isinstance(row.get("TABLE_lane"), dict) else []
-        if not lane_rows and any(k in row for k in ("temperature", "tx_pwr", "rx_pwr", "current")):
-            lane_rows = [row]
+        lane_rows = _dom_rows(row)
         have_th: set[str] = set()
         dom = False
         for lr in lane_rows:
