@@ -11,8 +11,8 @@ One record per neighbor, ``Key: value`` lines:
 
 Rows (neighbors): device's port = the local interface, written out in full (``Eth1/1`` ->
 ``Ethernet1/1``, ``Gi1/0/1`` -> ``GigabitEthernet1/0/1``: the names the interface and transceiver
-commands print); remote_device = System Name; remote_port = Port id (Cisco short names written out in
-full as well); remote_chassis_id, remote_port_descr, remote_mgmt_ip, ttl_s; protocol ``lldp``. A record
+commands print); remote_device = System Name; remote_port = Port id as advertised (``Fa1/0/9``);
+remote_chassis_id, remote_port_descr, remote_mgmt_ip, ttl_s; protocol ``lldp``. A record
 without a local port or a port id is skipped; "not advertised" / "null" values are null.
 """
 
@@ -90,7 +90,7 @@ def parse_cisco_lldp_detail(text: str, ctx: Context) -> Tables:
             tm = re.match(r"^(\d+)", v)
             if tm:
                 rec["ttl_s"] = float(tm.group(1))
-        elif col in ("port", "remote_port"):
+        elif col == "port":
             rec[col] = _port(v)
         elif col == "remote_mgmt_ip":
             rec.setdefault(col, v.split()[0])
