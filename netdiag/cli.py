@@ -90,19 +90,59 @@ def parse_cmd(fmt, device, port, list_formats, file):
     from netdiag import parsers
 
     if list_formats:
-        for f in parsers.formats().values():
-            click.echo(f"{f.name:28s} {','.join(f.tables):28s} {f.description}")
+        _list_formats(parsers)
         return exitcodes.OK
     if not file:
         raise click.UsageError("FILE is required (or --list-formats)")
     data = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
     try:
-        tables = parsers.parse_text(fmt, data, device=device, port=port, command=None)
+        if fmt == "auto":
+            tables = _parse_auto(parsers, data, file, device, port)
+        else:
+            tables = parsers.parse_text(fmt, data, device=device, port=port, command=None)
     except parsers.ParseError as e:
         click.echo(f"netdiag parse: {file}: {e}", err=True)
         return exitcodes.UNKNOWN
     click.echo(json.dumps(tables, indent=2, allow_nan=False))
     return exitcodes.OK
+
+
+def _list_formats(parsers) -> None:
+    """One line per format: name, the command whose output it reads, the tables it fills."""
+    fmts = parsers.formats()
+    width = max(len(n) for n in fmts) + 2
+    for f in fmts.values():
+        click.echo(f"{f.name:{width}s}{parsers.command_of(f.name)}  ->  {','.join(f.tables)}")
+
+
+def _parse_auto(parsers, data, file, device, port):
+    """--format auto: try the formats whose detectors accept the text, most specific first. When
+    more than one fits, or the first could not read it and another could, say so on stderr."""
+    try:
+        text = parsers.decode(data)
+    except parsers.ParseError:
+        text = None
+    fits = parsers.detect_all(text) if text and text.strip() else []
+    if len(fits) <= 1:
+        return parsers.parse_text("auto", data, device=device, port=port, command=None)
+    first_error = None
+    for i, name in enumerate(fits):
+        try:
+            tables = parsers.parse_text(name, data, device=device, port=port, command=None)
+        except parsers.ParseError as e:
+            if e.internal:
+                raise
+            first_error = first_error or e
+            continue
+        others = [f for f in fits if f != name]
+        if i == 0:
+            click.echo(f"netdiag parse: {file}: --format auto chose {name} (the most specific); "
+                       f"also fits: {', '.join(others)} (pass --format to choose)", err=True)
+        else:
+            click.echo(f"netdiag parse: {file}: --format auto chose {name}: {fits[0]} could not read it "
+                       f"({first_error.reason}); pass --format to choose", err=True)
+        return tables
+    raise first_error
 
 
 def _load_inventory(inventory, plan):

@@ -10,6 +10,9 @@ shell-quoted by :func:`netdiag.platforms.quote_port` before they enter a command
 | cumulus | ``nv set interface PORT link state down && nv config apply -y`` | ``... link state up ...`` |
 | eos | ``Cli -p 15 -c 'configure<NL>interface PORT<NL>shutdown'`` | ``... no shutdown`` |
 | linux | ``sudo ip link set dev PORT down`` | ``... up`` |
+| nxos | ``configure terminal ; interface PORT ; shutdown ; end`` | ``... no shutdown ...`` |
+| iosxe | ``configure terminal`` / ``interface PORT`` / ``shutdown`` / ``end`` (one input, newline-separated) | ``... no shutdown ...`` |
+| junos | ``configure private ; set interfaces PORT disable ; commit and-quit`` | ``... delete interfaces PORT disable ...`` |
 | ibdiagnet / ib | ``ibportstate -G GUID PORT disable`` | ``... enable`` |
 
 EOS: the account must log in to bash (EOS ``Cli -c`` runs the newline-separated lines in the CLI at
@@ -63,7 +66,31 @@ def port_commands(platform: str, port: str, guid: str | None = None) -> PortComm
         return PortCommand(platform, port, eos("shutdown"), eos("no shutdown"))
     if platform == "linux":
         return PortCommand(platform, port, f"sudo ip link set dev {q} down", f"sudo ip link set dev {q} up")
+    cisco_junos = _cisco_junos(platform, port)
+    if cisco_junos is not None:
+        return cisco_junos
     raise ValueError(f"no shut command known for platform {platform!r}")
+
+
+def _cisco_junos(platform: str, port: str) -> PortCommand | None:
+    """NX-OS and Junos take several commands on one line (';'), run by their CLI, not a shell;
+    IOS-XE's exec channel runs one command, so its lines go newline-separated as one input that the
+    CLI reads line by line. The port name is validated (quote_port) and used as is: no shell quoting
+    applies in these CLIs, and a validated name has nothing to quote."""
+    quote_port(port)
+    if platform == "nxos":
+        def nx(last: str) -> str:
+            return f"configure terminal ; interface {port} ; {last} ; end"
+        return PortCommand(platform, port, nx("shutdown"), nx("no shutdown"))
+    if platform == "iosxe":
+        def ios(last: str) -> str:
+            return f"configure terminal\ninterface {port}\n{last}\nend"
+        return PortCommand(platform, port, ios("shutdown"), ios("no shutdown"))
+    if platform == "junos":
+        return PortCommand(platform, port,
+                           f"configure private ; set interfaces {port} disable ; commit and-quit",
+                           f"configure private ; delete interfaces {port} disable ; commit and-quit")
+    return None
 
 
 def ib_guids(snap) -> dict[str, str]:

@@ -151,6 +151,102 @@ def detect(text: str) -> str:
     raise ParseError("cannot tell the format of this output; pass --format (see --list-formats)")
 
 
+def detect_all(text: str) -> list[str]:
+    """Every format whose detector accepts `text`, in the order auto-detection tries them (the
+    first is what `detect` returns). More than one means the output could be read more than one
+    way: `netdiag parse` then says which it chose."""
+    _load_all()
+    cands = sorted((f for f in _REGISTRY.values() if f.detect), key=lambda f: (f.priority, f.name))
+    out = []
+    for f in cands:
+        try:
+            if f.detect(text):
+                out.append(f.name)
+        except Exception:  # a detector must never crash detection
+            continue
+    return out
+
+
+#: the command whose output each format reads (`netdiag parse --list-formats`); a format missing
+#: here shows the start of its description instead
+COMMANDS = {
+    "eos-counters-errors-json": "show interfaces counters errors | json",
+    "eos-interfaces-status-json": "show interfaces status | json",
+    "eos-lldp-neighbors-detail-json": "show lldp neighbors detail | json",
+    "eos-lldp-neighbors-json": "show lldp neighbors | json",
+    "eos-phy-detail-json": "show interfaces phy detail | json",
+    "eos-transceiver-detail-json": "show interfaces transceiver detail | json",
+    "eos-transceiver-detail-text": "show interfaces transceiver detail",
+    "eos-transceiver-dom-thresholds-json": "show interfaces transceiver dom thresholds | json",
+    "eos-transceiver-json": "show interfaces transceiver | json",
+    "eos-transceiver-text": "show interfaces transceiver",
+    "ethtool-fec": "ethtool -I --show-fec IFACE",
+    "ethtool-link": "ethtool IFACE",
+    "ethtool-module": "ethtool -m IFACE",
+    "ethtool-module-json": "ethtool --json -m IFACE",
+    "ethtool-stats": "ethtool -S IFACE",
+    "ibdiagnet-cables": "ibdiagnet --get_cable_info (ibdiagnet2.cables)",
+    "ibdiagnet-db-csv": "ibdiagnet (ibdiagnet2.db_csv)",
+    "ibdiagnet-log": "ibdiagnet (ibdiagnet2.log / console)",
+    "ibdiagnet-net-dump": "ibdiagnet (ibdiagnet2.net_dump)",
+    "ibdiagnet-pm": "ibdiagnet --pm_pause_time N (ibdiagnet2.pm)",
+    "iblinkinfo": "iblinkinfo [-l]",
+    "ibnetdiscover": "ibnetdiscover -p",
+    "ibstat": "ibstat / ibstatus",
+    "ibswinfo": "ibswinfo.sh -d LID",
+    "iosxe-transceiver-detail-text": "show interfaces transceiver detail",
+    "iosxe-transceiver-text": "show interfaces transceiver",
+    "ip-link-json": "ip -j -s -s -d link show",
+    "junos-optics-text": "show interfaces diagnostics optics",
+    "junos-optics-xml": "show interfaces diagnostics optics | display xml "
+                        "(RPC get-interface-optics-diagnostics-information)",
+    "lldpctl-json": "lldpcli -f json show neighbors details",
+    "lldpctl-json0": "lldpcli -f json0 show neighbors details",
+    "lldpctl-keyvalue": "lldpcli -f keyvalue show neighbors details",
+    "lldpctl-text": "lldpcli show neighbors details",
+    "mlxlink": "mlxlink -d DEV -p N -m -c -e",
+    "nvue-counters-errors": "nv show interface IF counters errors",
+    "nvue-interface": "nv show interface",
+    "nvue-interface-json": "nv show interface [IF] -o json",
+    "nvue-link-phy-detail": "nv show interface IF link phy-detail",
+    "nvue-link-phy-detail-json": "nv show interface IF link phy-detail -o json",
+    "nvue-transceiver": "nv show platform transceiver IF",
+    "nvue-transceiver-brief": "nv show platform transceiver brief",
+    "nvue-transceiver-channel": "nv show platform transceiver IF channel",
+    "nvue-transceiver-json": "nv show platform transceiver [IF] -o json",
+    "nvue-transceiver-thresholds": "nv show interface IF transceiver thresholds",
+    "nxos-transceiver-json": "show interface transceiver details | json",
+    "nxos-transceiver-text": "show interface transceiver details",
+    "perfquery": "perfquery -x -l LID / perfquery (legacy)",
+    "sonic-counters": "show interfaces counters -a",
+    "sonic-counters-detailed": "show interfaces counters detailed PORT",
+    "sonic-counters-fec-histogram": "show interfaces counters fec-histogram [PORT]",
+    "sonic-counters-fec-stats": "show interfaces counters fec-stats",
+    "sonic-interfaces-status": "show interfaces status",
+    "sonic-klish-dom-summary": "show interface transceiver dom summary (KLISH)",
+    "sonic-klish-transceiver-dom-kv": "show interface transceiver dom Ethernet N (KLISH, key-value form)",
+    "cisco-interfaces": "show interface (NX-OS) / show interfaces (IOS-XE)",
+    "cisco-lldp-neighbors-detail": "show lldp neighbors detail (NX-OS, IOS-XE)",
+    "junos-interfaces-extensive": "show interfaces extensive",
+    "junos-lldp-neighbors": "show lldp neighbors (Junos)",
+    "sonic-klish-transceiver-dom": "show interface transceiver dom Ethernet N (KLISH)",
+    "sonic-lldp-table": "show lldp table",
+    "sonic-statedb-transceiver": "sonic-db-dump -n STATE_DB -k 'TRANSCEIVER_*' -y (or a pasted part)",
+    "sonic-transceiver-eeprom": "show interfaces transceiver eeprom --dom [PORT]",
+    "sonic-transceiver-pm": "show interfaces transceiver pm [PORT]",
+    "sonic-transceiver-status": "show interfaces transceiver status [PORT]",
+    "sysfs-net": "grep -H . /sys/class/net/*/{operstate,carrier,carrier_changes,mtu,speed,address}",
+}
+
+
+def command_of(name: str) -> str:
+    """The command whose output format `name` reads (COMMANDS, else from its description)."""
+    if name in COMMANDS:
+        return COMMANDS[name]
+    desc = get(name).description
+    return desc.split(":", 1)[1].strip() if ":" in desc[:40] else desc
+
+
 def _run(fmt: str, data: bytes | str, ctx: Context) -> dict:
     """Decode, pick the format, call the parser; every failure becomes a ParseError."""
     text = decode(data)

@@ -16,6 +16,10 @@ The rate is per lane as signalled (``25.78125 Gbps`` = EDR); speed_gbps is width
 Devices and ports follow ib_common (``host``/``mlx5_0/1``, switch name or GUID / port number); far
 ends known only by LID are resolved through the other lines of the same output. Neighbors use
 protocol ``ibnetdiscover`` (topology read from the subnet, as ibnetdiscover).
+
+States: ``Active`` is oper_up; ``Init``/``Initialize``/``Armed`` over a physical ``LinkUp`` (no subnet
+manager yet, e.g. two HCAs back to back) is not oper_up but keeps its trained width and rate. LID 0
+is unassigned: far ends are then named from their description, never through a LID.
 """
 
 from __future__ import annotations
@@ -72,7 +76,8 @@ def parse_iblinkinfo(text: str, ctx: Context) -> Tables:
         dev, ca = node_name(local[1], local[0], local[2])
         if dev is None:
             continue
-        lid_map.setdefault(lid, (dev, ca, local[2], norm_guid(local[0])))
+        if lid != "0":  # LID 0: unassigned (no subnet manager yet), shared by every port
+            lid_map.setdefault(lid, (dev, ca, local[2], norm_guid(local[0])))
         parsed.append((dev, ca, port, link, rest))
     if not parsed:
         raise ParseError("no '<lid> <port>[ ] ==( ... )==> ...' link lines: not iblinkinfo output")
@@ -81,11 +86,14 @@ def parse_iblinkinfo(text: str, ctx: Context) -> Tables:
         pname = port_name(ca, port)
         row = {"device": dev, "port": pname}
         st = _STATE.search(link)
+        phys_up = False
         if st:
             row["oper_up"] = st.group(1).lower() == "active"
+            phys_up = st.group(2).lower() == "linkup"
         w = _WIDTH.search(link)
         r = _RATE.search(link)
-        if w and r and row.get("oper_up") is not False:
+        # Init/Armed over a trained link (LinkUp, no SM yet): width and rate are real
+        if w and r and (phys_up or row.get("oper_up") is not False):
             lanes = int(w.group(1))
             row["lanes"] = lanes
             row["speed_gbps"] = lanes * lane_rate_to_nominal(float(r.group(1)))

@@ -83,6 +83,8 @@ def parse_ibstat(text: str, ctx: Context) -> Tables:
             if ps:
                 if ps.lower() != "linkup":
                     cur["oper_up"] = False
+                else:
+                    cur["_phys_up"] = True
                 cur["admin_up"] = ps.lower() != "disabled"  # IB: enabled unless Disabled
         elif key == "rate":
             r = _RATE.match(val.strip())
@@ -101,7 +103,10 @@ def parse_ibstat(text: str, ctx: Context) -> Tables:
     out = []
     for r in rows.values():
         rate = r.pop("_rate", None)
-        if rate is not None and r.get("oper_up") is not False:
+        # 'Initializing' / 'Armed' with physical state LinkUp (no subnet manager yet): the link
+        # trained and its rate is real, though the port carries no traffic (oper_up False)
+        if rate is not None and (r.pop("_phys_up", False) or r.get("oper_up") is not False):
             r["speed_gbps"] = rate
+        r.pop("_phys_up", None)
         out.append(r)
     return {"ports": out}

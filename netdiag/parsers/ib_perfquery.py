@@ -9,7 +9,9 @@ Blocks, one per port queried (``-l`` loops over ports, ``-a`` aggregates into po
 
 Canonical counters (IB names): SymbolErrorCounter -> symbol_errors, LinkErrorRecoveryCounter ->
 link_error_recovery, LinkDownedCounter -> link_down_events, PortRcvErrors, PortRcvRemotePhysicalErrors,
-PortXmitDiscards, PortXmitWait -> port_*; PortXmitData/PortRcvData are 4-byte words -> x4 ->
+PortXmitDiscards, PortXmitWait -> port_* (older OFED's short names SymbolErrors, LinkRecovers,
+LinkDowned, RcvErrors, RcvRemotePhysErrors, XmtDiscards, XmtWait, XmtData/RcvData, XmtPkts/RcvPkts
+map to the same columns); PortXmitData/PortRcvData are 4-byte words -> x4 ->
 tx_bytes/rx_bytes; PortXmitPkts/PortRcvPkts -> tx/rx_packets. Each carries ``<name>_bits``: the
 PortCounters widths (SymbolError 16, LinkErrorRecovery 8, LinkDowned 8, PortRcvErrors 16,
 RemotePhysical 16, XmitDiscards 16, XmitWait 32, data/packets 32) or 64 for a value from the extended
@@ -26,7 +28,8 @@ import re
 
 from netdiag.parsers import Context, ParseError, Tables, register
 
-_HDR = re.compile(r"^#\s*(.*?)\s*counters:\s*(.*?)\s+port\s+(\d+|all)\b(.*)$", re.IGNORECASE)
+#: the '#' is lost when the output is pasted through some mail/web archives: optional
+_HDR = re.compile(r"^#?\s*(.*?)\s*counters:\s*(.*?)\s+port\s+(\d+|all)\b(.*)$", re.IGNORECASE)
 _KV = re.compile(r"^\s*([A-Za-z][A-Za-z0-9_]*)\s*:\s*\.*\s*(\S+)\s*$")
 #: perfquery field -> (column, legacy width, scale)
 _MAP = {
@@ -42,11 +45,19 @@ _MAP = {
     "PortXmitPkts": ("tx_packets", 32, 1),
     "PortRcvPkts": ("rx_packets", 32, 1),
 }
+#: the short names older OFED perfquery printed (SymbolErrors, LinkRecovers, XmtData ...)
+_MAP.update({
+    "SymbolErrors": _MAP["SymbolErrorCounter"], "LinkRecovers": _MAP["LinkErrorRecoveryCounter"],
+    "LinkDowned": _MAP["LinkDownedCounter"], "RcvErrors": _MAP["PortRcvErrors"],
+    "RcvRemotePhysErrors": _MAP["PortRcvRemotePhysicalErrors"], "XmtDiscards": _MAP["PortXmitDiscards"],
+    "XmtWait": _MAP["PortXmitWait"], "XmtData": _MAP["PortXmitData"], "RcvData": _MAP["PortRcvData"],
+    "XmtPkts": _MAP["PortXmitPkts"], "RcvPkts": _MAP["PortRcvPkts"],
+})
 
 
 def _looks_like(text: str) -> bool:
     head = text[:3000]
-    return bool(re.search(r"(?m)^#\s*\w[\w ]*counters:\s.*\bport\s+(\d+|all)\b", head, re.IGNORECASE)) and \
+    return bool(re.search(r"(?m)^#?\s*\w[\w ]*counters:\s.*\bport\s+(\d+|all)\b", head, re.IGNORECASE)) and \
         bool(re.search(r"(?m)^\w+:\.{2,}", head))
 
 

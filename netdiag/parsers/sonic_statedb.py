@@ -11,6 +11,11 @@ rxNpower / txNpower in dBm, txNbias in mA), TRANSCEIVER_DOM_THRESHOLD, TRANSCEIV
 TRANSCEIVER_STATUS_FLAG / TRANSCEIVER_DOM_FLAG (per-lane txNfault, rxNlos, rxNcdrlol,
 txNcdrlol_hostlane, txNlos_hostlane, module_state, <sensor>H/LAlarm/Warn flags) and TRANSCEIVER_PM
 (prefec_ber_avg, uncorr_frames_avg). Other keys are ignored. Values are strings; 'N/A' is unreported.
+
+redis-dump's JSON lines (one ``{"db": 6, "key": "TABLE|PORT", "type": "hash", "value": {...}}`` object
+per line, or a list of them) are read as well. Pasted fragments are accepted too: '"TRANSCEIVER_DOM_SENSOR|Ethernet0": {...},' entries without the
+outer braces and with trailing commas. Older schemas keep the thresholds (temphighalarm,
+rxpowerlowwarning, ...) in the TRANSCEIVER_DOM_SENSOR hash itself; they are read from there.
 """
 
 from __future__ import annotations
@@ -34,7 +39,37 @@ _FLAG_NAME = {"temp": "temperature", "vcc": "voltage", "lasertemp": "laser_tempe
 
 def _looks(text: str) -> bool:
     head = text[:200000]
-    return head.lstrip().startswith("{") and re.search(r'"TRANSCEIVER_(INFO|DOM_SENSOR)\|', head) is not None
+    if re.search(r'"TRANSCEIVER_(INFO|DOM_SENSOR|DOM_THRESHOLD)\|', head) is None:
+        return False
+    # a whole dump starts with '{'; a pasted fragment with the first '"TABLE|PORT": {' entry
+    return re.match(r'\s*(?:\{|"[A-Z_]+\|[^"]+"\s*:\s*\{)', head) is not None
+
+
+_TRAILING_COMMA = re.compile(r",(\s*[}\]])")
+
+
+def _load(text: str):
+    """A dump, or a fragment of one as pasted: '"TABLE|PORT": {...},' entries without the outer
+    braces, trailing commas (redis-dump / hand-edited JSON). Anything else is a ParseError."""
+    try:
+        return _records(json.loads(text))
+    except ValueError:
+        pass
+    lines = [ln.strip().rstrip(",") for ln in text.splitlines() if ln.strip()]
+    if len(lines) > 1 and all(ln.startswith("{") and '"key"' in ln for ln in lines[:50]):
+        try:  # redis-dump: one {"db": 6, "key": ..., "type": "hash", "value": {...}} object per line
+            return _records([json.loads(ln) for ln in lines])
+        except ValueError:
+            pass
+    s = text.strip().rstrip(",").strip()
+    if not s.startswith("{"):
+        s = "{" + s + "}"
+    s = _TRAILING_COMMA.sub(r"\1", s)
+    try:
+        return _records(json.loads(s))
+    except ValueError as e:
+        raise ParseError(f"not JSON (nor a pasted fragment of a STATE_DB dump): {e}",
+                         line=getattr(e, "lineno", None)) from None
 
 
 def _fields(v):
@@ -47,13 +82,31 @@ def _num(v) -> str:
     return v if isinstance(v, str) else str(v)
 
 
+def _records(data):
+    """redis-dump records ([{"key": "TABLE|PORT", "value": {...}}, ...] or one such object) -> the
+    {"TABLE|PORT": {...}} map the parser reads; anything else unchanged."""
+    recs = data if isinstance(data, list) else [data] if isinstance(data, dict) and "key" in data else None
+    if recs is None or not all(isinstance(r, dict) and isinstance(r.get("key"), str) for r in recs):
+        return data
+    return {r["key"]: r.get("value") for r in recs}
+
+
+def _thresholds(th: dict, f: dict) -> None:
+    for k, v in f.items():
+        tm = _THR.match(k)
+        if not tm:
+            continue
+        col = _SENSOR[tm.group(1)]
+        lvl = "warn" if tm.group(3) == "warning" else "alarm"
+        raw = sc.number(v)  # as stored: dBm for power
+        conv = sc.power_mw(v) if col.endswith("power_mw") else raw
+        th[f"{col}_{tm.group(2)}_{lvl}"] = (conv, raw)
+
+
 @register("sonic-statedb-transceiver", tables=("modules", "lanes", "counters"), priority=30, detect=_looks,
           description="SONiC STATE_DB TRANSCEIVER_* tables as a JSON dump (sonic-db-dump / mock tables)")
 def parse_statedb(text: str, ctx: Context) -> Tables:
-    try:
-        data = json.loads(text)
-    except ValueError as e:
-        raise ParseError(f"not JSON: {e}") from None
+    data = _load(text)
     if not isinstance(data, dict):
         raise ParseError("not a STATE_DB dump (top level is not an object)")
     mods: dict[str, dict] = {}
@@ -121,17 +174,11 @@ def parse_statedb(text: str, ctx: Context) -> Tables:
                         lane(port, i)["tx_bias_ma"] = sc.current_ma(v)
                     else:
                         lane(port, i)[f"{lm.group(1)}_power_mw"] = sc.power_mw(v)
+                # older schemas keep the thresholds in the sensor hash itself (temphighalarm ...)
+                if any(_THR.match(k) for k in f):
+                    _thresholds(thresholds.setdefault(port, {}), f)
             elif table == "TRANSCEIVER_DOM_THRESHOLD":
-                th = thresholds.setdefault(port, {})
-                for k, v in f.items():
-                    tm = _THR.match(k)
-                    if not tm:
-                        continue
-                    col = _SENSOR[tm.group(1)]
-                    lvl = "warn" if tm.group(3) == "warning" else "alarm"
-                    raw = sc.number(v)  # as stored: dBm for power
-                    conv = sc.power_mw(v) if col.endswith("power_mw") else raw
-                    th[f"{col}_{tm.group(2)}_{lvl}"] = (conv, raw)
+                _thresholds(thresholds.setdefault(port, {}), f)
             elif table == "TRANSCEIVER_PM":
                 c = counters.setdefault(port, {"port": port})
                 if "prefec_ber_avg" in f:

@@ -10,7 +10,8 @@
   Units are glued to numbers ('0.3802dBm', '-infdBm', '3.2824Volts', '30.9258C', '6.5mA'); values
   the database holds as N/A are left out by sfpshow.
 * KLISH ``show interface transceiver dom Ethernet 12``: a dashed banner around the port name, then
-  ``Rx1Power: -inf dBm`` / ``Tx1Power: N/A dBm`` lines (value, space, unit).
+  ``Rx1Power: -inf dBm`` / ``Tx1Power: N/A dBm`` lines (value, space, unit). Newer releases print
+  the same command as ``key   value`` lines: handed to sonic_klish_summary.parse_klish_dom_kv.
 * ``show interfaces transceiver pm [PORT]``: 400ZR / C-CMIS performance monitoring table.
 * ``show interfaces transceiver status [PORT]``: per-lane and module flags, CMIS states.
 """
@@ -271,6 +272,10 @@ def _looks_klish(text: str) -> bool:
 @register("sonic-klish-transceiver-dom", tables=("modules", "lanes"), priority=35, detect=_looks_klish,
           description="SONiC KLISH show interface transceiver dom Ethernet N: per-lane Rx/Tx power, bias")
 def parse_klish_dom(text: str, ctx: Context) -> Tables:
+    # newer KLISH releases print the same command as 'key   value' lines (sonic_klish_summary.py)
+    from netdiag.parsers import sonic_klish_summary as kv
+    if kv._looks_kv(text):
+        return kv.parse_klish_dom_kv(text, ctx)
     lines = text.splitlines()
     modules, lanes = [], []
     cur: _Module | None = None

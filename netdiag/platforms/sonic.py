@@ -61,6 +61,8 @@ SONIC = register(Platform(
         (rf"sfpshow pm(?: (?:-p {_P}|-n \S+))*", "sonic-transceiver-pm"),
         (rf"show {_INTF} transceiver status(?: {_P})?(?: -n \S+)?", "sonic-transceiver-status"),
         (rf"sfpshow status(?: (?:-p {_P}|-n \S+))*", "sonic-transceiver-status"),
+        (r"show interface transceiver dom(?: Ethernet ?\S+)? summary(?: Ethernet ?\S+)?(?: \| no-more)?",
+         "sonic-klish-dom-summary"),
         (r"show interface transceiver dom(?: Ethernet ?\S+)?(?: .*)?", "sonic-klish-transceiver-dom"),
         (rf"show {_INTF} counters fec-stats(?: .*)?", "sonic-counters-fec-stats"),
         (rf"show {_INTF} counters fec-histogram(?: {_P})?(?: -n \S+)?", "sonic-counters-fec-histogram"),

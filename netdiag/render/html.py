@@ -24,7 +24,7 @@ from netdiag.render.tickets import write_text_atomic
 
 #: roles of devices that are not switches (the plane x switch overview leaves them out)
 _NOT_SWITCH = frozenset({"gpu_host", "host", "patch_panel", "server", "storage"})
-_SWITCH_PLATFORMS = frozenset({"sonic", "cumulus", "eos", "ibdiagnet"})
+_SWITCH_PLATFORMS = frozenset({"sonic", "cumulus", "eos", "ibdiagnet", "nxos", "iosxe", "junos"})
 _SEVERITIES = ("critical", "warning", "info")
 _ERROR_COUNTERS = ("rx_crc_errors", "symbol_errors", "fec_uncorrectable_cw")
 

@@ -31,7 +31,17 @@ def switch_port_names(platform: str, cage: np.ndarray, sub: np.ndarray, ppc: int
         return [f"Ethernet{c + 1}/{s * step + 1}" for c, s in zip(cage.tolist(), sub.tolist())]
     if platform == "ib":
         return [str(c * ppc + s + 1) for c, s in zip(cage.tolist(), sub.tolist())]
+    if platform in _CLI_SWITCH_NAMES:  # nxos / iosxe / junos: a split cage's ports are its sub-ports
+        base, sep = _CLI_SWITCH_NAMES[platform]
+        if ppc == 1:
+            return [f"{base}{c + 1 - (platform == 'junos')}" for c in cage.tolist()]
+        return [f"{base}{c + 1 - (platform == 'junos')}{sep}{s + (platform != 'junos')}"
+                for c, s in zip(cage.tolist(), sub.tolist())]
     raise ValueError(f"no port naming for switch platform {platform!r}")
+
+
+#: NX-OS Ethernet1/N[/M], IOS-XE FourHundredGigE1/0/N[/M], Junos et-0/0/N[:M] (N from 0 on Junos)
+_CLI_SWITCH_NAMES = {"nxos": ("Ethernet1/", "/"), "iosxe": ("FourHundredGigE1/0/", "/"), "junos": ("et-0/0/", ":")}
 
 
 def switch_cage_names(platform: str, cage: np.ndarray) -> list[str]:
@@ -42,6 +52,9 @@ def switch_cage_names(platform: str, cage: np.ndarray) -> list[str]:
         return [f"swp{c + 1}" for c in cage.tolist()]
     if platform == "eos":
         return [f"Ethernet{c + 1}" for c in cage.tolist()]
+    if platform in _CLI_SWITCH_NAMES:
+        base, _sep = _CLI_SWITCH_NAMES[platform]
+        return [f"{base}{c + 1 - (platform == 'junos')}" for c in cage.tolist()]
     return [f"cage{c + 1}" for c in cage.tolist()]
 
 
