@@ -51,6 +51,7 @@ class End:
     module: Module | None
     speed_gbps: int
     lanes_used: int
+    lane_offset: int = 0             # first module lane this port drives (twin-port / breakout modules)
     fec: str = "rs"                  # rs | none (configured)
     admin_up: bool = True
     mac: str = ""
@@ -181,7 +182,7 @@ def _receive(tx: End, rx: End, loss: list, connected: bool, rng: random.Random) 
         got = light * 10 ** (-loss[i] / 10) if light > 0 else 0.0
         if got > 0 and dbm(got) < LOS_DBM - 10:
             got = 0.0
-        rx.rx_mw[i] = round(got, 4)
+        rx.rx_mw[i] = round(got, 4) if got else rx.unused_reading_mw
         rx.rx_los[i] = got <= 0 or dbm(got) < LOS_DBM
         rx.rx_lol[i] = rx.rx_los[i]
 
@@ -249,3 +250,36 @@ def _count(end: End, ber: float, up: bool, rng: random.Random) -> None:
     used = end.lanes_used
     for i in range(len(end.lane_errors)):
         end.lane_errors[i] = int(end.corrected_bits / max(used, 1) * rng.uniform(0.8, 1.2)) if i < used else 0
+
+
+def module_groups(ends) -> list[list[End]]:
+    """Ends grouped by the module they share (a twin-port module serves two ports), ports in order."""
+    groups: dict = {}
+    for e in ends:
+        groups.setdefault(id(e.module) if e.module is not None else id(e), []).append(e)
+    return [sorted(g, key=lambda e: e.lane_offset) for g in groups.values()]
+
+
+def module_view(group: list[End]) -> dict:
+    """The module's own lane bank as its DOM reports it: each port's lanes at its lane offset."""
+    first = group[0]
+    n = first.module.bank_lanes
+    view = {"tx": [first.unused_reading_mw * 0] * n, "rx": [first.unused_reading_mw] * n, "bias": [0.0] * n,
+            "rx_los": [False] * n, "rx_lol": [False] * n, "host_tx_los": [False] * n, "host_tx_lol": [False] * n,
+            "tx_fault": [False] * n, "used": [False] * n}
+    for e in group:
+        used = min(e.lanes_used, e.module.media_lanes - e.lane_offset)
+        for i in range(len(e.tx_mw)):
+            j = e.lane_offset + i
+            if j >= n:
+                break
+            if i < used:
+                view["used"][j] = True
+                for k, src in (("tx", e.tx_mw), ("rx", e.rx_mw), ("bias", e.bias_ma), ("rx_los", e.rx_los),
+                               ("rx_lol", e.rx_lol), ("host_tx_los", e.host_tx_los),
+                               ("host_tx_lol", e.host_tx_lol), ("tx_fault", e.tx_fault)):
+                    view[k][j] = src[i]
+            elif len(group) == 1:
+                view["tx"][j], view["rx"][j], view["bias"][j] = e.tx_mw[i], e.rx_mw[i], e.bias_ma[i]
+                view["tx_fault"][j] = e.tx_fault[i]
+    return view

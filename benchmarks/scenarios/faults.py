@@ -107,12 +107,62 @@ def bad_module_errors(fab, rng, used):
                   f"{rx.device}:{rx.port} receives with uncorrectable FEC errors; optical power normal both ways")
 
 
+def _sharing(fab: Fabric, end: End) -> list[End]:
+    """The ends served by end's module (itself, and the other port of a twin-port module)."""
+    return [e for e in fab.devices[end.device].ends.values() if e.module is end.module]
+
+
 def hot_module(fab, rng, used):
     link = _pick(fab, rng, used, media={"fiber", "aoc"})
     end = rng.choice([link.a, link.b])
-    end.temp_c = end.module.thresholds["temp_high_alarm"] + rng.uniform(1.5, 8.0)
-    return _entry("hot_module", "transceiver", _ref(end), [link.cable_id], "replace the module",
-                  f"{end.device}:{end.port} at {end.temp_c:.1f} C, above its high alarm")
+    temp = end.module.thresholds["temp_high_alarm"] + rng.uniform(1.5, 8.0)
+    links = []
+    for e in _sharing(fab, end):
+        e.temp_c = temp
+        l = fab.link_of(e.device, e.port)
+        used.add(l.cable_id)
+        links.append(l.cable_id)
+    return _entry("hot_module", "transceiver", _ref(end), sorted(links), "replace the module",
+                  f"{end.device}:{end.port} at {temp:.1f} C, above its high alarm")
+
+
+def twin_module_errors(fab, rng, used):
+    """A twin-port module whose receivers error on both of its ports: one part, two bad links."""
+    cands = []
+    for dev in fab.devices.values():
+        for e in dev.ends.values():
+            if e.module is not None and e.module.cage and e.lane_offset == 0:
+                group = _sharing(fab, e)
+                links = [fab.link_of(x.device, x.port) for x in group]
+                if len(group) == 2 and not any(l.cable_id in used for l in links):
+                    cands.append((e, group, links))
+    if not cands:
+        raise NoCandidate
+    e, group, links = rng.choice(cands)
+    for x in group:
+        x.extra_ber = 10 ** rng.uniform(-3.7, -3.2)
+    for l in links:
+        used.add(l.cable_id)
+    return _entry("twin_module_errors", "transceiver", _ref(e), sorted(l.cable_id for l in links),
+                  "reseat, then replace the twin-port module",
+                  f"{e.device}:{e.module.cage} module: uncorrectable errors received on both of its ports, "
+                  "optical power normal")
+
+
+def breakout_lane(fab, rng, used):
+    """One fibre of a breakout harness leg broken: one lane dark in one direction, that leg down."""
+    cands = [l for l in fab.links if l.harness and l.cable_id not in used]
+    if not cands:
+        raise NoCandidate
+    link = rng.choice(cands)
+    used.add(link.cable_id)
+    lane = rng.randrange(4)
+    loss = link.loss_ab if rng.random() < 0.5 else link.loss_ba
+    loss[lane] += 40.0
+    e = _entry("breakout_lane", "cable", link.harness, [link.cable_id], "replace the breakout harness",
+               f"harness {link.harness} leg {link.cable_id}: lane {lane + 1} dark in one direction")
+    e["also"] = [link.cable_id]
+    return e
 
 
 def assembly_fault(fab, rng, used):
@@ -241,9 +291,11 @@ def swapped(fab, rng, used):
         l2.planned_b = (l2.b.device, l2.b.port)
         # physical swap: b ends exchange (the leaf port objects stay on the leaf)
         l1.b, l2.b = l2.b, l1.b
-        return _entry("swapped", "cable", l1.cable_id, sorted([l1.cable_id, l2.cable_id]),
-                      "move the cables as the plan says",
-                      f"{l1.a.device}:{l1.a.port} and {l2.a.device}:{l2.a.port} swapped at {leaf}")
+        e = _entry("swapped", "cable", l1.cable_id, sorted([l1.cable_id, l2.cable_id]),
+                   "move the cables as the plan says",
+                   f"{l1.a.device}:{l1.a.port} and {l2.a.device}:{l2.a.port} swapped at {leaf}")
+        e["also"] = [l2.cable_id]
+        return e
     raise NoCandidate
 
 
@@ -252,7 +304,8 @@ LINK_FAULTS = {
     "dead_link": dead_link, "bad_module_errors": bad_module_errors, "hot_module": hot_module,
     "assembly_fault": assembly_fault, "flapping": flapping, "half_dead_module": half_dead_module,
     "host_tx_los": host_tx_los, "rx_overload": rx_overload, "fec_mismatch": fec_mismatch,
-    "switch_rx": switch_rx, "switch_tx": switch_tx,
+    "switch_rx": switch_rx, "switch_tx": switch_tx, "twin_module_errors": twin_module_errors,
+    "breakout_lane": breakout_lane,
 }
 RARE_FAULTS = {"dark_plane": dark_plane}
 CABLING_FAULTS = {"swapped": swapped}
@@ -302,6 +355,11 @@ def add_noise(fab: Fabric, rng: random.Random, used: set) -> list[str]:
             for i in range(len(end.tx_mw)):
                 if end.tx_mw[i] > 0:
                     end.tx_mw[i] *= 10 ** (-(end.temp_c - 40) * 0.01 / 10)
+    for dev in fab.devices.values():
+        for e in dev.ends.values():
+            if e.module is not None and e.module.cage:
+                first = min(_sharing(fab, e), key=lambda x: x.lane_offset)
+                e.temp_c, e.vcc_v = first.temp_c, first.vcc_v
     notes.append("module temperatures 31-62 C with Tx power following temperature, all within thresholds")
     # capture gaps and representation differences
     if hosts:

@@ -24,11 +24,8 @@ from benchmarks.scenarios import render_sonic as RS
 from benchmarks.scenarios.fabric import settle_link
 from benchmarks.scenarios.shapes import SHAPES, Fabric, build
 
-DEFAULT_GPUS = {"2plane": 64, "2plane-custom": 32, "4plane": 64, "4plane-custom": 32}
-
-#: how often each class is drawn (cabling faults only when asked for)
-WEIGHTS = {name: 1.0 for name in F.LINK_FAULTS}
-
+DEFAULT_GPUS = {"2plane": 64, "2plane-custom": 32, "2plane-twin": 64, "2plane-breakout": 64,
+                "4plane": 64, "4plane-custom": 32, "4plane-breakout": 32}
 
 def make(shape: str, seed: int, gpus: int | None = None, n_faults: int = 6, cabling: bool = False,
          dark_plane: bool = False, classes: list[str] | None = None) -> tuple[Fabric, list[dict], list[str]]:
@@ -38,22 +35,32 @@ def make(shape: str, seed: int, gpus: int | None = None, n_faults: int = 6, cabl
     used: set = set()
     notes = F.add_noise(fab, rng, used)
     truth: list[dict] = []
-    wanted: list[str] = []
-    if dark_plane:
-        wanted.append("dark_plane")
+    wanted: list[str] = ["dark_plane"] if dark_plane else []
     pool = classes or list(F.LINK_FAULTS)
-    # a shuffled cycle over the classes so every class appears as often as the count allows
+    # a shuffled cycle over the classes, so every class appears as often as the count allows;
+    # a class with no eligible link on this shape (no twin-port module, no harness) is passed over
     order = pool[:]
     rng.shuffle(order)
-    while len(wanted) < n_faults + (1 if dark_plane else 0):
-        wanted.append(order[len(wanted) % len(order)])
-    if cabling:
-        wanted.append("swapped")
     for kind in wanted:
         try:
             truth.append(F.ALL_FAULTS[kind](fab, rng, used))
         except F.NoCandidate:
             notes.append(f"fault {kind} skipped: no eligible link")
+    k = 0
+    misses = 0
+    while len(truth) < n_faults + (1 if dark_plane else 0) and misses < len(order):
+        kind = order[k % len(order)]
+        k += 1
+        try:
+            truth.append(F.ALL_FAULTS[kind](fab, rng, used))
+            misses = 0
+        except F.NoCandidate:
+            misses += 1
+    if cabling:
+        try:
+            truth.append(F.swapped(fab, rng, used))
+        except F.NoCandidate:
+            notes.append("swapped cables skipped: no eligible pair")
     for link in fab.links:
         settle_link(link, rng)
     for i, t in enumerate(truth):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 
-from benchmarks.scenarios.fabric import Device, End, dbm
+from benchmarks.scenarios.fabric import Device, End, dbm, module_view
 
 
 def _kv(label: str, value) -> str:
@@ -299,18 +299,11 @@ def _sff8636(end: End, L: dict, dev: Device) -> list[str]:
     return out
 
 
-def module_lanes(end: End) -> dict:
-    n = end.module.bank_lanes
-    used = [i < min(end.lanes_used, end.module.media_lanes) for i in range(n)]
-    return {"tx": end.tx_mw[:n], "rx": end.rx_mw[:n], "bias": end.bias_ma[:n], "rx_los": end.rx_los[:n],
-            "rx_lol": end.rx_lol[:n], "host_tx_los": end.host_tx_los[:n], "host_tx_lol": end.host_tx_lol[:n],
-            "tx_fault": end.tx_fault[:n], "used": used}
-
-
 def ethtool_module(end: End, dev: Device) -> str:
+    """The module in `end`'s cage; a twin-port module prints its whole lane bank on each of its ports."""
     if end.module is None:
         return ""
-    L = module_lanes(end)
+    L = module_view([e for e in sorted(dev.ends.values(), key=lambda e: e.lane_offset) if e.module is end.module])
     lines = _sff8636(end, L, dev) if end.module.identifier == "QSFP56" else _cmis(end, L, dev)
     return "\n".join(lines) + "\n"
 

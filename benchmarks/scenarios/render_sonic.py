@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-from benchmarks.scenarios.fabric import Device, End, dbm
+from benchmarks.scenarios.fabric import Device, End, dbm, module_groups, module_view
 
 _IDENT = {"OSFP": "OSFP 8X Pluggable Transceiver", "QSFP-DD": "QSFP-DD Double Density 8X Pluggable Transceiver",
           "QSFP56": "QSFP28 or later"}
@@ -60,20 +60,23 @@ def _dbm_str(mwv: float) -> str:
     return "-infdBm" if d == -math.inf else f"{d:.3f}dBm"
 
 
-def _eeprom_one(e: End, dev: Device) -> list[str]:
+def _eeprom_one(group: list[End], dev: Device) -> list[str]:
+    e = group[0]
     m = e.module
+    V = module_view(group)
     lines = [f"{e.port}: SFP EEPROM detected"]
     cmis = m.identifier != "QSFP56"
     n = m.bank_lanes
     if cmis:
         lines += ["        Active Firmware: 46.120.0"]
-        lines += [f"        Active application selected code assigned to host lane {i + 1}: 1" for i in range(8)]
+        app = 2 if len(group) > 1 else 1     # a cage split 2 x 400G runs the 400G application on both halves
+        lines += [f"        Active application selected code assigned to host lane {i + 1}: {app}" for i in range(8)]
         if m.kind == "dac":
             lines += ["        Application Advertisement: 400GAUI-4-L C2M (Annex 120G) - Host Assign (0x11) - "
                       "Copper cable - Media Assign (0x11)"]
         elif m.media_lanes == 8:
-            lines += ["        Application Advertisement: 800G S C2M (placeholder) - Host Assign (0x1) - "
-                      "800GBASE-DR8 (placeholder) - Media Assign (0x1)",
+            lines += ["        Application Advertisement: 800GAUI-8 S C2M (Annex 120G) - Host Assign (0x1) - "
+                      "800GBASE-DR8 (Cl 124) - Media Assign (0x1)",
                       "                                   400GAUI-4-S C2M (Annex 120G) - Host Assign (0x11) - "
                       "400GBASE-DR4 (Cl 124) - Media Assign (0x11)"]
         else:
@@ -107,10 +110,10 @@ def _eeprom_one(e: End, dev: Device) -> list[str]:
         return lines
     lines.append("        ChannelMonitorValues:")
     for i in range(n):
-        lines.append(f"                RX{i + 1}Power: {_dbm_str(e.rx_mw[i])}")
+        lines.append(f"                RX{i + 1}Power: {_dbm_str(V['rx'][i])}")
     for i in range(n):
-        lines.append(f"                TX{i + 1}Bias: {e.bias_ma[i]:.1f}mA")
-        lines.append(f"                TX{i + 1}Power: {_dbm_str(e.tx_mw[i])}")
+        lines.append(f"                TX{i + 1}Bias: {V['bias'][i]:.1f}mA")
+        lines.append(f"                TX{i + 1}Power: {_dbm_str(V['tx'][i])}")
     t = None if dev.without_thresholds else m.thresholds
     if t is not None:
         lines += ["        ChannelThresholdValues:",
@@ -143,8 +146,10 @@ def _eeprom_one(e: End, dev: Device) -> list[str]:
 
 def transceiver_eeprom(dev: Device) -> str:
     blocks = []
-    for e in _sorted_ends(dev):
-        blocks.append("\n".join(_eeprom_one(e, dev) if e.module else [f"{e.port}: SFP EEPROM not detected"]))
+    # on a breakout cage the module is reported once, on its first sub-port
+    for group in sorted(module_groups(_sorted_ends(dev)), key=lambda g: int(g[0].port[8:])):
+        e = group[0]
+        blocks.append("\n".join(_eeprom_one(group, dev) if e.module else [f"{e.port}: SFP EEPROM not detected"]))
     if not dev.unused_rows_dropped:
         for port, _alias in dev.unused_ports:
             blocks.append(f"{port}: SFP EEPROM not detected")
@@ -153,7 +158,8 @@ def transceiver_eeprom(dev: Device) -> str:
 
 def transceiver_status(dev: Device) -> str:
     blocks = []
-    for e in _sorted_ends(dev):
+    for group in sorted(module_groups(_sorted_ends(dev)), key=lambda g: int(g[0].port[8:])):
+        e = group[0]
         m = e.module
         if m is None or m.kind == "dac":
             blocks.append(f"{e.port}:\n        Transceiver status: N/A" if m is None else
@@ -161,14 +167,15 @@ def transceiver_status(dev: Device) -> str:
                           "        Reason of entering the module fault state: No Fault detected")
             continue
         n = m.bank_lanes
-        used = [i < min(e.lanes_used, m.media_lanes) for i in range(n)]
+        V = module_view(group)
+        used = V["used"]
         t = None if dev.without_thresholds else m.thresholds
 
         def tf(x):
             return "True" if x else "False"
         L = [f"{e.port}:", "        CMIS State (SW): READY"]
-        L += [f"        Tx fault flag on media lane {i + 1}: {tf(e.tx_fault[i])}" for i in range(n)]
-        L += [f"        Rx loss of signal flag on media lane {i + 1}: {tf(e.rx_los[i] and used[i])}" for i in range(n)]
+        L += [f"        Tx fault flag on media lane {i + 1}: {tf(V['tx_fault'][i])}" for i in range(n)]
+        L += [f"        Rx loss of signal flag on media lane {i + 1}: {tf(V['rx_los'][i] and used[i])}" for i in range(n)]
         L += [f"        TX disable status on lane {i + 1}: False" for i in range(n)]
         L += ["        Disabled TX channels: 0", "        Current module state: ModuleReady",
               "        Reason of entering the module fault state: No Fault detected",
@@ -176,10 +183,10 @@ def transceiver_status(dev: Device) -> str:
               "        Module state changed: False"]
         L += [f"        Data path state indicator on host lane {i + 1}: "
               f"{'DataPathActivated' if used[i] else 'DataPathDeactivated'}" for i in range(n)]
-        L += [f"        Tx loss of signal flag on host lane {i + 1}: {tf(e.host_tx_los[i])}" for i in range(n)]
-        L += [f"        Tx clock and data recovery loss of lock on host lane {i + 1}: {tf(e.host_tx_lol[i])}"
+        L += [f"        Tx loss of signal flag on host lane {i + 1}: {tf(V['host_tx_los'][i])}" for i in range(n)]
+        L += [f"        Tx clock and data recovery loss of lock on host lane {i + 1}: {tf(V['host_tx_lol'][i])}"
               for i in range(n)]
-        L += [f"        Rx clock and data recovery loss of lock on media lane {i + 1}: {tf(e.rx_lol[i] and used[i])}"
+        L += [f"        Rx clock and data recovery loss of lock on media lane {i + 1}: {tf(V['rx_lol'][i] and used[i])}"
               for i in range(n)]
         if t is not None:
             temp = e.temp_c
@@ -189,11 +196,11 @@ def transceiver_status(dev: Device) -> str:
                   "        Vcc high alarm flag: False", "        Vcc high warning flag: False",
                   "        Vcc low warning flag: False", "        Vcc low alarm flag: False"]
             for i in range(n):
-                d = dbm(e.tx_mw[i])
+                d = dbm(V['tx'][i])
                 L.append(f"        Tx power high alarm flag on lane {i + 1}: {tf(used[i] and d >= t['tx_high_alarm'])}")
                 L.append(f"        Tx power low alarm flag on lane {i + 1}: {tf(used[i] and d <= t['tx_low_alarm'])}")
             for i in range(n):
-                d = dbm(e.rx_mw[i])
+                d = dbm(V['rx'][i])
                 L.append(f"        Rx power high alarm flag on lane {i + 1}: {tf(used[i] and d >= t['rx_high_alarm'])}")
                 L.append(f"        Rx power low alarm flag on lane {i + 1}: {tf(used[i] and d <= t['rx_low_alarm'])}")
         blocks.append("\n".join(L))

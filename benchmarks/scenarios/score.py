@@ -2,10 +2,11 @@
 
 Rules (from the findings and truth formats, docs/findings.md):
 
-* a finding **matches** a fault when its link's cable_id is one of the fault's links, or when any of
-  its suspects has the fault's component and ref, or when its link's ends are an end of one of the
-  fault's links (a finding without a cable id);
-* a finding **localizes** a fault when its *first* suspect has the fault's component and ref;
+* a finding **matches** a fault when any of its suspects has the fault's component and ref, or when
+  it names one of the fault's links: by cable id (its link, its children's links, a cable or
+  connector suspect) or by a port at one end of it (its link's ends, a transceiver or port suspect);
+* a finding **localizes** a fault when its *first* suspect has the fault's component and ref (or one
+  of the fault's ``also`` refs: the other cable of a swapped pair, the leg of a breakout harness);
 * precision = findings matching some fault / all findings; recall = faults matched by at least one
   finding / all faults; top-1 = faults localized by some finding / all faults (undetected faults
   count as not localized);
@@ -37,22 +38,44 @@ def _first(f: dict):
     return (s[0].get("component"), s[0].get("ref")) if s else (None, None)
 
 
+def _named(finding: dict) -> tuple[set, set]:
+    """(cable ids, device:port refs) a finding names: its link, its children's links, its suspects."""
+    cables, ports = set(), set()
+    for f in [finding, *(finding.get("children") or [])]:
+        link = f.get("link") or {}
+        if link.get("cable_id"):
+            cables.add(link["cable_id"])
+        for side in ("a", "b"):
+            if link.get(f"{side}_device") and link.get(f"{side}_port"):
+                ports.add(f"{link[f'{side}_device']}:{link[f'{side}_port']}")
+        for s in f.get("suspects") or []:
+            if s.get("component") in ("cable", "connector"):
+                cables.add(s.get("ref"))
+            elif s.get("component") in ("transceiver", "port"):
+                ports.add(s.get("ref"))
+    return cables, ports
+
+
 def matches(finding: dict, fault: dict, ends: dict) -> bool:
-    link = finding.get("link") or {}
-    if link.get("cable_id") and link["cable_id"] in fault["links"]:
-        return True
     for s in finding.get("suspects") or []:
-        if (s.get("component"), s.get("ref")) == (fault["component"], fault["ref"]):
+        if s.get("component") == fault["component"] and s.get("ref") in _refs(fault):
             return True
-    pair = {(link.get("a_device"), link.get("a_port")), (link.get("b_device"), link.get("b_port"))}
-    for cid in fault["links"]:
-        if pair & ends.get(cid, set()) - {(None, None)}:
-            return True
-    return False
+    cables, ports = _named(finding)
+    if cables & set(fault["links"]):
+        return True
+    fault_ports = {f"{d}:{p}" for cid in fault["links"] for d, p in ends.get(cid, ())}
+    return bool(ports & fault_ports)
+
+
+def _refs(fault: dict) -> set:
+    """The refs that name the faulty part: `ref`, plus `also` where the part has several equally right
+    names (either cable of a swapped pair; a breakout harness and its leg)."""
+    return {fault["ref"], *fault.get("also", [])}
 
 
 def localizes(finding: dict, fault: dict) -> bool:
-    return _first(finding) == (fault["component"], fault["ref"])
+    comp, ref = _first(finding)
+    return comp == fault["component"] and ref in _refs(fault)
 
 
 def score(scn: Path, findings: list[dict]) -> dict:

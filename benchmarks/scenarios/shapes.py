@@ -90,6 +90,9 @@ class ShapeSpec:
 SHAPES = {
     "2plane": ShapeSpec("2plane", 2, 8, 400, "OSFP", 4, 2, 2),
     "2plane-custom": ShapeSpec("2plane-custom", 2, 8, 400, "OSFP", 4, 2, 2, host_names="custom"),
+    "2plane-twin": ShapeSpec("2plane-twin", 2, 8, 400, "OSFP", 4, 2, 2, twin_port=True),
+    "2plane-breakout": ShapeSpec("2plane-breakout", 2, 8, 400, "OSFP", 4, 2, 2, breakout=True),
+    "4plane-breakout": ShapeSpec("4plane-breakout", 4, 4, 400, "OSFP", 2, 2, 2, breakout=True),
     "4plane": ShapeSpec("4plane", 4, 8, 200, "QSFP56", 4, 2, 2),
     "4plane-custom": ShapeSpec("4plane-custom", 4, 4, 200, "QSFP56", 2, 2, 2, host_names="custom"),
 }
@@ -107,11 +110,13 @@ def build(shape: str, gpus: int, rng: random.Random) -> Fabric:
     hosts = max(2, gpus // spec.gpus_per_host)
     fab = Fabric(shape=shape, planes=spec.planes)
     serials = _Serials(rng)
-    leaves_per_plane = -(-spec.gpus_per_host // spec.rails_per_leaf)
+    groups = -(-spec.gpus_per_host // spec.rails_per_leaf)     # rail groups: leaves per pod and plane
+    hosts_per_pod = max(1, 32 // spec.rails_per_leaf)          # 32 downlinks per leaf
+    pods = -(-hosts // hosts_per_pod)
     lanes_host = 4
     # -- switches
     for p in range(spec.planes):
-        for k in range(leaves_per_plane):
+        for k in range(pods * groups):
             name = f"leaf-p{p}-{k + 1:02d}"
             fab.devices[name] = Device(name, "sonic", "leaf", plane=str(p), row="90", rack=f"n{90 + p:02d}",
                                        u=40 - 2 * k, address=f"10.20.{p}.{k + 1}",
@@ -124,12 +129,14 @@ def build(shape: str, gpus: int, rng: random.Random) -> Fabric:
     leaf_next = {n: 0 for n, d in fab.devices.items() if d.role == "leaf"}
     spine_next = {n: 0 for n, d in fab.devices.items() if d.role == "spine"}
     cable_no = [0]
+    leaf_modules: dict = {}
+    harness_len: dict = {}
 
     def cid() -> str:
         cable_no[0] += 1
         return f"C{cable_no[0]:04d}"
 
-    def leaf_port(leaf: str, breakout_sub: int | None = None) -> tuple[str, str, str | None]:
+    def leaf_port(leaf: str) -> tuple[str, str, str | None]:
         """Next free downlink on `leaf`: (port, alias, cage) - SONiC names ports by first SerDes lane."""
         j = leaf_next[leaf]
         leaf_next[leaf] += 1
@@ -165,19 +172,35 @@ def build(shape: str, gpus: int, rng: random.Random) -> Fabric:
                     module = _module(media, spec.host_identifier, lanes_host, serials,
                                      length_m=3.0 if media != "fiber" else 0.0)
                 end = End(name, port, module, spec.host_speed, lanes_host, mac=_mac(rng), pci=pci,
-                          nic=f"mlx5_{nic * spec.planes + p}")
+                          nic=f"mlx5_{nic * spec.planes + p}", lane_offset=4 * (nic % 2) if spec.twin_port else 0)
                 dev.ends[port] = end
-                leaf = f"leaf-p{p}-{nic // spec.rails_per_leaf + 1:02d}"
+                leaf = f"leaf-p{p}-{(h // hosts_per_pod) * groups + nic // spec.rails_per_leaf + 1:02d}"
                 lport, alias, lcage = leaf_port(leaf)
-                if media == "fiber":
-                    lmod = _module("fiber", spec.host_identifier, 4, serials, cage=lcage)
+                sub = int(lport[8:]) % 8 // 4 if spec.breakout else 0
+                if spec.breakout:
+                    # one 800G twin-port module per cage, lanes 1-4 for sub-port a, 5-8 for b
+                    key = (leaf, lcage)
+                    if key not in leaf_modules:
+                        harness = rng.random() < 0.5
+                        leaf_modules[key] = (_module("fiber", "OSFP", 8, serials, cage=lcage),
+                                             cid() if harness else None)
+                    lmod, harness_id = leaf_modules[key]
+                elif media == "fiber":
+                    lmod, harness_id = _module("fiber", spec.host_identifier, 4, serials), None
                 else:
-                    lmod = _module(media, spec.host_identifier, lanes_host, serials, serial=module.serial,
-                                   length_m=3.0)
-                lend = End(leaf, lport, lmod, spec.host_speed, lanes_host, alias=alias, mac=_mac(rng, "1c:34:da"))
+                    lmod, harness_id = _module(media, spec.host_identifier, lanes_host, serials,
+                                               serial=module.serial, length_m=3.0), None
+                lend = End(leaf, lport, lmod, spec.host_speed, lanes_host, alias=alias, mac=_mac(rng, "1c:34:da"),
+                           lane_offset=4 * sub)
                 fab.devices[leaf].ends[lport] = lend
                 length = {"fiber": rng.choice([5.0, 7.0, 10.0, 15.0]), "aoc": 3.0, "dac": 2.0}[media]
-                fab.links.append(Link(cid(), end, lend, media, length, str(p)))
+                if harness_id:
+                    length = harness_len.setdefault(harness_id, length)
+                    link = Link(f"{harness_id}.{sub + 1}", end, lend, media, length, str(p), harness=harness_id)
+                    fab.harnesses.setdefault(harness_id, []).append(link.cable_id)
+                else:
+                    link = Link(cid(), end, lend, media, length, str(p))
+                fab.links.append(link)
     # -- leaf to spine uplinks (800G, 8 lanes, fibre through two patch panels)
     for p in range(spec.planes):
         leaves = sorted(n for n, d in fab.devices.items() if d.role == "leaf" and d.plane == str(p))
