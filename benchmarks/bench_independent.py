@@ -28,14 +28,17 @@ from benchmarks.scenarios.generate import generate  # noqa: E402
 from benchmarks.scenarios.score import score, totals  # noqa: E402
 
 
+SHAPES_2 = ["2plane", "2plane-twin", "2plane-breakout", "2plane-custom"]
+SHAPES_4 = ["4plane", "4plane-breakout", "4plane-custom"]
+
+
 def plan(n: int) -> list[dict]:
-    """The scenario mix: alternating 2-plane / 4-plane; every 4th fault-free; one dark plane; swaps."""
-    shapes2 = ["2plane", "2plane-custom"]
-    shapes4 = ["4plane", "4plane-custom"]
+    """The scenario mix: alternating 2-plane (6 faults) / 4-plane (9 faults) shapes; scenarios 6 and 7
+    of every 8 fault-free; scenario 5 of every 8 with a dark plane; every third with two swapped cables."""
     out = []
     for i in range(n):
         two = i % 2 == 0
-        shape = (shapes2 if two else shapes4)[(i // 2) % 2]
+        shape = SHAPES_2[(i // 2) % len(SHAPES_2)] if two else SHAPES_4[(i // 2) % len(SHAPES_4)]
         fault_free = i % 8 in (6, 7)
         out.append({"shape": shape, "seed": 1000 + i,
                     "n_faults": 0 if fault_free else (6 if two else 9),
