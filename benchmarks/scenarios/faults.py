@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import random
 
-from benchmarks.scenarios.fabric import End, Link, dbm, mw
+from benchmarks.scenarios.fabric import LOS_DBM, End, Link, dbm, mw
 from benchmarks.scenarios.shapes import Fabric
 
 
@@ -67,15 +67,28 @@ def tx_decay(fab, rng, used):
                   f"{rx.device}:{rx.port} receives low")
 
 
+def _attenuate(tx: End, loss: list, extra: float) -> float:
+    """Add `extra` dB to a strand, but keep the received light at least 1.5 dB above the LOS level:
+    a dirty or damaged strand reads low, not dark. Returns the smallest added loss."""
+    added = []
+    for i in range(len(loss)):
+        if i < len(tx.tx_mw) and tx.tx_mw[i] > 0:
+            room = dbm(tx.tx_mw[i]) - loss[i] - (LOS_DBM + 1.5)
+            add = max(min(extra, room), 0.0)
+        else:
+            add = extra
+        loss[i] += add
+        added.append(add)
+    return min(added)
+
+
 def dirty_connector(fab, rng, used):
     link = _pick(fab, rng, used, media={"fiber"})
     if rng.random() < 0.5:
         loss, (tx, rx) = link.loss_ab, (link.a, link.b)
     else:
         loss, (tx, rx) = link.loss_ba, (link.b, link.a)
-    extra = rng.uniform(8.5, 10.5)
-    for i in range(len(loss)):
-        loss[i] += extra
+    extra = _attenuate(tx, loss, rng.uniform(7.5, 10.5))
     return _entry("dirty_connector", "connector", link.cable_id, [link.cable_id],
                   "inspect and clean both connectors of the strand",
                   f"{tx.device}:{tx.port} Tx normal, {rx.device}:{rx.port} Rx {extra:.1f} dB lower (one direction)")
@@ -83,10 +96,8 @@ def dirty_connector(fab, rng, used):
 
 def damaged_fiber(fab, rng, used):
     link = _pick(fab, rng, used, media={"fiber"})
-    for loss in (link.loss_ab, link.loss_ba):
-        extra = rng.uniform(8.5, 10.5)
-        for i in range(len(loss)):
-            loss[i] += extra
+    _attenuate(link.a, link.loss_ab, rng.uniform(7.5, 10.5))
+    _attenuate(link.b, link.loss_ba, rng.uniform(7.5, 10.5))
     return _entry("damaged_fiber", "cable", link.cable_id, [link.cable_id], "clean both ends, then replace the cable",
                   "low Rx in both directions, Tx normal at both ends")
 
@@ -195,8 +206,9 @@ def half_dead_module(fab, rng, used):
 
 
 def host_tx_los(fab, rng, used):
+    # only where the platform reports the module's host-side flags (ethtool -m, SONiC status)
     link = _pick(fab, rng, used, media={"fiber", "aoc"})
-    end = rng.choice([link.a, link.b])
+    end = rng.choice([e for e in (link.a, link.b) if fab.devices[e.device].platform != "eos"])
     for i in _used(end):
         end.host_tx_los[i] = True
         end.host_tx_lol[i] = True
@@ -219,7 +231,7 @@ def rx_overload(fab, rng, used):
 
 
 def fec_mismatch(fab, rng, used):
-    link = _pick(fab, rng, used, media={"fiber"})
+    link = _pick(fab, rng, used, media={"fiber"}, tier="host")
     sw = link.b if fab.devices[link.b.device].role != "gpu_host" else link.a
     sw.fec = "none"
     return _entry("fec_mismatch", "port", f"{sw.device}:{sw.port}", [link.cable_id],

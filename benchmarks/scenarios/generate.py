@@ -19,6 +19,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from benchmarks.scenarios import faults as F
+from benchmarks.scenarios import render_eos as RE
 from benchmarks.scenarios import render_linux as RL
 from benchmarks.scenarios import render_sonic as RS
 from benchmarks.scenarios.fabric import settle_link
@@ -149,6 +150,13 @@ def _outputs(d, nbrs, rng) -> list[tuple[str, str]]:
             out.append((f"ethtool -S {port}", RL.ethtool_stats(end)))
             out.append((f"ethtool -I --show-fec {port}", RL.ethtool_fec(end)))
         return out
+    if d.platform == "eos":
+        return [("show interfaces status | json", RE.interfaces_status(d)),
+                ("show interfaces transceiver detail | json", RE.transceiver_detail(d)),
+                ("show interfaces transceiver dom thresholds | json", RE.dom_thresholds(d)),
+                ("show interfaces phy detail | json", RE.phy_detail(d)),
+                ("show interfaces counters errors | json", RE.counters_errors(d)),
+                ("show lldp neighbors detail | json", RE.lldp_detail(d, nbrs))]
     out = [("show interfaces status", RS.interfaces_status(d)),
            ("show interfaces transceiver eeprom --dom", RS.transceiver_eeprom(d)),
            ("show interfaces transceiver status", RS.transceiver_status(d)),

@@ -85,15 +85,17 @@ class ShapeSpec:
     host_names: str = "ens"    # ens | custom
     twin_port: bool = False    # host OSFP cages carry two NIC ports (of two NICs)
     breakout: bool = False     # leaf 800G cages split into 2 x 400G towards two hosts
+    spine_platform: str = "sonic"   # sonic | eos
 
 
 SHAPES = {
     "2plane": ShapeSpec("2plane", 2, 8, 400, "OSFP", 4, 2, 2),
-    "2plane-custom": ShapeSpec("2plane-custom", 2, 8, 400, "OSFP", 4, 2, 2, host_names="custom"),
+    "2plane-custom": ShapeSpec("2plane-custom", 2, 8, 400, "OSFP", 4, 2, 2, host_names="custom",
+                               spine_platform="eos"),
     "2plane-twin": ShapeSpec("2plane-twin", 2, 8, 400, "OSFP", 4, 2, 2, twin_port=True),
     "2plane-breakout": ShapeSpec("2plane-breakout", 2, 8, 400, "OSFP", 4, 2, 2, breakout=True),
     "4plane-breakout": ShapeSpec("4plane-breakout", 4, 4, 400, "OSFP", 2, 2, 2, breakout=True),
-    "4plane": ShapeSpec("4plane", 4, 8, 200, "QSFP56", 4, 2, 2),
+    "4plane": ShapeSpec("4plane", 4, 8, 200, "QSFP56", 4, 2, 2, spine_platform="eos"),
     "4plane-custom": ShapeSpec("4plane-custom", 4, 4, 200, "QSFP56", 2, 2, 2, host_names="custom"),
 }
 
@@ -123,7 +125,8 @@ def build(shape: str, gpus: int, rng: random.Random) -> Fabric:
                                        uptime_days=rng.uniform(60, 400))
         for k in range(spec.spines_per_plane):
             name = f"spine-p{p}-{k + 1:02d}"
-            fab.devices[name] = Device(name, "sonic", "spine", plane=str(p), row="91", rack=f"s{90 + p:02d}",
+            fab.devices[name] = Device(name, spec.spine_platform, "spine", plane=str(p), row="91",
+                                       rack=f"s{90 + p:02d}",
                                        u=40 - 2 * k, address=f"10.30.{p}.{k + 1}",
                                        uptime_days=rng.uniform(60, 400))
     leaf_next = {n: 0 for n, d in fab.devices.items() if d.role == "leaf"}
@@ -212,10 +215,12 @@ def build(shape: str, gpus: int, rng: random.Random) -> Fabric:
                     lport = f"Ethernet{j * 8}"
                     sj = spine_next[spine]
                     spine_next[spine] += 1
-                    sport = f"Ethernet{sj * 8}"
+                    eos = fab.devices[spine].platform == "eos"
+                    sport = f"Ethernet{sj + 1}/1" if eos else f"Ethernet{sj * 8}"
                     a = End(leaf, lport, _module("fiber", "OSFP", 8, serials), 800, 8, alias=f"etp{j + 1}",
                             mac=_mac(rng, "1c:34:da"))
-                    b = End(spine, sport, _module("fiber", "OSFP", 8, serials), 800, 8, alias=f"etp{sj + 1}",
+                    b = End(spine, sport, _module("fiber", "OSFP", 8, serials), 800, 8,
+                            alias="" if eos else f"etp{sj + 1}",
                             mac=_mac(rng, "1c:34:da"))
                     fab.devices[leaf].ends[lport] = a
                     fab.devices[spine].ends[sport] = b
