@@ -2,7 +2,6 @@
 reads, its scorer counts what it says, and a fault-free fabric must give no finding."""
 
 import json
-import math
 import subprocess
 import sys
 from pathlib import Path

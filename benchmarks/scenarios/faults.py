@@ -342,22 +342,6 @@ def add_noise(fab: Fabric, rng: random.Random, used: set) -> list[str]:
             end.carrier_changes += 2 if reboots else 0
             other.link_down_events += reboots
     notes.append("host reboots: leaf ports count one link-down per reboot of the host (up to 12)")
-    # lifetime uncorrectable codewords: a handful over months of uptime
-    n = 0
-    for link in fab.links:
-        for end in (link.a, link.b):
-            if rng.random() < 0.08 and end.uptime_s > 30 * 86400:
-                end.extra_uncorrectable += rng.randint(1, 3)
-                n += 1
-    notes.append(f"{n} ports with 1-3 uncorrectable codewords accumulated over > 30 days")
-    # cut-through forwarding: corrupted frames arrive at hosts with bad FCS, no PHY errors
-    n = 0
-    for dev in hosts:
-        for end in dev.ends.values():
-            if rng.random() < 0.1:
-                end.crc_errors += rng.randint(3, 60)
-                n += 1
-    notes.append(f"{n} host ports with a few FCS errors forwarded by cut-through switches")
     # temperature-following DOM drift within spec
     for dev in fab.devices.values():
         ambient = rng.uniform(28, 45)
@@ -393,4 +377,31 @@ def add_noise(fab: Fabric, rng: random.Random, used: set) -> list[str]:
         d.lldp_port_id = rng.choice(["ifname", "mac"])
     notes.append("hosts whose lldpd advertises the MAC as Port ID (ifname as description): "
                  + ", ".join(d.name for d in hosts if d.lldp_port_id == "mac"))
+    return notes
+
+
+def add_counter_noise(fab: Fabric, rng: random.Random, used: set) -> list[str]:
+    """Counter noise on the links no fault touches (so that a fault's detection is its own evidence)."""
+    notes = []
+    hosts = [d for d in fab.devices.values() if d.role == "gpu_host"]
+    # lifetime uncorrectable codewords: a handful over months of uptime
+    n = 0
+    for link in fab.links:
+        if link.cable_id in used:
+            continue
+        for end in (link.a, link.b):
+            if rng.random() < 0.08 and end.uptime_s > 30 * 86400:
+                end.extra_uncorrectable += rng.randint(1, 3)
+                n += 1
+    notes.append(f"{n} ports with 1-3 uncorrectable codewords accumulated over > 30 days")
+    # cut-through forwarding: corrupted frames arrive at hosts with bad FCS, no PHY errors
+    n = 0
+    for dev in hosts:
+        for end in dev.ends.values():
+            if fab.link_of(end.device, end.port).cable_id in used:
+                continue
+            if rng.random() < 0.1:
+                end.crc_errors += rng.randint(3, 60)
+                n += 1
+    notes.append(f"{n} host ports with a few FCS errors forwarded by cut-through switches")
     return notes

@@ -62,6 +62,7 @@ def make(shape: str, seed: int, gpus: int | None = None, n_faults: int = 6, cabl
             truth.append(F.swapped(fab, rng, used))
         except F.NoCandidate:
             notes.append("swapped cables skipped: no eligible pair")
+    notes += F.add_counter_noise(fab, rng, used)
     for link in fab.links:
         settle_link(link, rng)
     for i, t in enumerate(truth):

@@ -16,6 +16,9 @@ _IDENT = {"OSFP": "OSFP 8X Pluggable Transceiver", "QSFP-DD": "QSFP-DD Double De
           "QSFP56": "QSFP28 or later"}
 
 
+_COMPLIANCE = {"fiber": "sm_media_interface", "dac": "passive_copper_media_interface", "aoc": "mm_media_interface"}
+
+
 def _table(headers: list[str], rows: list[list[str]], right: set[int] | None = None) -> str:
     widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
     right = right or set()
@@ -91,7 +94,7 @@ def _eeprom_one(group: list[End], dev: Device) -> list[str]:
                   f"        Media Interface Technology: {m.technology if m.kind != 'dac' else 'Copper cable unequalized'}",
                   f"        Media Lane Count: {m.media_lanes}", "        Module Hardware Rev: 1.0",
                   "        Nominal Bit Rate(100Mbs): 0",
-                  f"        Specification compliance: {'sm_media_interface' if m.kind == 'fiber' else 'passive_copper_media_interface' if m.kind == 'dac' else 'mm_media_interface'}",
+                  f"        Specification compliance: {_COMPLIANCE[m.kind]}",
                   "        Vendor Date Code(YYYY-MM-DD Lot): 2023-11-09", f"        Vendor Name: {m.vendor}",
                   "        Vendor OUI: 00-02-c9", f"        Vendor PN: {m.part_number}", "        Vendor Rev: A4",
                   f"        Vendor SN: {m.serial}"]
