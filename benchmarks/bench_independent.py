@@ -28,8 +28,8 @@ from benchmarks.scenarios.generate import generate  # noqa: E402
 from benchmarks.scenarios.score import score, totals  # noqa: E402
 
 
-SHAPES_2 = ["2plane", "2plane-twin", "2plane-breakout", "2plane-custom"]
-SHAPES_4 = ["4plane", "4plane-breakout", "4plane-custom"]
+SHAPES_2 = ["2plane", "2plane-twin", "2plane-breakout", "2plane-custom", "2plane-nvue"]
+SHAPES_4 = ["4plane", "4plane-breakout", "4plane-custom", "4plane-nvue"]
 
 
 def plan(n: int) -> list[dict]:

@@ -31,12 +31,18 @@ EXPECTED_FORMATS = {
     "show interfaces phy detail | json": "eos-phy-detail-json",
     "show interfaces counters errors | json": "eos-counters-errors-json",
     "show lldp neighbors detail | json": "eos-lldp-neighbors-detail-json",
+    "nv show interface": "nvue-interface", "nv show platform transceiver": "nvue-transceiver-brief",
 }
+NVUE_PER_PORT = {"link phy-detail": "nvue-link-phy-detail", "counters errors": "nvue-counters-errors",
+                 "channel": "nvue-transceiver-channel"}
 
 
 def _expected_format(command: str) -> str:
     if command in EXPECTED_FORMATS:
         return EXPECTED_FORMATS[command]
+    if command.startswith("nv show "):
+        tail = command.split(" ", 4)[-1]
+        return next((f for k, f in NVUE_PER_PORT.items() if tail.endswith(k)), "nvue-transceiver")
     best = max((k for k in EXPECTED_FORMATS if command == k or command.startswith(k + " ")), key=len)
     return EXPECTED_FORMATS[best]
 
@@ -48,7 +54,8 @@ def _entries(capture: Path):
             yield meta, e, (ddir / e["file"]).read_text()
 
 
-@pytest.mark.parametrize("shape", ["2plane-breakout", "4plane", "2plane-twin"])  # SONiC; EOS spines; Linux CMIS/SFF-8636
+# SONiC split cages; EOS spines and SFF-8636 hosts; twin-port CMIS hosts; Cumulus split cages
+@pytest.mark.parametrize("shape", ["2plane-breakout", "4plane", "2plane-twin", "2plane-nvue"])
 def test_every_generated_output_parses_with_its_platform_parser(tmp_path, shape):
     out = tmp_path / shape
     generate(shape, 11, out, gpus=16, n_faults=4)
@@ -62,7 +69,7 @@ def test_every_generated_output_parses_with_its_platform_parser(tmp_path, shape)
     assert n > 100
 
 
-@pytest.mark.parametrize("shape", ["2plane-breakout", "4plane"])
+@pytest.mark.parametrize("shape", ["2plane-breakout", "4plane", "2plane-nvue"])
 def test_parsed_values_are_the_generator_values(tmp_path, shape):
     """Serial numbers, per-lane Rx power and FEC counters read back from the rendered text equal the
     fabric model's (rounding of the printed form aside), on Linux hosts, SONiC and EOS switches."""
@@ -70,8 +77,9 @@ def test_parsed_values_are_the_generator_values(tmp_path, shape):
     fab, truth, notes = make(shape, 12, gpus=16, n_faults=3)
     write(fab, truth, notes, tmp_path / "s", 12)
     cap = tmp_path / "s" / "capture"
-    optics = ("ethtool-module", "sonic-transceiver-eeprom", "eos-transceiver-dom-thresholds-json")
-    fec = ("ethtool-fec", "sonic-counters-fec-stats", "eos-phy-detail-json")
+    optics = ("ethtool-module", "sonic-transceiver-eeprom", "eos-transceiver-dom-thresholds-json",
+              "nvue-transceiver")
+    fec = ("ethtool-fec", "sonic-counters-fec-stats", "eos-phy-detail-json", "nvue-link-phy-detail")
     checked = dict.fromkeys(optics + fec, 0)
     for meta, e, text in _entries(cap):
         fmt, port = platforms.get(meta["platform"]).parser_for(e["command"])
@@ -96,9 +104,14 @@ def test_parsed_values_are_the_generator_values(tmp_path, shape):
             for c in tables["counters"]:
                 end = dev.ends[c["port"]]
                 assert c["fec_uncorrectable_cw"] == end.fec_uncorrectable
-                assert c["fec_corrected_cw"] == end.fec_corrected
+                if fmt == "nvue-link-phy-detail":      # AmBER gives the counter window, not corrected codewords
+                    assert c["time_since_clear_s"] == end.uptime_s // 60 * 60
+                else:
+                    assert c["fec_corrected_cw"] == end.fec_corrected
                 checked[fmt] += 1
-    expected = {f for f in checked if not f.startswith("eos")} if shape == "2plane-breakout" else set(checked)
+    platform_of = {"eos": "eos", "nvue": "cumulus", "sonic": "sonic"}
+    present = {d.platform for d in fab.devices.values()}
+    expected = {f for f in checked if platform_of.get(f.split("-")[0], "linux") in present}
     assert all(checked[f] > 10 for f in expected), checked
 
 

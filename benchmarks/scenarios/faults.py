@@ -208,7 +208,10 @@ def half_dead_module(fab, rng, used):
 def host_tx_los(fab, rng, used):
     # only where the platform reports the module's host-side flags (ethtool -m, SONiC status)
     link = _pick(fab, rng, used, media={"fiber", "aoc"})
-    end = rng.choice([e for e in (link.a, link.b) if fab.devices[e.device].platform != "eos"])
+    ends = [e for e in (link.a, link.b) if fab.devices[e.device].platform in ("linux", "sonic")]
+    if not ends:
+        raise NoCandidate
+    end = rng.choice(ends)
     for i in _used(end):
         end.host_tx_los[i] = True
         end.host_tx_lol[i] = True
@@ -365,9 +368,13 @@ def add_noise(fab: Fabric, rng: random.Random, used: set) -> list[str]:
         notes.append("one host's modules report no thresholds")
     leaves = [d for d in fab.devices.values() if d.role == "leaf"]
     for d in leaves:
-        d.lldp_port_id = rng.choice(["ifname", "alias"])
         down = sum(1 for e in d.ends.values() if e.speed_gbps < 800)
-        d.unused_ports = [(f"Ethernet{j * 8}", f"etp{j + 1}") for j in range(down, min(down + 4, 48))]
+        cages = -(-down // 2) if any(e.lane_offset for e in d.ends.values()) else down
+        if d.platform == "sonic":
+            d.lldp_port_id = rng.choice(["ifname", "alias"])
+            d.unused_ports = [(f"Ethernet{j * 8}", f"etp{j + 1}") for j in range(cages, min(cages + 4, 48))]
+        else:
+            d.unused_ports = [(f"swp{j + 1}", "") for j in range(cages, min(cages + 4, 48))]
         d.unused_rows_dropped = rng.random() < 0.5
     notes.append("leaves advertising the port alias as LLDP Port ID: "
                  + ", ".join(d.name for d in leaves if d.lldp_port_id == "alias"))

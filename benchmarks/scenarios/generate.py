@@ -19,14 +19,15 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from benchmarks.scenarios import faults as F
+from benchmarks.scenarios import render_cumulus as RC
 from benchmarks.scenarios import render_eos as RE
 from benchmarks.scenarios import render_linux as RL
 from benchmarks.scenarios import render_sonic as RS
 from benchmarks.scenarios.fabric import settle_link
 from benchmarks.scenarios.shapes import SHAPES, Fabric, build
 
-DEFAULT_GPUS = {"2plane": 64, "2plane-custom": 32, "2plane-twin": 64, "2plane-breakout": 64,
-                "4plane": 64, "4plane-custom": 32, "4plane-breakout": 32}
+DEFAULT_GPUS = {"2plane": 64, "2plane-custom": 32, "2plane-twin": 64, "2plane-breakout": 64, "2plane-nvue": 64,
+                "4plane": 64, "4plane-custom": 32, "4plane-breakout": 32, "4plane-nvue": 32}
 
 def make(shape: str, seed: int, gpus: int | None = None, n_faults: int = 6, cabling: bool = False,
          dark_plane: bool = False, classes: list[str] | None = None) -> tuple[Fabric, list[dict], list[str]]:
@@ -150,6 +151,17 @@ def _outputs(d, nbrs, rng) -> list[tuple[str, str]]:
             out.append((f"ethtool -m {port}", RL.ethtool_module(end, d)))
             out.append((f"ethtool -S {port}", RL.ethtool_stats(end)))
             out.append((f"ethtool -I --show-fec {port}", RL.ethtool_fec(end)))
+        return out
+    if d.platform == "cumulus":
+        out = [("nv show interface", RC.interfaces(d, nbrs)),
+               ("nv show platform transceiver", RC.transceiver_brief(d)),
+               ("lldpctl -f json", RL.lldpctl_json(d, nbrs) if nbrs else '{\n  "lldp": {}\n}\n')]
+        for e in sorted(d.ends.values(), key=lambda e: [int(x) for x in e.port[3:].replace("s", " ").split()]):
+            out += [(f"nv show interface {e.port} link phy-detail", RC.phy_detail(e)),
+                    (f"nv show interface {e.port} counters errors", RC.counters_errors(e)),
+                    (f"nv show platform transceiver {e.port}", RC.transceiver(e, d))]
+            if e.module.kind != "dac":
+                out.append((f"nv show platform transceiver {e.port} channel", RC.transceiver_channel(e, d)))
         return out
     if d.platform == "eos":
         return [("show interfaces status | json", RE.interfaces_status(d)),

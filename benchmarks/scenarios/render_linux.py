@@ -72,6 +72,15 @@ def ip_link(dev: Device, rng) -> str:
     return json.dumps(rows, separators=(",", ":")) + "\n"
 
 
+_SYSTEM_DESCR = {
+    "sonic": "SONiC Software Version: SONiC.202311.1 - HwSku: Mellanox-SN5600-V256 - Distribution: Debian 12.5 - "
+             "Kernel: 6.1.0-11-2-amd64",
+    "cumulus": "Cumulus Linux version 5.11.0 running on Nvidia SN5600",
+    "eos": "Arista Networks EOS version 4.32.2F running on an Arista Networks DCS-7060X6-64PE",
+    "linux": "Ubuntu 22.04.4 LTS Linux 5.15.0-113-generic #123-Ubuntu SMP x86_64",
+}
+
+
 def lldpctl_json(dev: Device, neighbors: list[tuple[End, Device, End]]) -> str:
     """neighbors: (local end, far device, far end) for each port that hears the far end."""
     items = []
@@ -93,8 +102,7 @@ def lldpctl_json(dev: Device, neighbors: list[tuple[End, Device, End]]) -> str:
             "via": "LLDP", "rid": str(len(items) + 1), "age": "12 days, 03:14:07",
             "chassis": {far_dev.name: {
                 "id": {"type": "mac", "value": far.mac[:-2] + "00"},
-                "descr": ("SONiC Software Version: SONiC.202311.1 - HwSku: Mellanox-SN5600-V256 - "
-                          "Distribution: Debian 12.5 - Kernel: 6.1.0-11-2-amd64"),
+                "descr": _SYSTEM_DESCR[far_dev.platform],
                 "mgmt-ip": far_dev.address,
                 "capability": [{"type": "Bridge", "enabled": True}, {"type": "Router", "enabled": True}]}},
             "port": port}})

@@ -86,6 +86,7 @@ class ShapeSpec:
     twin_port: bool = False    # host OSFP cages carry two NIC ports (of two NICs)
     breakout: bool = False     # leaf 800G cages split into 2 x 400G towards two hosts
     spine_platform: str = "sonic"   # sonic | eos
+    leaf_platform: str = "sonic"    # sonic | cumulus
 
 
 SHAPES = {
@@ -95,6 +96,9 @@ SHAPES = {
     "2plane-twin": ShapeSpec("2plane-twin", 2, 8, 400, "OSFP", 4, 2, 2, twin_port=True),
     "2plane-breakout": ShapeSpec("2plane-breakout", 2, 8, 400, "OSFP", 4, 2, 2, breakout=True),
     "4plane-breakout": ShapeSpec("4plane-breakout", 4, 4, 400, "OSFP", 2, 2, 2, breakout=True),
+    "2plane-nvue": ShapeSpec("2plane-nvue", 2, 8, 400, "OSFP", 4, 2, 2, leaf_platform="cumulus", breakout=True),
+    "4plane-nvue": ShapeSpec("4plane-nvue", 4, 8, 200, "QSFP56", 4, 2, 2, leaf_platform="cumulus",
+                             spine_platform="eos"),
     "4plane": ShapeSpec("4plane", 4, 8, 200, "QSFP56", 4, 2, 2, spine_platform="eos"),
     "4plane-custom": ShapeSpec("4plane-custom", 4, 4, 200, "QSFP56", 2, 2, 2, host_names="custom"),
 }
@@ -120,7 +124,8 @@ def build(shape: str, gpus: int, rng: random.Random) -> Fabric:
     for p in range(spec.planes):
         for k in range(pods * groups):
             name = f"leaf-p{p}-{k + 1:02d}"
-            fab.devices[name] = Device(name, "sonic", "leaf", plane=str(p), row="90", rack=f"n{90 + p:02d}",
+            fab.devices[name] = Device(name, spec.leaf_platform, "leaf", plane=str(p), row="90",
+                                       rack=f"n{90 + p:02d}",
                                        u=40 - 2 * k, address=f"10.20.{p}.{k + 1}",
                                        uptime_days=rng.uniform(60, 400))
         for k in range(spec.spines_per_plane):
@@ -139,14 +144,22 @@ def build(shape: str, gpus: int, rng: random.Random) -> Fabric:
         cable_no[0] += 1
         return f"C{cable_no[0]:04d}"
 
-    def leaf_port(leaf: str) -> tuple[str, str, str | None]:
-        """Next free downlink on `leaf`: (port, alias, cage) - SONiC names ports by first SerDes lane."""
+    nvue = spec.leaf_platform == "cumulus"
+
+    def leaf_port(leaf: str) -> tuple[str, str, str | None, int]:
+        """Next free downlink on `leaf`: (port, alias, cage, sub-port). SONiC names ports by their first
+        SerDes lane (Ethernet0, Ethernet4 on a split cage; alias etp1a/etp1b), Cumulus by cage
+        (swp1, or swp1s0/swp1s1 when split)."""
         j = leaf_next[leaf]
         leaf_next[leaf] += 1
         if spec.breakout:
             cage_no, sub = divmod(j, 2)
-            return f"Ethernet{cage_no * 8 + sub * 4}", f"etp{cage_no + 1}{'ab'[sub]}", f"etp{cage_no + 1}"
-        return f"Ethernet{j * 8}", f"etp{j + 1}", None
+            if nvue:
+                return f"swp{cage_no + 1}s{sub}", "", f"swp{cage_no + 1}", sub
+            return f"Ethernet{cage_no * 8 + sub * 4}", f"etp{cage_no + 1}{'ab'[sub]}", f"etp{cage_no + 1}", sub
+        if nvue:
+            return f"swp{j + 1}", "", None, 0
+        return f"Ethernet{j * 8}", f"etp{j + 1}", None, 0
 
     # -- hosts and their links
     for h in range(hosts):
@@ -178,8 +191,7 @@ def build(shape: str, gpus: int, rng: random.Random) -> Fabric:
                           nic=f"mlx5_{nic * spec.planes + p}", lane_offset=4 * (nic % 2) if spec.twin_port else 0)
                 dev.ends[port] = end
                 leaf = f"leaf-p{p}-{(h // hosts_per_pod) * groups + nic // spec.rails_per_leaf + 1:02d}"
-                lport, alias, lcage = leaf_port(leaf)
-                sub = int(lport[8:]) % 8 // 4 if spec.breakout else 0
+                lport, alias, lcage, sub = leaf_port(leaf)
                 if spec.breakout:
                     # one 800G twin-port module per cage, lanes 1-4 for sub-port a, 5-8 for b
                     key = (leaf, lcage)
@@ -212,12 +224,13 @@ def build(shape: str, gpus: int, rng: random.Random) -> Fabric:
             for si, spine in enumerate(spines):
                 for u in range(spec.uplinks_per_spine):
                     j = 48 + si * spec.uplinks_per_spine + u
-                    lport = f"Ethernet{j * 8}"
+                    lport = f"swp{j + 1}" if nvue else f"Ethernet{j * 8}"
                     sj = spine_next[spine]
                     spine_next[spine] += 1
                     eos = fab.devices[spine].platform == "eos"
                     sport = f"Ethernet{sj + 1}/1" if eos else f"Ethernet{sj * 8}"
-                    a = End(leaf, lport, _module("fiber", "OSFP", 8, serials), 800, 8, alias=f"etp{j + 1}",
+                    a = End(leaf, lport, _module("fiber", "OSFP", 8, serials), 800, 8,
+                            alias="" if nvue else f"etp{j + 1}",
                             mac=_mac(rng, "1c:34:da"))
                     b = End(spine, sport, _module("fiber", "OSFP", 8, serials), 800, 8,
                             alias="" if eos else f"etp{sj + 1}",
