@@ -5,7 +5,7 @@ some with swapped cables), runs the real CLI on each (`netdiag sweep --json` and
 `netdiag cabling --json` over the recorded capture), and prints precision / recall / top-1 part
 overall, per fault class and per shape, and the findings raised on fault-free fabrics.
 
-    python benchmarks/bench_independent.py [--scenarios 16] [--workers 2] [--keep DIR] [--json FILE]
+    python benchmarks/bench_independent.py [--scenarios 16] [--workers 2] [--gpus N] [--keep DIR] [--json FILE]
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -32,7 +33,7 @@ SHAPES_2 = ["2plane", "2plane-twin", "2plane-breakout", "2plane-custom", "2plane
 SHAPES_4 = ["4plane", "4plane-breakout", "4plane-custom", "4plane-nvue"]
 
 
-def plan(n: int) -> list[dict]:
+def plan(n: int, gpus: int | None = None) -> list[dict]:
     """The scenario mix: alternating 2-plane (6 faults) / 4-plane (9 faults) shapes; scenarios 6 and 7
     of every 8 fault-free; scenario 5 of every 8 with a dark plane; every third with two swapped cables."""
     out = []
@@ -40,7 +41,7 @@ def plan(n: int) -> list[dict]:
         two = i % 2 == 0
         shape = SHAPES_2[(i // 2) % len(SHAPES_2)] if two else SHAPES_4[(i // 2) % len(SHAPES_4)]
         fault_free = i % 8 in (6, 7)
-        out.append({"shape": shape, "seed": 1000 + i,
+        out.append({"shape": shape, "seed": 1000 + i, "gpus": gpus,
                     "n_faults": 0 if fault_free else (6 if two else 9),
                     "cabling": (not fault_free) and i % 3 == 0,
                     "dark_plane": (not fault_free) and i % 8 == 5})
@@ -60,8 +61,8 @@ def _cli(args: list[str]) -> tuple[int, dict | None, str]:
 
 def run_one(spec: dict, root: Path) -> dict:
     d = root / f"{spec['shape']}-{spec['seed']}"
-    generate(spec["shape"], spec["seed"], d, n_faults=spec["n_faults"], cabling=spec["cabling"],
-             dark_plane=spec["dark_plane"])
+    generate(spec["shape"], spec["seed"], d, gpus=spec.get("gpus"), n_faults=spec["n_faults"],
+             cabling=spec["cabling"], dark_plane=spec["dark_plane"])
     base = ["--inventory", str(d / "devices.csv"), "--plan", str(d / "cabling.csv"), "--capture", str(d / "capture"),
             "--json"]
     t0 = time.monotonic()
@@ -132,22 +133,28 @@ def table(results: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def run(n: int = 16, workers: int = 2, keep: Path | None = None) -> list[dict]:
+def run(n: int = 16, workers: int = 2, keep: Path | None = None, gpus: int | None = None) -> list[dict]:
+    """Generate and score `n` scenarios (each shape's default size, or about `gpus` GPUs)."""
     root = keep or Path(tempfile.mkdtemp(prefix="netdiag-indep-"))
     root.mkdir(parents=True, exist_ok=True)
-    with ThreadPoolExecutor(max_workers=workers) as ex:
-        return list(ex.map(lambda s: run_one(s, root), plan(n)))
+    try:
+        with ThreadPoolExecutor(max_workers=workers) as ex:
+            return list(ex.map(lambda s: run_one(s, root), plan(n, gpus)))
+    finally:
+        if keep is None:
+            shutil.rmtree(root, ignore_errors=True)
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--scenarios", type=int, default=16)
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--gpus", type=int, default=None, help="about this many GPUs per scenario (default: per shape, 32-64)")
     ap.add_argument("--keep", type=Path, default=None, help="write the scenarios here (default: a temp dir)")
     ap.add_argument("--json", type=Path, default=None, help="write every scenario's scored result here")
     a = ap.parse_args(argv)
     t0 = time.monotonic()
-    results = run(a.scenarios, a.workers, a.keep)
+    results = run(a.scenarios, a.workers, a.keep, a.gpus)
     print(table(results))
     print(f"wall time {time.monotonic() - t0:.0f} s")
     if a.json:
