@@ -83,6 +83,11 @@ def run_one(spec: dict, root: Path) -> dict:
     return r
 
 
+#: which noise a false finding is put down to when its link carries several
+NOISE_ORDER = ["lifetime_uncorrectable", "cut_through_fcs", "host_reboots", "no_thresholds", "no_ip_link",
+               "lldp_alias", "lldp_mac"]
+
+
 def _fmt(x):
     return "  -  " if x is None else f"{x:.3f}"
 
@@ -125,6 +130,14 @@ def table(results: list[dict]) -> str:
     if false:
         lines.append("false findings by kind: " + ", ".join(f"{k} {v}" for k, v in sorted(false.items(),
                                                                                            key=lambda kv: -kv[1])))
+    cause = {}
+    for r in results:
+        for f in r["false"]:
+            k = next((n for n in NOISE_ORDER if n in f["noise"]), "none recorded")
+            cause[k] = cause.get(k, 0) + 1
+    if cause:
+        lines.append("false findings by the noise on their link: " + ", ".join(
+            f"{k} {v}" for k, v in sorted(cause.items(), key=lambda kv: -kv[1])))
     errs = [r for r in results if r["cli_error"]]
     if errs:
         lines.append(f"CLI failures: {len(errs)} (first: {errs[0]['cli_error'][-300:]!r})")

@@ -329,6 +329,11 @@ ALL_FAULTS = {**LINK_FAULTS, **RARE_FAULTS, **CABLING_FAULTS}
 
 # --- noise: true of healthy fleets, must raise nothing ----------------------------------------------
 
+def _mark_device(fab: Fabric, dev, kind: str) -> None:
+    for end in dev.ends.values():
+        fab.mark(fab.link_of(end.device, end.port).cable_id, kind)
+
+
 def add_noise(fab: Fabric, rng: random.Random, used: set) -> list[str]:
     """Apply background effects to the fabric; return a description of each for the scenario notes."""
     notes = []
@@ -344,6 +349,8 @@ def add_noise(fab: Fabric, rng: random.Random, used: set) -> list[str]:
             end.link_down_events += 1 if reboots else 0      # the host's own counters restart at boot
             end.carrier_changes += 2 if reboots else 0
             other.link_down_events += reboots
+            if reboots:
+                fab.mark(far.cable_id, "host_reboots")
     notes.append("host reboots: leaf ports count one link-down per reboot of the host (up to 12)")
     # temperature-following DOM drift within spec
     for dev in fab.devices.values():
@@ -362,16 +369,22 @@ def add_noise(fab: Fabric, rng: random.Random, used: set) -> list[str]:
     notes.append("module temperatures 31-62 C with Tx power following temperature, all within thresholds")
     # capture gaps and representation differences
     if hosts:
-        rng.choice(hosts).without_ip_link = True
-        notes.append("one host captured without `ip link` output (admin state unknown)")
-        rng.choice(hosts).without_thresholds = True
-        notes.append("one host's modules report no thresholds")
+        h = rng.choice(hosts)
+        h.without_ip_link = True
+        _mark_device(fab, h, "no_ip_link")
+        notes.append(f"{h.name} captured without `ip link` output (admin state unknown)")
+        h = rng.choice(hosts)
+        h.without_thresholds = True
+        _mark_device(fab, h, "no_thresholds")
+        notes.append(f"{h.name}: modules report no thresholds")
     leaves = [d for d in fab.devices.values() if d.role == "leaf"]
     for d in leaves:
         down = sum(1 for e in d.ends.values() if e.speed_gbps < 800)
         cages = -(-down // 2) if any(e.lane_offset for e in d.ends.values()) else down
         if d.platform == "sonic":
             d.lldp_port_id = rng.choice(["ifname", "alias"])
+            if d.lldp_port_id == "alias":
+                _mark_device(fab, d, "lldp_alias")
             d.unused_ports = [(f"Ethernet{j * 8}", f"etp{j + 1}") for j in range(cages, min(cages + 4, 48))]
         else:
             d.unused_ports = [(f"swp{j + 1}", "") for j in range(cages, min(cages + 4, 48))]
@@ -382,6 +395,8 @@ def add_noise(fab: Fabric, rng: random.Random, used: set) -> list[str]:
                  + ", ".join(d.name for d in leaves if d.unused_rows_dropped))
     for d in hosts:
         d.lldp_port_id = rng.choice(["ifname", "mac"])
+        if d.lldp_port_id == "mac":
+            _mark_device(fab, d, "lldp_mac")
     notes.append("hosts whose lldpd advertises the MAC as Port ID (ifname as description): "
                  + ", ".join(d.name for d in hosts if d.lldp_port_id == "mac"))
     return notes
@@ -399,16 +414,19 @@ def add_counter_noise(fab: Fabric, rng: random.Random, used: set) -> list[str]:
         for end in (link.a, link.b):
             if rng.random() < 0.08 and end.uptime_s > 30 * 86400:
                 end.extra_uncorrectable += rng.randint(1, 3)
+                fab.mark(link.cable_id, "lifetime_uncorrectable")
                 n += 1
     notes.append(f"{n} ports with 1-3 uncorrectable codewords accumulated over > 30 days")
     # cut-through forwarding: corrupted frames arrive at hosts with bad FCS, no PHY errors
     n = 0
     for dev in hosts:
         for end in dev.ends.values():
-            if fab.link_of(end.device, end.port).cable_id in used:
+            cid = fab.link_of(end.device, end.port).cable_id
+            if cid in used:
                 continue
             if rng.random() < 0.1:
                 end.crc_errors += rng.randint(3, 60)
+                fab.mark(cid, "cut_through_fcs")
                 n += 1
     notes.append(f"{n} host ports with a few FCS errors forwarded by cut-through switches")
     return notes

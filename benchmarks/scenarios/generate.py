@@ -133,7 +133,8 @@ def write(fab: Fabric, truth: list[dict], notes: list[str], out: Path, seed: int
          "devices": list(fab.devices)}, indent=1) + "\n")
     (tmp / "truth.json").write_text(json.dumps(
         {"source": "benchmarks.scenarios", "shape": fab.shape, "planes": fab.planes, "seed": seed,
-         "links": len(fab.links), "devices": len(fab.devices), "faults": truth, "noise": notes},
+         "links": len(fab.links), "devices": len(fab.devices), "faults": truth, "noise": notes,
+         "noise_links": {cid: sorted(kinds) for cid, kinds in sorted(fab.noise.items())}},
         indent=1) + "\n")
     if out.exists():
         shutil.rmtree(out)

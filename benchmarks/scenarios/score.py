@@ -101,10 +101,13 @@ def score(scn: Path, findings: list[dict]) -> dict:
         outcome.append({"id": t["id"], "kind": t["kind"], "component": t["component"], "ref": t["ref"],
                         "detected": bool(hits), "top1": bool(loc), "findings": len(hits),
                         "got": None if best is None else {"kind": best.get("kind"), "first": list(_first(best))}})
+    noise = truth.get("noise_links", {})
     return {"scenario": str(scn), "shape": truth["shape"], "findings": len(findings),
             "matched_findings": matched_findings, "duplicates": duplicates,
             "false": [{"kind": f.get("kind"), "link": (f.get("link") or {}).get("cable_id"),
-                       "first": list(_first(f)), "evidence": (f.get("evidence") or [])[:2]} for f in false_findings],
+                       "first": list(_first(f)), "evidence": (f.get("evidence") or [])[:2],
+                       "noise": sorted({k for c in _named(f)[0] for k in noise.get(c, [])})}
+                      for f in false_findings],
             "faults": outcome}
 
 

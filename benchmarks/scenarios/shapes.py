@@ -20,6 +20,10 @@ class Fabric:
     devices: dict = field(default_factory=dict)   # name -> Device
     links: list = field(default_factory=list)
     harnesses: dict = field(default_factory=dict)  # harness id -> [cable_id]
+    noise: dict = field(default_factory=dict)      # cable_id -> {noise kind, ...} applied to that link
+
+    def mark(self, cable_id: str, kind: str) -> None:
+        self.noise.setdefault(cable_id, set()).add(kind)
 
     def link_of(self, device: str, port: str) -> Link:
         for link in self.links:
