@@ -242,6 +242,16 @@ def fec_mismatch(fab, rng, used):
                   f"{sw.device}:{sw.port} configured FEC none against rs on the far end; light both ways, link down")
 
 
+def speed_mismatch(fab, rng, used):
+    link = _pick(fab, rng, used, media={"fiber"}, tier="host")
+    sw = link.b if fab.devices[link.b.device].role != "gpu_host" else link.a
+    sw.speed_gbps //= 2
+    return _entry("speed_mismatch", "port", f"{sw.device}:{sw.port}", [link.cable_id],
+                  "check speed/FEC/autoneg settings on both ends",
+                  f"{sw.device}:{sw.port} configured {sw.speed_gbps}G against {2 * sw.speed_gbps}G on the far end; "
+                  "light both ways, link down")
+
+
 def _switch_fault(fab, rng, used, side: str):
     leaves = [n for n, d in fab.devices.items() if d.role == "leaf" and d.reachable]
     rng.shuffle(leaves)
@@ -314,16 +324,42 @@ def swapped(fab, rng, used):
     raise NoCandidate
 
 
+def miswire(fab, rng, used):
+    """A host cable plugged into a free port of its leaf instead of the planned one."""
+    leaves = [d for d in fab.devices.values() if d.role == "leaf" and d.reachable and d.unused_ports]
+    rng.shuffle(leaves)
+    for leaf in leaves:
+        links = [l for l in fab.links if l.b.device == leaf.name and l.cable_id not in used
+                 and fab.devices[l.a.device].role == "gpu_host" and not l.b.lane_offset
+                 and not (l.b.module and l.b.module.cage)]
+        if not links:
+            continue
+        link = rng.choice(links)
+        used.add(link.cable_id)
+        free_port, free_alias = leaf.unused_ports.pop(0)
+        end = link.b
+        link.planned_b = (end.device, end.port)
+        del leaf.ends[end.port]
+        leaf.unused_ports.append((end.port, end.alias))     # the planned port is now empty
+        end.port, end.alias = free_port, free_alias
+        leaf.ends[free_port] = end
+        return _entry("miswire", "cable", link.cable_id, [link.cable_id], "move the cable as the plan says",
+                      f"{link.a.device}:{link.a.port} plugged into {leaf.name}:{free_port} instead of "
+                      f"{link.planned_b[1]}")
+    raise NoCandidate
+
+
 LINK_FAULTS = {
     "tx_decay": tx_decay, "dirty_connector": dirty_connector, "damaged_fiber": damaged_fiber,
     "dead_link": dead_link, "bad_module_errors": bad_module_errors, "hot_module": hot_module,
     "assembly_fault": assembly_fault, "flapping": flapping, "half_dead_module": half_dead_module,
     "host_tx_los": host_tx_los, "rx_overload": rx_overload, "fec_mismatch": fec_mismatch,
+    "speed_mismatch": speed_mismatch,
     "switch_rx": switch_rx, "switch_tx": switch_tx, "twin_module_errors": twin_module_errors,
     "breakout_lane": breakout_lane,
 }
 RARE_FAULTS = {"dark_plane": dark_plane}
-CABLING_FAULTS = {"swapped": swapped}
+CABLING_FAULTS = {"swapped": swapped, "miswire": miswire}
 ALL_FAULTS = {**LINK_FAULTS, **RARE_FAULTS, **CABLING_FAULTS}
 
 

@@ -59,10 +59,11 @@ def make(shape: str, seed: int, gpus: int | None = None, n_faults: int = 6, cabl
         except F.NoCandidate:
             misses += 1
     if cabling:
-        try:
-            truth.append(F.swapped(fab, rng, used))
-        except F.NoCandidate:
-            notes.append("swapped cables skipped: no eligible pair")
+        for kind, fault in F.CABLING_FAULTS.items():
+            try:
+                truth.append(fault(fab, rng, used))
+            except F.NoCandidate:
+                notes.append(f"cabling fault {kind} skipped: no eligible link")
     notes += F.add_counter_noise(fab, rng, used)
     for link in fab.links:
         settle_link(link, rng)
@@ -198,7 +199,8 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--gpus", type=int, default=None, help="about this many GPUs (one NIC per GPU)")
     ap.add_argument("--faults", type=int, default=6, help="link/device faults to inject (0: fault-free)")
-    ap.add_argument("--cabling", action="store_true", help="also swap two cables (score with `netdiag cabling`)")
+    ap.add_argument("--cabling", action="store_true",
+                    help="also swap two cables and plug one into a wrong port (score with `netdiag cabling`)")
     ap.add_argument("--dark-plane", action="store_true", help="also take one plane's switches down")
     ap.add_argument("--classes", default="", help="comma-separated fault classes to draw from: "
                     + ",".join(F.LINK_FAULTS))
