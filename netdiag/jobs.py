@@ -32,7 +32,9 @@ class SweepResult:
 
     @property
     def unknown(self) -> bool:
-        return any((not d.ok) or d.failed for d in self.devices)
+        """Could not tell: a device failed, or there was no device at all (an empty capture is
+        not a healthy fleet)."""
+        return not self.devices or any((not d.ok) or d.failed for d in self.devices)
 
     def exit_code(self) -> int:
         return exitcodes.for_findings([f.severity for f in self.findings], unknown=self.unknown)
@@ -161,7 +163,7 @@ class CablingJobResult:
     status: pd.DataFrame
 
     def exit_code(self) -> int:
-        unknown = any((not d.ok) or d.failed for d in self.devices)
+        unknown = not self.devices or any((not d.ok) or d.failed for d in self.devices)
         return exitcodes.for_findings([f.severity for f in self.findings], unknown=unknown)
 
     def to_json(self) -> dict:
