@@ -304,3 +304,31 @@ def test_usage_errors_are_for_what_the_user_typed(healthy, tmp_path):
     r = netdiag("sweep", *inv_args(healthy), "--hosts", "nosuch*")
     assert r.returncode == 3 and "no device in the inventory matches the selection" in r.stderr
     assert "internal error" not in r.stderr
+
+
+# -- a whole plane dark -----------------------------------------------------------------------------
+
+def test_a_dark_plane_is_one_finding_listing_every_link(tmp_path):
+    f = tmp_path / "fab"
+    r = netdiag("simulate", "--preset", "gb300-dual-plane", "--gpus", 144, "--faults", 0, "--seed", 4,
+                "--event", "dark-plane", "--out", f)
+    assert r.returncode == 0, r.stderr
+    truth = json.loads((f / "truth.json").read_text())["faults"]
+    assert [(t["kind"], t["component"], t["ref"], len(t["links"])) for t in truth] == [("dark_plane", "plane", "0", 400)]
+    r = no_traceback(netdiag("sweep", *inv_args(f), "--capture", f / "capture", "--json"))
+    assert r.returncode == 2, r.stderr
+    out = json.loads(r.stdout)
+    assert len(out["findings"]) == 1
+    (p,) = out["findings"]
+    assert (p["kind"], p["severity"], p["suspects"][0]["component"], p["suspects"][0]["ref"]) == \
+        ("failing_plane", "critical", "plane", "0")
+    assert sorted(c["link"]["cable_id"] for c in p["children"]) == truth[0]["links"]
+    assert p["evidence"][0].startswith("400 of the 400 links through plane 0 are symptomatic")
+    assert p["evidence"][-1].startswith("400 of these links show no neighbor either")
+
+
+def test_event_names_are_checked(tmp_path):
+    r = netdiag("simulate", "--preset", "hgx-rail", "--gpus", 8, "--event", "dark-plane:7", "--out", tmp_path / "x")
+    assert r.returncode == 3 and "Usage:" in r.stderr and "--event dark-plane:7: the fabric has planes 0" in r.stderr
+    r = netdiag("simulate", "--preset", "hgx-rail", "--gpus", 8, "--event", "dark-hall", "--out", tmp_path / "y")
+    assert r.returncode == 3 and "--event 'dark-hall': unknown event" in r.stderr
