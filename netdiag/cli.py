@@ -321,7 +321,9 @@ def cabling_cmd(inventory, plan, capture_dir, snapshot_dir, hosts, as_json):
               help="advance the fabric in time: DIR/scan-000/, scan-001/... each with its truth.json")
 @click.option("--interval", default=3600.0, show_default=True, type=click.FloatRange(min=1.0),
               help="seconds between scans (with --scans)")
-def simulate_cmd(preset, gpus, seed, faults, miswires, fmt, out, scans, interval):
+@click.option("--event", "events", multiple=True, metavar="EVENT",
+              help="fabric-wide event: dark-plane (a random plane) or dark-plane:P (docs/simulate.md)")
+def simulate_cmd(preset, gpus, seed, faults, miswires, fmt, out, scans, interval, events):
     """Make a multi-plane fabric with known faults: DIR/devices.csv, cabling.csv, truth.json and
     capture/ (or snapshot/)."""
     from netdiag.simulate import engine, presets
@@ -331,6 +333,8 @@ def simulate_cmd(preset, gpus, seed, faults, miswires, fmt, out, scans, interval
         p = presets.get(preset)
     except KeyError as e:
         raise click.UsageError(str(e.args[0])) from None
+    if events:
+        _check_events(events, scans)
     if scans > 1:  # a fabric over time (netdiag.simulate.timeline)
         from netdiag.simulate import timeline
 
@@ -342,13 +346,25 @@ def simulate_cmd(preset, gpus, seed, faults, miswires, fmt, out, scans, interval
         fab = tl.fabric
     else:
         try:
-            fab = engine.simulate(p, gpus, seed, miswires=miswires, faults=faults)
-        except RuntimeError as e:
+            fab = engine.simulate(p, gpus, seed, miswires=miswires, faults=faults, events=events)
+        except (RuntimeError, UserInputError) as e:
             raise click.UsageError(str(e)) from None
         write_fabric(fab, out, fmt)
     click.echo(f"wrote {out}: {len(fab.devices)} devices, {len(fab.plan)} cables, {len(fab.truth)} injected faults",
                err=True)
     return exitcodes.OK
+
+
+def _check_events(events, scans) -> None:
+    from netdiag.simulate import faults_events
+
+    if scans > 1:
+        raise click.UsageError("--event works with one scan (no --scans)")
+    try:
+        for ev in events:
+            faults_events.parse(ev)
+    except UserInputError as e:
+        raise click.UsageError(str(e)) from None
 
 
 @main.group("plan")

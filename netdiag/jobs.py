@@ -32,7 +32,9 @@ class SweepResult:
 
     @property
     def unknown(self) -> bool:
-        return any((not d.ok) or d.failed for d in self.devices)
+        """Could not tell: a device failed, or there was no device at all (an empty capture is
+        not a healthy fleet)."""
+        return not self.devices or any((not d.ok) or d.failed for d in self.devices)
 
     def exit_code(self) -> int:
         return exitcodes.for_findings([f.severity for f in self.findings], unknown=self.unknown)
@@ -95,17 +97,33 @@ def analyse(snapshot: Snapshot, devices: list[DeviceStatus], inventory: Inventor
     wrong = {c for c, v in zip(cabl.status["cable_id"], cabl.status["verdict"]) if v in ("miswire", "swapped", "wrong_plane")}
     loc = localize(snapshot, sym, inventory, FabricGraph(inventory), exclude_cables=wrong, cfg=cfg)
     by_cable = {f.link.get("cable_id"): f for f in loc.findings if f.link.get("cable_id")}
+    under = _links_under_shared_parts(loc.findings)
+    folded: Counter = Counter()
     found = []
     for f in cabl.findings:
         twin = by_cable.get(f.link.get("cable_id")) if f.kind == "missing" else None
         if twin is not None:  # a dead link the plan also misses: one finding, both views as evidence
             twin.evidence = f.evidence + twin.evidence
             continue
+        parent = under.get(f.link.get("cable_id")) if f.kind == "missing" else None
+        if parent is not None:  # a dark link a shared part (a dark plane) explains: counted there
+            folded[parent.id] += 1
+            continue
         found.append(f)
+    for p in loc.findings:
+        if folded[p.id]:
+            p.evidence.append(f"{folded[p.id]} of these links show no neighbor either (the cabling check "
+                              "would call them missing); they are covered by this finding")
     found += loc.findings
     rest = sym[[(d, p) not in loc.handled_ports for d, p in zip(sym["device"], sym["port"])]] if len(sym) else sym
     found += port_findings(rest, snapshot, inventory)
     return SweepResult(found, devices, snapshot, sym, inventory=inventory)
+
+
+def _links_under_shared_parts(findings: list[Finding]) -> dict:
+    """cable_id -> the shared-part finding whose children include that link."""
+    return {c["link"]["cable_id"]: f for f in findings for c in f.children
+            if (c.get("link") or {}).get("cable_id")}
 
 
 def default_record_dir(now: datetime | None = None) -> Path:
@@ -161,7 +179,7 @@ class CablingJobResult:
     status: pd.DataFrame
 
     def exit_code(self) -> int:
-        unknown = any((not d.ok) or d.failed for d in self.devices)
+        unknown = not self.devices or any((not d.ok) or d.failed for d in self.devices)
         return exitcodes.for_findings([f.severity for f in self.findings], unknown=unknown)
 
     def to_json(self) -> dict:
