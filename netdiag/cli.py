@@ -80,10 +80,12 @@ def main():
 
 
 @main.command("parse")
-@click.option("--format", "fmt", default="auto", show_default=True, help="parser name, or auto to guess")
+@click.option("--format", "fmt", default="auto", show_default=True,
+              help="parser name, or auto to guess (stderr says which format it chose when several fit)")
 @click.option("--device", default=None, help="device name to put in the rows")
 @click.option("--port", default=None, help="port the output belongs to (e.g. for ethtool -m)")
-@click.option("--list-formats", is_flag=True, help="list parser names and exit")
+@click.option("--list-formats", is_flag=True,
+              help="list each format, the command whose output it reads and its tables, then exit")
 @click.argument("file", required=False, type=click.Path(dir_okay=False, allow_dash=True))
 def parse_cmd(fmt, device, port, list_formats, file):
     """Print the canonical tables FILE yields, as one JSON object (docs/parsers.md)."""

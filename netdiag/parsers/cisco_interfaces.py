@@ -87,17 +87,11 @@ def parse_cisco_interfaces(text: str, ctx: Context) -> Tables:
                     cur["admin_up"] = True
                 cnt = {"port": port}
                 continue
-            am = _ADMIN.match(line)
+            am = _ADMIN.match(line)  # NX-OS: 'admin state is up, Dedicated Interface' (column 0)
             if am and cur is not None:
                 cur["admin_up"] = am.group(1).lower() == "up"
-                continue
-            if cur is not None and not line.startswith(("admin", "Admin")):
-                continue
-        if cur is None:
             continue
-        am = _ADMIN.match(line)
-        if am:
-            cur["admin_up"] = am.group(1).lower() == "up"
+        if cur is None:
             continue
         mm = _MTU.search(line)
         if mm:

@@ -229,8 +229,14 @@ def parse_junos_optics_xml(text: str, ctx: Context) -> Tables:
     i = s.find("<")
     if i < 0:
         raise ParseError("not XML", line=1)
+    s = re.sub(r"^<\?xml[^>]*\?>\s*", "", s[i:])
+    tag = re.match(r"<([\w:.-]+)", s)
+    if tag:  # a CLI capture may end with the prompt or '{master:0}' after the document
+        end = s.rfind(f"</{tag.group(1)}>")
+        if end >= 0:
+            s = s[:end + len(tag.group(1)) + 3]
     try:
-        root = ET.fromstring(s[i:])
+        root = ET.fromstring(s)
     except ET.ParseError as e:
         raise ParseError(f"Junos optics XML: invalid or truncated XML: {e}",
                          line=getattr(e, "position", (None,))[0]) from None
