@@ -84,8 +84,8 @@ def run_one(spec: dict, root: Path) -> dict:
 
 
 #: which noise a false finding is put down to when its link carries several
-NOISE_ORDER = ["lifetime_uncorrectable", "cut_through_fcs", "host_reboots", "no_thresholds", "no_ip_link",
-               "lldp_alias", "lldp_mac"]
+NOISE_ORDER = ["lifetime_uncorrectable", "cut_through_fcs", "pam4_prefec_ber", "host_reboots", "no_thresholds",
+               "no_ip_link", "lldp_alias", "lldp_mac"]
 
 
 def _fmt(x):
