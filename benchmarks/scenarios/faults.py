@@ -206,12 +206,15 @@ def half_dead_module(fab, rng, used):
 
 
 def host_tx_los(fab, rng, used):
-    # only where the platform reports the module's host-side flags (ethtool -m, SONiC status)
-    link = _pick(fab, rng, used, media={"fiber", "aoc"})
-    ends = [e for e in (link.a, link.b) if fab.devices[e.device].platform in ("linux", "sonic")]
-    if not ends:
+    # only where the platform reports a CMIS module's host-side flags (ethtool -m, SONiC status)
+    cands = [(l, e) for l in fab.links if l.cable_id not in used and l.media in ("fiber", "aoc")
+             and all(fab.devices[x.device].reachable for x in (l.a, l.b))
+             for e in (l.a, l.b) if fab.devices[e.device].platform in ("linux", "sonic")
+             and e.module.identifier != "QSFP56"]
+    if not cands:
         raise NoCandidate
-    end = rng.choice(ends)
+    link, end = rng.choice(cands)
+    used.add(link.cable_id)
     for i in _used(end):
         end.host_tx_los[i] = True
         end.host_tx_lol[i] = True
