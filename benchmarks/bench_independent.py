@@ -1,8 +1,8 @@
 """Score netdiag on independently generated scenarios (benchmarks/scenarios, see its README.md).
 
 Generates N scenarios (2-plane and 4-plane shapes, faulty and fault-free, one with a dark plane,
-some with swapped cables), runs the real CLI on each (`netdiag sweep --json` and
-`netdiag cabling --json` over the recorded capture), and prints precision / recall / top-1 part
+some with swapped or miswired cables), runs the real CLI on each (`netdiag sweep --json`, and
+`netdiag cabling --json` where cabling faults were injected, over the recorded capture), and prints precision / recall / top-1 part
 overall, per fault class and per shape, and the findings raised on fault-free fabrics.
 
     python benchmarks/bench_independent.py [--scenarios 16] [--workers 2] [--gpus N] [--shapes S,...]
@@ -74,7 +74,7 @@ def run_one(spec: dict, root: Path) -> dict:
             "--json"]
     t0 = time.monotonic()
     rc, sweep, err = _cli(["sweep", *base])
-    rc_c, cab, err_c = _cli(["cabling", *base])
+    rc_c, cab, err_c = _cli(["cabling", *base]) if spec["cabling"] else (None, {}, "")
     elapsed = time.monotonic() - t0
     findings, seen = [], set()
     for doc in (sweep, cab):
