@@ -2,8 +2,9 @@
 
 Generates N scenarios (2-plane and 4-plane shapes, faulty and fault-free, one with a dark plane,
 some with swapped or miswired cables), runs the real CLI on each (`netdiag sweep --json`, and
-`netdiag cabling --json` where cabling faults were injected, over the recorded capture), and prints precision / recall / top-1 part
-overall, per fault class and per shape, and the findings raised on fault-free fabrics.
+`netdiag cabling --json` where cabling faults were injected, over the recorded capture), and
+prints precision / recall / top-1 part overall, per fault class and per shape, and the findings
+raised on fault-free fabrics.
 
     python benchmarks/bench_independent.py [--scenarios 16] [--workers 2] [--gpus N] [--shapes S,...]
                                            [--keep DIR] [--json FILE]
