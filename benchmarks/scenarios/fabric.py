@@ -13,10 +13,6 @@ import math
 import random
 from dataclasses import dataclass, field
 
-#: healthy receive floor: a receiver reads this (or 0) with no light
-NO_LIGHT_MW = 0.0
-
-
 def dbm(mw: float) -> float:
     return -math.inf if mw <= 0 else 10 * math.log10(mw)
 

@@ -19,7 +19,6 @@ class Fabric:
     planes: int
     devices: dict = field(default_factory=dict)   # name -> Device
     links: list = field(default_factory=list)
-    harnesses: dict = field(default_factory=dict)  # harness id -> [cable_id]
     noise: dict = field(default_factory=dict)      # cable_id -> {noise kind, ...} applied to that link
 
     def mark(self, cable_id: str, kind: str) -> None:
@@ -216,7 +215,6 @@ def build(shape: str, gpus: int, rng: random.Random) -> Fabric:
                 if harness_id:
                     length = harness_len.setdefault(harness_id, length)
                     link = Link(f"{harness_id}.{sub + 1}", end, lend, media, length, str(p), harness=harness_id)
-                    fab.harnesses.setdefault(harness_id, []).append(link.cable_id)
                 else:
                     link = Link(cid(), end, lend, media, length, str(p))
                 fab.links.append(link)
