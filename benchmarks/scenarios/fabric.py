@@ -53,7 +53,6 @@ class End:
     mac: str = ""
     alias: str = ""
     pci: str = ""
-    nic: str = ""
     # optics, per lane of the module's bank (index 0 = lane 1)
     tx_mw: list = field(default_factory=list)
     bias_ma: list = field(default_factory=list)

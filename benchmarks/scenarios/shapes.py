@@ -191,7 +191,7 @@ def build(shape: str, gpus: int, rng: random.Random) -> Fabric:
                     module = _module(media, spec.host_identifier, lanes_host, serials,
                                      length_m=3.0 if media != "fiber" else 0.0)
                 end = End(name, port, module, spec.host_speed, lanes_host, mac=_mac(rng), pci=pci,
-                          nic=f"mlx5_{nic * spec.planes + p}", lane_offset=4 * (nic % 2) if spec.twin_port else 0)
+                          lane_offset=4 * (nic % 2) if spec.twin_port else 0)
                 dev.ends[port] = end
                 leaf = f"leaf-p{p}-{(h // hosts_per_pod) * groups + nic // spec.rails_per_leaf + 1:02d}"
                 lport, alias, lcage, sub = leaf_port(leaf)
