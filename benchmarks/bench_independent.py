@@ -1,11 +1,13 @@
 """Score netdiag on independently generated scenarios (benchmarks/scenarios, see its README.md).
 
 Generates N scenarios (2-plane and 4-plane shapes, faulty and fault-free, one with a dark plane,
-some with swapped cables), runs the real CLI on each (`netdiag sweep --json` and
-`netdiag cabling --json` over the recorded capture), and prints precision / recall / top-1 part
-overall, per fault class and per shape, and the findings raised on fault-free fabrics.
+some with swapped or miswired cables), runs the real CLI on each (`netdiag sweep --json`, and
+`netdiag cabling --json` where cabling faults were injected, over the recorded capture), and
+prints precision / recall / top-1 part overall, per fault class and per shape, and the findings
+raised on fault-free fabrics.
 
-    python benchmarks/bench_independent.py [--scenarios 16] [--workers 2] [--gpus N] [--keep DIR] [--json FILE]
+    python benchmarks/bench_independent.py [--scenarios 16] [--workers 2] [--gpus N] [--shapes S,...]
+                                           [--keep DIR] [--json FILE]
 """
 
 from __future__ import annotations
@@ -27,19 +29,25 @@ if str(_ROOT) not in sys.path:
 
 from benchmarks.scenarios.generate import generate  # noqa: E402
 from benchmarks.scenarios.score import score, totals  # noqa: E402
+from benchmarks.scenarios.shapes import SHAPES  # noqa: E402
 
 
 SHAPES_2 = ["2plane", "2plane-twin", "2plane-breakout", "2plane-custom", "2plane-nvue"]
 SHAPES_4 = ["4plane", "4plane-breakout", "4plane-custom", "4plane-nvue"]
 
 
-def plan(n: int, gpus: int | None = None) -> list[dict]:
+def plan(n: int, gpus: int | None = None, shapes: list[str] | None = None) -> list[dict]:
     """The scenario mix: alternating 2-plane (6 faults) / 4-plane (9 faults) shapes; scenarios 6 and 7
-    of every 8 fault-free; scenario 5 of every 8 with a dark plane; every third with two swapped cables."""
+    of every 8 fault-free; scenario 5 of every 8 with a dark plane; every third with cabling faults
+    (two swapped cables, one in a wrong port). `shapes` replaces the shape cycle."""
     out = []
     for i in range(n):
-        two = i % 2 == 0
-        shape = SHAPES_2[(i // 2) % len(SHAPES_2)] if two else SHAPES_4[(i // 2) % len(SHAPES_4)]
+        if shapes:
+            shape = shapes[i % len(shapes)]
+            two = shape.startswith("2plane")
+        else:
+            two = i % 2 == 0
+            shape = SHAPES_2[(i // 2) % len(SHAPES_2)] if two else SHAPES_4[(i // 2) % len(SHAPES_4)]
         fault_free = i % 8 in (6, 7)
         out.append({"shape": shape, "seed": 1000 + i, "gpus": gpus,
                     "n_faults": 0 if fault_free else (6 if two else 9),
@@ -67,7 +75,7 @@ def run_one(spec: dict, root: Path) -> dict:
             "--json"]
     t0 = time.monotonic()
     rc, sweep, err = _cli(["sweep", *base])
-    rc_c, cab, err_c = _cli(["cabling", *base])
+    rc_c, cab, err_c = _cli(["cabling", *base]) if spec["cabling"] else (None, {}, "")
     elapsed = time.monotonic() - t0
     findings, seen = [], set()
     for doc in (sweep, cab):
@@ -84,8 +92,8 @@ def run_one(spec: dict, root: Path) -> dict:
 
 
 #: which noise a false finding is put down to when its link carries several
-NOISE_ORDER = ["lifetime_uncorrectable", "cut_through_fcs", "host_reboots", "no_thresholds", "no_ip_link",
-               "lldp_alias", "lldp_mac"]
+NOISE_ORDER = ["lifetime_uncorrectable", "cut_through_fcs", "pam4_prefec_ber", "host_reboots", "no_thresholds",
+               "no_ip_link", "lldp_alias", "lldp_mac"]
 
 
 def _fmt(x):
@@ -146,13 +154,14 @@ def table(results: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def run(n: int = 16, workers: int = 2, keep: Path | None = None, gpus: int | None = None) -> list[dict]:
+def run(n: int = 16, workers: int = 2, keep: Path | None = None, gpus: int | None = None,
+        shapes: list[str] | None = None) -> list[dict]:
     """Generate and score `n` scenarios (each shape's default size, or about `gpus` GPUs)."""
     root = keep or Path(tempfile.mkdtemp(prefix="netdiag-indep-"))
     root.mkdir(parents=True, exist_ok=True)
     try:
         with ThreadPoolExecutor(max_workers=workers) as ex:
-            return list(ex.map(lambda s: run_one(s, root), plan(n, gpus)))
+            return list(ex.map(lambda s: run_one(s, root), plan(n, gpus, shapes)))
     finally:
         if keep is None:
             shutil.rmtree(root, ignore_errors=True)
@@ -163,11 +172,17 @@ def main(argv=None) -> int:
     ap.add_argument("--scenarios", type=int, default=16)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--gpus", type=int, default=None, help="about this many GPUs per scenario (default: per shape, 32-64)")
+    ap.add_argument("--shapes", default="", help="comma-separated shapes to cycle through instead of the default mix: "
+                    + ",".join(SHAPES_2 + SHAPES_4))
     ap.add_argument("--keep", type=Path, default=None, help="write the scenarios here (default: a temp dir)")
     ap.add_argument("--json", type=Path, default=None, help="write every scenario's scored result here")
     a = ap.parse_args(argv)
     t0 = time.monotonic()
-    results = run(a.scenarios, a.workers, a.keep, a.gpus)
+    shapes = [x for x in a.shapes.split(",") if x]
+    unknown = [x for x in shapes if x not in SHAPES]
+    if unknown:
+        ap.error(f"--shapes: unknown shape(s) {', '.join(unknown)}")
+    results = run(a.scenarios, a.workers, a.keep, a.gpus, shapes or None)
     print(table(results))
     print(f"wall time {time.monotonic() - t0:.0f} s")
     if a.json:

@@ -13,10 +13,6 @@ import math
 import random
 from dataclasses import dataclass, field
 
-#: healthy receive floor: a receiver reads this (or 0) with no light
-NO_LIGHT_MW = 0.0
-
-
 def dbm(mw: float) -> float:
     return -math.inf if mw <= 0 else 10 * math.log10(mw)
 
@@ -57,7 +53,6 @@ class End:
     mac: str = ""
     alias: str = ""
     pci: str = ""
-    nic: str = ""
     # optics, per lane of the module's bank (index 0 = lane 1)
     tx_mw: list = field(default_factory=list)
     bias_ma: list = field(default_factory=list)
@@ -237,10 +232,12 @@ def _count(end: End, ber: float, up: bool, rng: random.Random) -> None:
     end.pre_fec_ber = ber
     end.corrected_bits = int(ber * bits)
     end.fec_corrected = int(end.corrected_bits / rng.uniform(1.2, 1.6))
-    if ber >= 1e-4:
+    # RS(544,514) corrects up to 15 symbols a codeword: uncorrectable codewords appear only near the
+    # 2.4e-4 design point, and grow fast above it
+    if ber >= 2e-4:
         uncorr = int(bits / 5440 * ber * ber * rng.uniform(0.5, 2.0)) + rng.randint(2000, 60000)
-    elif ber >= 1e-5:
-        uncorr = rng.randint(50, 900)
+    elif ber >= 5e-5:
+        uncorr = rng.randint(10, 200)
     else:
         uncorr = 0
     end.fec_uncorrectable = uncorr + end.extra_uncorrectable

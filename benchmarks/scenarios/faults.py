@@ -206,12 +206,15 @@ def half_dead_module(fab, rng, used):
 
 
 def host_tx_los(fab, rng, used):
-    # only where the platform reports the module's host-side flags (ethtool -m, SONiC status)
-    link = _pick(fab, rng, used, media={"fiber", "aoc"})
-    ends = [e for e in (link.a, link.b) if fab.devices[e.device].platform in ("linux", "sonic")]
-    if not ends:
+    # only where the platform reports a CMIS module's host-side flags (ethtool -m, SONiC status)
+    cands = [(l, e) for l in fab.links if l.cable_id not in used and l.media in ("fiber", "aoc")
+             and all(fab.devices[x.device].reachable for x in (l.a, l.b))
+             for e in (l.a, l.b) if fab.devices[e.device].platform in ("linux", "sonic")
+             and e.module.identifier != "QSFP56"]
+    if not cands:
         raise NoCandidate
-    end = rng.choice(ends)
+    link, end = rng.choice(cands)
+    used.add(link.cable_id)
     for i in _used(end):
         end.host_tx_los[i] = True
         end.host_tx_lol[i] = True
@@ -465,4 +468,15 @@ def add_counter_noise(fab: Fabric, rng: random.Random, used: set) -> list[str]:
                 fab.mark(cid, "cut_through_fcs")
                 n += 1
     notes.append(f"{n} host ports with a few FCS errors forwarded by cut-through switches")
+    # PAM4 links always run with pre-FEC errors: some healthy links sit at 1e-6..5e-6, far below the
+    # RS(544,514) limit, with no uncorrectable codeword
+    n = 0
+    for link in fab.links:
+        if link.cable_id in used or link.media == "dac" or rng.random() >= 0.1:
+            continue
+        for end in (link.a, link.b):
+            end.extra_ber = 10 ** rng.uniform(-6.0, -5.3)
+        fab.mark(link.cable_id, "pam4_prefec_ber")
+        n += 1
+    notes.append(f"{n} healthy links with a pre-FEC BER of 1e-6..5e-6 (PAM4 normal, no uncorrectable codeword)")
     return notes

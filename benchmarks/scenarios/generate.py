@@ -1,7 +1,7 @@
 """Write one independent scenario: devices.csv, cabling.csv, capture/ and truth.json.
 
-    python -m benchmarks.scenarios.generate --shape 2plane --seed 7 --out /tmp/scn
-    python -m benchmarks.scenarios.generate --shape 4plane --seed 3 --faults 0 --out /tmp/clean
+    python -m benchmarks.scenarios.generate --shape 2plane --seed 7 --out scn
+    python -m benchmarks.scenarios.generate --shape 4plane --seed 3 --faults 0 --out clean
 
 The capture follows the capture-directory format (docs/capture.md): one folder per device with
 device.json, index.json and the raw output of each command as the platform driver issues it.

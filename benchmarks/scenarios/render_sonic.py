@@ -159,15 +159,32 @@ def transceiver_eeprom(dev: Device) -> str:
     return "\n\n".join(blocks) + "\n"
 
 
+def _cmis_status(V: dict, n: int, used: list, tf) -> list[str]:
+    """The CMIS-only part of a module's status: module and data-path state, host-side Tx flags."""
+    L = ["        Current module state: ModuleReady",
+         "        Reason of entering the module fault state: No Fault detected",
+         "        Datapath firmware fault: False", "        Module firmware fault: False",
+         "        Module state changed: False"]
+    L += [f"        Data path state indicator on host lane {i + 1}: "
+          f"{'DataPathActivated' if used[i] else 'DataPathDeactivated'}" for i in range(n)]
+    L += [f"        Tx loss of signal flag on host lane {i + 1}: {tf(V['host_tx_los'][i])}" for i in range(n)]
+    L += [f"        Tx clock and data recovery loss of lock on host lane {i + 1}: {tf(V['host_tx_lol'][i])}"
+          for i in range(n)]
+    L += [f"        Rx clock and data recovery loss of lock on media lane {i + 1}: {tf(V['rx_lol'][i] and used[i])}"
+          for i in range(n)]
+    return L
+
+
 def transceiver_status(dev: Device) -> str:
     blocks = []
     for group in sorted(module_groups(_sorted_ends(dev)), key=lambda g: int(g[0].port[8:])):
         e = group[0]
         m = e.module
+        cmis = m is not None and m.identifier != "QSFP56"
         if m is None or m.kind == "dac":
-            blocks.append(f"{e.port}:\n        Transceiver status: N/A" if m is None else
-                          f"{e.port}:\n        CMIS State (SW): READY\n        Current module state: ModuleReady\n"
-                          "        Reason of entering the module fault state: No Fault detected")
+            blocks.append(f"{e.port}:\n        CMIS State (SW): READY\n        Current module state: ModuleReady\n"
+                          "        Reason of entering the module fault state: No Fault detected" if cmis else
+                          f"{e.port}:\n        Transceiver status: N/A")
             continue
         n = m.bank_lanes
         V = module_view(group)
@@ -176,21 +193,13 @@ def transceiver_status(dev: Device) -> str:
 
         def tf(x):
             return "True" if x else "False"
-        L = [f"{e.port}:", "        CMIS State (SW): READY"]
+        L = [f"{e.port}:"] + (["        CMIS State (SW): READY"] if cmis else [])
         L += [f"        Tx fault flag on media lane {i + 1}: {tf(V['tx_fault'][i])}" for i in range(n)]
         L += [f"        Rx loss of signal flag on media lane {i + 1}: {tf(V['rx_los'][i] and used[i])}" for i in range(n)]
         L += [f"        TX disable status on lane {i + 1}: False" for i in range(n)]
-        L += ["        Disabled TX channels: 0", "        Current module state: ModuleReady",
-              "        Reason of entering the module fault state: No Fault detected",
-              "        Datapath firmware fault: False", "        Module firmware fault: False",
-              "        Module state changed: False"]
-        L += [f"        Data path state indicator on host lane {i + 1}: "
-              f"{'DataPathActivated' if used[i] else 'DataPathDeactivated'}" for i in range(n)]
-        L += [f"        Tx loss of signal flag on host lane {i + 1}: {tf(V['host_tx_los'][i])}" for i in range(n)]
-        L += [f"        Tx clock and data recovery loss of lock on host lane {i + 1}: {tf(V['host_tx_lol'][i])}"
-              for i in range(n)]
-        L += [f"        Rx clock and data recovery loss of lock on media lane {i + 1}: {tf(V['rx_lol'][i] and used[i])}"
-              for i in range(n)]
+        L += ["        Disabled TX channels: 0"]
+        if cmis:
+            L += _cmis_status(V, n, used, tf)
         if t is not None:
             temp = e.temp_c
             L += [f"        Temperature high alarm flag: {tf(temp >= t['temp_high_alarm'])}",

@@ -19,7 +19,6 @@ class Fabric:
     planes: int
     devices: dict = field(default_factory=dict)   # name -> Device
     links: list = field(default_factory=list)
-    harnesses: dict = field(default_factory=dict)  # harness id -> [cable_id]
     noise: dict = field(default_factory=dict)      # cable_id -> {noise kind, ...} applied to that link
 
     def mark(self, cable_id: str, kind: str) -> None:
@@ -192,7 +191,7 @@ def build(shape: str, gpus: int, rng: random.Random) -> Fabric:
                     module = _module(media, spec.host_identifier, lanes_host, serials,
                                      length_m=3.0 if media != "fiber" else 0.0)
                 end = End(name, port, module, spec.host_speed, lanes_host, mac=_mac(rng), pci=pci,
-                          nic=f"mlx5_{nic * spec.planes + p}", lane_offset=4 * (nic % 2) if spec.twin_port else 0)
+                          lane_offset=4 * (nic % 2) if spec.twin_port else 0)
                 dev.ends[port] = end
                 leaf = f"leaf-p{p}-{(h // hosts_per_pod) * groups + nic // spec.rails_per_leaf + 1:02d}"
                 lport, alias, lcage, sub = leaf_port(leaf)
@@ -216,7 +215,6 @@ def build(shape: str, gpus: int, rng: random.Random) -> Fabric:
                 if harness_id:
                     length = harness_len.setdefault(harness_id, length)
                     link = Link(f"{harness_id}.{sub + 1}", end, lend, media, length, str(p), harness=harness_id)
-                    fab.harnesses.setdefault(harness_id, []).append(link.cable_id)
                 else:
                     link = Link(cid(), end, lend, media, length, str(p))
                 fab.links.append(link)
