@@ -46,6 +46,7 @@ class Finding:
     reason: str = ""
     symptoms: list[dict] = field(default_factory=list)
     children: list[dict] = field(default_factory=list)   # per-link findings under a shared part
+    location: dict = field(default_factory=dict)   # the first suspect's place (netdiag.location)
 
     def to_json(self) -> dict:
         return asdict(self)

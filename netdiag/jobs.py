@@ -16,6 +16,7 @@ from netdiag.findings import Finding, port_findings
 from netdiag.health.rules import load_thresholds, symptoms
 from netdiag.ingest import DeviceStatus, ingest
 from netdiag.inventory import Inventory
+from netdiag.location import locate_all
 from netdiag.model import Snapshot
 
 
@@ -80,7 +81,8 @@ def analyse(snapshot: Snapshot, devices: list[DeviceStatus], inventory: Inventor
     if revise_symptoms is not None:  # fleet scans: rate and trend symptoms (netdiag.scan)
         sym = revise_symptoms(sym)
     if inventory is None or inventory.plan.empty:
-        return SweepResult(port_findings(sym, snapshot, inventory), devices, snapshot, sym, inventory=inventory)
+        return SweepResult(locate_all(port_findings(sym, snapshot, inventory), inventory), devices, snapshot, sym,
+                           inventory=inventory)
     from netdiag.fabric import cabling as cab
     from netdiag.fabric.graph import FabricGraph
     from netdiag.fabric.localize import localize
@@ -104,7 +106,7 @@ def analyse(snapshot: Snapshot, devices: list[DeviceStatus], inventory: Inventor
     found += loc.findings
     rest = sym[[(d, p) not in loc.handled_ports for d, p in zip(sym["device"], sym["port"])]] if len(sym) else sym
     found += port_findings(rest, snapshot, inventory)
-    return SweepResult(found, devices, snapshot, sym, inventory=inventory)
+    return SweepResult(locate_all(found, inventory), devices, snapshot, sym, inventory=inventory)
 
 
 def default_record_dir(now: datetime | None = None) -> Path:
@@ -197,6 +199,7 @@ def cabling(inventory: Inventory, capture_dir: str | Path | None = None,
     res = cab.check(inventory, snap.neighbors, snap.ports, collected)
     for f in res.findings:
         f.first_seen = f.last_seen = snap.taken_at
+    locate_all(res.findings, inventory)
     return CablingJobResult(res.findings, devices, res.counts, res.status)
 
 

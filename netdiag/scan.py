@@ -217,6 +217,9 @@ def _scan_locked(store: Store, cfg: dict, inventory, capture_dir, snapshot_dir, 
     tickets = store.tickets()
     events += [e for e in reattribute(res.findings, earlier, inventory, taken_at, scan_id)
                if tickets.get(e["finding_id"], {}).get("kind") != "errors_after_module_swap"]
+    from netdiag.location import locate_all
+
+    locate_all(res.findings, inventory)   # a reattributed finding sits at its new first suspect
     collected = {d.name for d in devices if d.ok}
     rows, tev = lifecycle.advance(tickets, res.findings, scan_id, taken_at, collected,
                                   int(cfg["lifecycle"]["resolve_after"]))

@@ -23,6 +23,7 @@ from netdiag.fabric.naming import cage_of
 from netdiag.findings import Finding
 from netdiag.health.rules import _lanes_in_use
 from netdiag.inventory import Inventory
+from netdiag.location import locate
 from netdiag.platforms import UnsafeName, quote_port
 
 #: per platform: commands that show the optics and errors of one port after the repair ("optics"),
@@ -262,7 +263,7 @@ def _optical(links: list[dict]) -> bool:
     return False
 
 
-def _steps(f: Finding, links: list[dict], parts: list[dict], shared: bool) -> list[str]:
+def _steps(f: Finding, links: list[dict], parts: list[dict], shared: bool, where: str | None = None) -> list[str]:
     """The repair in order: go to the first end, inspect and clean, reseat, replace suspects in rank
     order, verify."""
     if f.kind in CABLING_KINDS:
@@ -274,7 +275,7 @@ def _steps(f: Finding, links: list[dict], parts: list[dict], shared: bool) -> li
     steps = []
     first = links[0]["a"] if links else None
     if top and links:
-        dev = _split_ref(top["ref"])[0]
+        dev = where or _split_ref(top["ref"])[0]
         first = next((e for lv in links for e in (lv["a"], lv["b"]) if e and e["device"] == dev), first)
     if first:
         steps.append(f"Start at {first['device']}:{first['port']} ({first['location']['text']}): "
@@ -308,10 +309,8 @@ def repair(f: Finding, t: Tables, inv: Inventory) -> dict:
         [_link_view(t, inv, f)] if (f.link or {}).get("a_device") and (f.link or {}).get("a_port") else [])
     parts = [_part(s, links, t) for s in f.suspects]
     top = parts[0] if parts else None
-    if shared and top:
-        where_dev = _split_ref(top["ref"])[0] if ":" in top["ref"] or top["component"] == "switch" else f.device
-    else:
-        where_dev = (f.link or {}).get("a_device") or f.device
+    loc = f.location or locate(f, inv)   # the first suspect's place (netdiag.location)
+    where_dev = loc.get("device")
     verify = []
     for lv in links:
         for e in (lv["a"], lv["b"]):
@@ -330,8 +329,8 @@ def repair(f: Finding, t: Tables, inv: Inventory) -> dict:
         "id": f.id, "severity": f.severity, "priority": PRIORITY.get(f.severity, "P3"), "kind": f.kind,
         "plane": f.plane, "device": f.device, "port": f.port, "reason": f.reason, "action": f.action,
         "shared": shared, "summary": summary_line(f),
-        "location": _location(inv, where_dev), "where_device": where_dev,
-        "links": links, "parts": parts, "bring": bring, "tools": tools, "steps": _steps(f, links, parts, shared),
+        "location": loc, "where_device": where_dev,
+        "links": links, "parts": parts, "bring": bring, "tools": tools, "steps": _steps(f, links, parts, shared, where_dev),
         "evidence": list(f.evidence), "verify": verify, "first_seen": f.first_seen, "last_seen": f.last_seen,
         "suspects": f.suspects,
     }
