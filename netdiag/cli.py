@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from netdiag import __version__, exitcodes
+from netdiag.config import TomlFile as _toml  # user TOML checked against the packaged one
 
 
 class _Group(click.Group):
@@ -95,7 +96,7 @@ def _emit(res, as_json: bool, as_jsonl: bool) -> None:
 @click.option("--rack", help="live: the devices of this rack")
 @click.option("--plane", help="live: the devices of this plane")
 @click.option("--role", help="live: the devices of this role (gpu_host, leaf, spine...)")
-@click.option("--thresholds", type=click.Path(exists=True, dir_okay=False), help="TOML overriding the defaults")
+@click.option("--thresholds", type=_toml("thresholds.toml"), help="TOML overriding the defaults")
 @click.option("--json", "as_json", is_flag=True, help="print one JSON object")
 @click.option("--jsonl", "as_jsonl", is_flag=True, help="print JSON Lines: findings, devices, summary")
 @click.option("--html", type=click.Path(dir_okay=False), help="write the HTML report")
@@ -343,7 +344,7 @@ def _act_sweep(inventory, plan, capture_dir, hosts, ssh_config, thresholds, reco
 @click.option("--plan", type=click.Path(exists=True, dir_okay=False), help="cabling.csv")
 @click.option("--capture", "capture_dir", type=click.Path(file_okay=False), help="findings from a recorded capture")
 @click.option("--hosts", multiple=True, help="live: inventory name patterns to sweep over SSH first")
-@click.option("--thresholds", type=click.Path(exists=True, dir_okay=False), help="TOML overriding [isolation] etc.")
+@click.option("--thresholds", type=_toml("thresholds.toml"), help="TOML overriding [isolation] etc.")
 @click.option("--journal", "journal_path", default="reports/netdiag-actions.sqlite", show_default=True,
               type=click.Path(dir_okay=False), help="SQLite journal of applied actions (for --undo)")
 @click.option("--apply", "do_apply", is_flag=True, help="shut the ports and drain the hosts (default: dry run)")
@@ -412,7 +413,7 @@ def isolate_cmd(inventory, plan, capture_dir, hosts, thresholds, journal_path, d
 @click.option("--plan", type=click.Path(exists=True, dir_okay=False), help="cabling.csv")
 @click.option("--capture", "capture_dir", type=click.Path(file_okay=False),
               help="leave out what the isolation plan of this capture's findings takes away")
-@click.option("--thresholds", type=click.Path(exists=True, dir_okay=False), help="TOML overriding the defaults")
+@click.option("--thresholds", type=_toml("thresholds.toml"), help="TOML overriding the defaults")
 @click.option("--journal", "journal_path", default="reports/netdiag-actions.sqlite", show_default=True,
               type=click.Path(dir_okay=False), help="journal of applied actions (isolated links, drained hosts)")
 @click.option("--format", "fmt", required=True, type=click.Choice(["slurm-tree", "slurm-block", "k8s-labels",

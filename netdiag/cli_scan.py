@@ -9,6 +9,7 @@ import sys
 import click
 
 from netdiag import exitcodes
+from netdiag.config import TomlFile as _toml  # user TOML checked against the packaged one
 
 
 def _describe(e: dict) -> str:
@@ -37,8 +38,8 @@ def _describe(e: dict) -> str:
 @click.option("--shard", help="i/N: only the devices of shard i of N (stable hash of the name)")
 @click.option("--prom", type=click.Path(dir_okay=False), help="write a Prometheus textfile (atomically)")
 @click.option("--jsonl", type=click.Path(dir_okay=False), help="append this scan's ticket events as JSON Lines")
-@click.option("--thresholds", type=click.Path(exists=True, dir_okay=False), help="TOML overriding thresholds.toml")
-@click.option("--settings", type=click.Path(exists=True, dir_okay=False), help="TOML overriding history.toml")
+@click.option("--thresholds", type=_toml("thresholds.toml"), help="TOML overriding thresholds.toml")
+@click.option("--settings", type=_toml("history.toml"), help="TOML overriding history.toml")
 @click.option("--record", type=click.Path(file_okay=False), help="live: where to write the capture")
 @click.option("--ssh-config", type=click.Path(dir_okay=False), help="OpenSSH client config (like ssh -F)")
 @click.option("--parallel", type=click.IntRange(1, 1024), default=16, show_default=True, help="live: devices at once")
