@@ -238,11 +238,15 @@ def cabling_cmd(inventory, plan, capture_dir, snapshot_dir, hosts, as_json):
               help="advance the fabric in time: DIR/scan-000/, scan-001/... each with its truth.json")
 @click.option("--interval", default=3600.0, show_default=True, type=click.FloatRange(min=1.0),
               help="seconds between scans (with --scans)")
-def simulate_cmd(preset, gpus, seed, faults, miswires, fmt, out, scans, interval):
+@click.option("--force", is_flag=True, help="write into --out even when it is a non-empty directory")
+def simulate_cmd(preset, gpus, seed, faults, miswires, fmt, out, scans, interval, force):
     """Make a multi-plane fabric with known faults: DIR/devices.csv, cabling.csv, truth.json and
     capture/ (or snapshot/)."""
     from netdiag.simulate import engine, presets
     from netdiag.simulate.write import write_fabric
+
+    if not force and Path(out).is_dir() and any(Path(out).iterdir()):
+        raise click.UsageError(f"{out} is not empty; not writing into it without --force")
 
     try:
         p = presets.get(preset)
@@ -304,22 +308,37 @@ def plan_import_cmd(ptm, ibnd, inventory, media, out):
 @click.option("--capture", "capture_dir", required=True, type=click.Path(file_okay=False), help="a recorded capture")
 @click.option("--inventory", type=click.Path(exists=True, dir_okay=False), help="devices.csv (planes)")
 @click.option("--out", required=True, type=click.Path(dir_okay=False), help="cabling.csv to write")
-def plan_export_cmd(capture_dir, inventory, out):
-    """Write the links a capture's neighbors report as cabling.csv (bootstrap a plan)."""
+@click.option("--force", is_flag=True, help="overwrite --out when it exists")
+@click.option("--json", "as_json", is_flag=True, help="print what could not be seen as one JSON object")
+def plan_export_cmd(capture_dir, inventory, out, force, as_json):
+    """Write the links a capture's neighbors report as cabling.csv (bootstrap a plan), and print
+    what it could not see: devices not collected, ports with no neighbor, links whose ends disagree
+    (left out), links seen from one end only, unknown media (docs/plan-export.md).
+
+    Exit status: 0 everything seen, 3 something could not be seen (the plan is still written)."""
     from netdiag import jobs
     from netdiag.capture import CaptureError
     from netdiag.fabric import plan_io
 
+    if Path(out).exists() and not force:
+        raise click.UsageError(f"{out} exists; not overwriting it without --force")
     inv = _load_inventory(inventory, None)
     try:
-        snap, _devices = jobs.load_observed(capture_dir)
+        snap, devices = jobs.load_observed(capture_dir)
     except CaptureError as e:
         click.echo(f"netdiag plan export: {e}", err=True)
         return exitcodes.UNKNOWN
-    df = plan_io.from_neighbors(snap.neighbors, inv, snap.modules)
+    df, gaps = plan_io.export_plan(snap, devices, inv)
     plan_io.write_plan(df, out)
-    click.echo(f"wrote {out}: {len(df)} cables from {len(snap.neighbors)} neighbor entries", err=True)
-    return exitcodes.OK
+    if as_json:
+        click.echo(json.dumps({"cables": len(df), "gaps": gaps}, indent=2))
+    else:
+        for g in gaps:
+            click.echo(f"{g['device']}{':' + g['port'] if g['port'] else ''}  {g['what']}  {g['detail']}")
+    left = sum(1 for g in gaps if not g["written"])
+    click.echo(f"wrote {out}: {len(df)} cable{'s' if len(df) != 1 else ''} from {len(snap.neighbors)} neighbor "
+               f"entries; {len(gaps)} gap{'s' if len(gaps) != 1 else ''} listed ({left} of them left out of the plan)", err=True)
+    return exitcodes.UNKNOWN if gaps else exitcodes.OK
 
 
 def _act_sweep(inventory, plan, capture_dir, hosts, ssh_config, thresholds, record=None):
