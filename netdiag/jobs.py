@@ -12,7 +12,7 @@ import pandas as pd
 from netdiag import exitcodes
 from netdiag.capture import read_capture
 from netdiag.collect import cause_of
-from netdiag.findings import Finding, port_findings
+from netdiag.findings import Finding, port_findings, tidy_wording
 from netdiag.health.rules import load_thresholds, symptoms
 from netdiag.ingest import DeviceStatus, ingest
 from netdiag.inventory import Inventory
@@ -81,8 +81,8 @@ def analyse(snapshot: Snapshot, devices: list[DeviceStatus], inventory: Inventor
     if revise_symptoms is not None:  # fleet scans: rate and trend symptoms (netdiag.scan)
         sym = revise_symptoms(sym)
     if inventory is None or inventory.plan.empty:
-        return SweepResult(locate_all(port_findings(sym, snapshot, inventory), inventory), devices, snapshot, sym,
-                           inventory=inventory)
+        return SweepResult(locate_all(tidy_wording(port_findings(sym, snapshot, inventory)), inventory), devices,
+                           snapshot, sym, inventory=inventory)
     from netdiag.fabric import cabling as cab
     from netdiag.fabric.graph import FabricGraph
     from netdiag.fabric.localize import localize
@@ -106,7 +106,7 @@ def analyse(snapshot: Snapshot, devices: list[DeviceStatus], inventory: Inventor
     found += loc.findings
     rest = sym[[(d, p) not in loc.handled_ports for d, p in zip(sym["device"], sym["port"])]] if len(sym) else sym
     found += port_findings(rest, snapshot, inventory)
-    return SweepResult(locate_all(found, inventory), devices, snapshot, sym, inventory=inventory)
+    return SweepResult(locate_all(tidy_wording(found), inventory), devices, snapshot, sym, inventory=inventory)
 
 
 def default_record_dir(now: datetime | None = None) -> Path:

@@ -136,6 +136,8 @@ def _parse_xcvr_json(text: str, what: str) -> Tables:
             mod["media"] = media(mtype)
             if mtype.lower() == "not present":
                 mod["present"] = False
+            else:
+                mod["identifier"] = mtype   # EOS names the module by its media type (no form factor)
         for key, (col, table, _s) in _SENSORS.items():
             if key in e:
                 val = _conv(key, e.get(key))
@@ -218,6 +220,8 @@ def parse_eos_transceiver_dom_json(text: str, ctx: Context) -> Tables:
             mod["serial"] = serial
         if mtype:
             mod["media"] = media(mtype)
+            if mtype.lower() != "not present":
+                mod["identifier"] = mtype   # EOS names the module by its media type (no form factor)
         params = e.get("parameters")
         per_lane: dict[int, dict[str, Any]] = {}
         got_dom = False

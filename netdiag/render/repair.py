@@ -270,7 +270,8 @@ def _steps(f: Finding, links: list[dict], parts: list[dict], shared: bool, where
         return [f.action, "Verify with the LLDP commands below that each end sees the planned neighbor"]
     top = parts[0] if parts else None
     if shared and top and top["component"] in SHARED_WHOLE:
-        return [f.action, f"Then re-check the {len(links)} affected links listed below",
+        return [f.action, f"Then re-check the affected link listed below" if len(links) == 1 else
+                f"Then re-check the {len(links)} affected links listed below",
                 "Verify with the commands below on each affected port"]
     steps = []
     first = links[0]["a"] if links else None
