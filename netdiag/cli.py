@@ -267,9 +267,25 @@ def simulate_cmd(preset, gpus, seed, faults, miswires, fmt, out, scans, interval
         except RuntimeError as e:
             raise click.UsageError(str(e)) from None
         write_fabric(fab, out, fmt)
-    click.echo(f"wrote {out}: {len(fab.devices)} devices, {len(fab.plan)} cables, {len(fab.truth)} injected faults",
+    click.echo(f"wrote {out}: {_built(fab, gpus)}, {len(fab.plan)} cables, {len(fab.truth)} injected faults",
                err=True)
     return exitcodes.OK
+
+
+def _built(fab, gpus: int) -> str:
+    """What simulate built, by role, and why when it is not what was asked (whole nodes, the
+    smallest two-tier fabric)."""
+    roles = fab.devices["role"].value_counts()
+    per = fab.preset.gpus_per_node
+    hosts = int(roles.get("gpu_host", 0))
+    parts = [f"{hosts} GPU host{'s' if hosts != 1 else ''} ({hosts * per} GPUs)"]
+    plural = {"leaf": "leaves", "patch_panel": "patch panels"}
+    parts += [f"{n} {plural.get(r, r + 's') if n != 1 else r.replace('_', ' ')}" for r, n in roles.items() if r != "gpu_host"]
+    text = f"{len(fab.devices)} devices: " + ", ".join(parts)
+    if hosts * per != gpus:
+        text += (f" [--gpus {gpus} rounded up to whole {per}-GPU nodes; every plane keeps its rail leaves and "
+                 "spines, so small fabrics have more switches than hosts]")
+    return text
 
 
 @main.group("plan")

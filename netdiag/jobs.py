@@ -52,7 +52,17 @@ class SweepResult:
             "exit_code": self.exit_code(),
             "status": {0: "OK", 1: "WARNING", 2: "CRITICAL", 3: "UNKNOWN"}[self.exit_code()],
             "taken_at": snap.taken_at,
+            "devices_not_captured": len(self.not_captured()),
         }
+
+    def not_captured(self) -> list[str]:
+        """Inventory devices (patch panels aside) the capture has nothing from: neither collected nor
+        reported by a fabric-wide source. Unknown, not healthy."""
+        inv = self.inventory
+        if inv is None or not inv.devices:
+            return []
+        have = {d.name for d in self.devices} | set(self.snapshot.ports["device"].unique())
+        return sorted(n for n, d in inv.devices.items() if n not in have and d.role != "patch_panel")
 
     def devices_json(self) -> list[dict]:
         """Each device's status with the `cause` of its failure (netdiag.collect.CAUSES) or null."""
