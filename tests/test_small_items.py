@@ -19,7 +19,7 @@ def cli(*args):
 def test_eos_media_type_names_the_module(realworld):
     data = (realworld / "arista_eos" / "eos_show_interfaces_transceiver_40gsr4_napalm.json").read_bytes()
     mods = parsers.parse_text("auto", data)["modules"]
-    assert {(m["port"], m["identifier"], m["media"], m["serial"]) for m in mods} == {
+    assert {(m["port"], m["media_type"], m["media"], m["serial"]) for m in mods} == {
         ("Ethernet3/1/1", "40GBASE-SR4", "optical", "XMD1401000RP"),
         ("Ethernet3/1/2", "40GBASE-SR4", "optical", "XMD1401000RP"),
         ("Ethernet3/1/3", "40GBASE-SR4", "optical", "XMD1401000RP")}

@@ -137,7 +137,7 @@ def _parse_xcvr_json(text: str, what: str) -> Tables:
             if mtype.lower() == "not present":
                 mod["present"] = False
             else:
-                mod["identifier"] = mtype   # EOS names the module by its media type (no form factor)
+                mod["media_type"] = mtype   # what EOS calls the module (no form factor, no part number)
         for key, (col, table, _s) in _SENSORS.items():
             if key in e:
                 val = _conv(key, e.get(key))
@@ -221,7 +221,7 @@ def parse_eos_transceiver_dom_json(text: str, ctx: Context) -> Tables:
         if mtype:
             mod["media"] = media(mtype)
             if mtype.lower() != "not present":
-                mod["identifier"] = mtype   # EOS names the module by its media type (no form factor)
+                mod["media_type"] = mtype   # what EOS calls the module (no form factor, no part number)
         params = e.get("parameters")
         per_lane: dict[int, dict[str, Any]] = {}
         got_dom = False

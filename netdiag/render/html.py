@@ -74,7 +74,7 @@ def _ends(lv: dict, shared: bool, st: _Strings) -> list:
     patch-panel hop is a string: locations and module types repeat, so they are interned apart."""
     def end(tag, e):
         mod = e["module"]
-        m = (" ".join(x for x in (mod.get("identifier"), mod.get("part_number")) if x) + f" s/n {mod.get('serial') or '?'}"
+        m = (" ".join(x for x in (mod.get("identifier"), mod.get("media_type"), mod.get("part_number")) if x) + f" s/n {mod.get('serial') or '?'}"
              if mod else None)
         return [tag, st(f"{e['device']}:{e['port']}"), st(e["location"]["text"]), st(m)]
 

@@ -56,7 +56,7 @@ _COUNTERS = ("rx_crc_errors", "symbol_errors", "fec_corrected_cw", "fec_uncorrec
              "raw_ber", "effective_ber")
 _SENSORS = (("rx", "rx_power_mw"), ("tx", "tx_power_mw"), ("bias", "tx_bias_ma"))
 _LEVELS = ("low_alarm", "low_warn", "high_warn", "high_alarm")
-_MODULE_COLS = ("identifier", "media", "vendor", "part_number", "serial", "length_m", "connector",
+_MODULE_COLS = ("identifier", "media_type", "media", "vendor", "part_number", "serial", "length_m", "connector",
                 "temperature_c", "temperature_c_high_alarm", "temperature_c_high_warn",
                 *(f"{c}_{lv}" for _, c in _SENSORS for lv in _LEVELS))
 
@@ -188,7 +188,7 @@ def end_view(t: Tables, inv: Inventory, device: str | None, port: str | None) ->
         "device": device, "port": port, "platform": platform,
         "cage": cage_of(platform or "", port) if port else None,
         "location": _location(inv, device),
-        "module": {k: mod.get(k) for k in ("identifier", "media", "vendor", "part_number", "serial", "length_m",
+        "module": {k: mod.get(k) for k in ("identifier", "media_type", "media", "vendor", "part_number", "serial", "length_m",
                                             "connector", "temperature_c")} if mod else None,
         "thresholds": _thresholds_dbm(mod),
         "temperature": [mod.get("temperature_c"), mod.get("temperature_c_high_warn"),
@@ -232,7 +232,7 @@ def _part(s: dict, links: list[dict], t: Tables) -> dict:
         end = next((e for e in ends if e["device"] == dev and cage in (e["port"], e["cage"])), None)
         mod = end["module"] if end else None
         if mod:
-            part.update(type=" ".join(x for x in (mod.get("identifier"), mod.get("media")) if x) or None,
+            part.update(type=" ".join(x for x in (mod.get("identifier"), mod.get("media_type"), mod.get("media")) if x) or None,
                         part_number=mod.get("part_number"), vendor=mod.get("vendor"), serial=mod.get("serial"))
         if comp == "transceiver":
             pn = part["part_number"] or "part number unknown"
