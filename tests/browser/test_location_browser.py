@@ -36,3 +36,29 @@ def test_where_column_and_floor_walk_follow_the_first_suspect(browser, tmp_path)
     assert browser.requests(except_url=url) == []
     assert browser.console_errors() == []
     assert json.dumps(where)
+
+
+def test_cut_output_and_missing_inventory_devices_under_could_not_tell(browser, tmp_path):
+    """Issue 18 items 3 and 6 in Chromium: a cut ethtool -m output is named with its port and
+    reason, and the inventory devices the capture lacks are listed."""
+    import shutil
+    from pathlib import Path
+
+    demo = Path(__file__).resolve().parents[2] / "fixtures" / "demo"
+    cap = tmp_path / "capture"
+    shutil.copytree(demo / "capture", cap)
+    f = cap / "devices" / "gpu-r07-n02" / "0008.txt"
+    f.write_bytes(b"".join(f.read_bytes().splitlines(keepends=True)[:106]))
+    res = jobs.sweep_capture(cap, load(demo / "devices.csv", demo / "cabling.csv"))
+    path = html.write_html(res, tmp_path / "report.html")
+    url = path.resolve().as_uri()
+    browser.events.clear()
+    browser.open(url)
+    items = browser.eval("[...document.querySelectorAll('ul.failed li')].map(li => li.textContent)")
+    assert ("ethtool -m ens2np0 (port ens2np0): incomplete output for port ens2np0: threshold block incomplete "
+            "(7 of 20 threshold lines): output cut; its own thresholds unknown, packaged ones not used instead") in items
+    assert "2 inventory devices not in the capture: leaf-p0-r07, leaf-p1-r07" in items
+    assert any(i.startswith("gpu-r07-n05: unreachable: connect timeout after 10.0 s") for i in items)
+    assert browser.eval("document.querySelectorAll('#list details.f').length") == 5
+    assert browser.requests(except_url=url) == []
+    assert browser.console_errors() == []
