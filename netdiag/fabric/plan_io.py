@@ -171,8 +171,11 @@ def export_plan(snap, devices: list, inv: Inventory | None = None) -> tuple[pd.D
     ma = media.reindex(pd.MultiIndex.from_arrays([ok["d"], ok["p"]])).to_numpy()
     mb = media.reindex(pd.MultiIndex.from_arrays([ok["rd"], ok["rp"]])).to_numpy()
     assembly = {"dac", "acc", "aoc"}
-    med = [a if a in assembly else b if b in assembly else a if isinstance(a, str) else b if isinstance(b, str) else ""
-           for a, b in zip(ma, mb)]
+    def pick(a, b):   # an assembly at either end names the link; else what either end knows
+        if a in assembly or b in assembly:
+            return a if a in assembly else b
+        return a if isinstance(a, str) else b if isinstance(b, str) else ""
+    med = [pick(a, b) for a, b in zip(ma, mb)]
     rows = list(zip(ok["d"], ok["p"], ok["rd"], ok["rp"], med, [""] * len(ok)))
     df = _frame(rows, inv, "")
     unknown = df["media"] == ""
@@ -189,7 +192,7 @@ def export_plan(snap, devices: list, inv: Inventory | None = None) -> tuple[pd.D
         if (d, p) in claimed or d not in collected:
             continue
         up = ports.get((d, p)) if (d, p) in ports.index else None
-        state = "link down" if up is False or up == False else "link up" if up else "link state unknown"  # noqa: E712
+        state = "link state unknown" if up is None or pd.isna(up) else "link up" if bool(up) else "link down"
         gaps.append({"device": d, "port": p, "what": "no_neighbor",
                      "detail": f"module present, no neighbor reported by either end ({state}): not in the plan",
                      "written": False})
