@@ -205,6 +205,7 @@ class CaptureWriter:
         self.final.parent.mkdir(parents=True, exist_ok=True)
         self.tmp = Path(tempfile.mkdtemp(prefix=f".{self.final.name}.tmp-", dir=self.final.parent))
         self.started = utc_now()
+        self.finished: str | None = None   # set by writers of recorded time (the simulator); else now
         self.recorders: dict[str, DeviceRecorder] = {}
         self.extra_meta: dict = {}
 
@@ -218,7 +219,7 @@ class CaptureWriter:
     def finish(self, partial: bool = False) -> Path:
         for r in self.recorders.values():
             r.close()
-        meta = {"format": FORMAT, "started": self.started, "finished": utc_now(),
+        meta = {"format": FORMAT, "started": self.started, "finished": self.finished or utc_now(),
                 "tool_version": __version__, "devices": list(self.recorders), **self.extra_meta}
         if partial:
             meta["partial"] = True

@@ -28,6 +28,7 @@ def _set_debug(ctx, param, value):
 def _debug_option(f):
     return click.option("--debug", is_flag=True, expose_value=False, is_eager=True, callback=_set_debug,
                         help="on an internal error, print the Python traceback (or set NETDIAG_DEBUG=1)")(f)
+from netdiag.config import TomlFile as _toml  # user TOML checked against the packaged one
 
 
 class _Group(click.Group):
@@ -181,7 +182,7 @@ def _emit(res, as_json: bool, as_jsonl: bool) -> None:
 @click.option("--rack", help="live: the devices of this rack")
 @click.option("--plane", help="live: the devices of this plane")
 @click.option("--role", help="live: the devices of this role (gpu_host, leaf, spine...)")
-@click.option("--thresholds", type=click.Path(exists=True, dir_okay=False), help="TOML overriding the defaults")
+@click.option("--thresholds", type=_toml("thresholds.toml"), help="TOML overriding the defaults")
 @click.option("--json", "as_json", is_flag=True, help="print one JSON object")
 @click.option("--jsonl", "as_jsonl", is_flag=True, help="print JSON Lines: findings, devices, summary")
 @click.option("--html", type=click.Path(dir_okay=False), help="write the HTML report")
@@ -325,11 +326,15 @@ def cabling_cmd(inventory, plan, capture_dir, snapshot_dir, hosts, as_json):
               help="seconds between scans (with --scans)")
 @click.option("--event", "events", multiple=True, metavar="EVENT",
               help="fabric-wide event: dark-plane (a random plane) or dark-plane:P (docs/simulate.md)")
-def simulate_cmd(preset, gpus, seed, faults, miswires, fmt, out, scans, interval, events):
+@click.option("--force", is_flag=True, help="write into --out even when it is a non-empty directory")
+def simulate_cmd(preset, gpus, seed, faults, miswires, fmt, out, scans, interval, events, force):
     """Make a multi-plane fabric with known faults: DIR/devices.csv, cabling.csv, truth.json and
     capture/ (or snapshot/)."""
     from netdiag.simulate import engine, presets
     from netdiag.simulate.write import write_fabric
+
+    if not force and Path(out).is_dir() and any(Path(out).iterdir()):
+        raise click.UsageError(f"{out} is not empty; not writing into it without --force")
 
     try:
         p = presets.get(preset)
@@ -352,7 +357,7 @@ def simulate_cmd(preset, gpus, seed, faults, miswires, fmt, out, scans, interval
         except (RuntimeError, UserInputError) as e:
             raise click.UsageError(str(e)) from None
         write_fabric(fab, out, fmt)
-    click.echo(f"wrote {out}: {len(fab.devices)} devices, {len(fab.plan)} cables, {len(fab.truth)} injected faults",
+    click.echo(f"wrote {out}: {_built(fab, gpus)}, {len(fab.plan)} cables, {len(fab.truth)} injected faults",
                err=True)
     return exitcodes.OK
 
@@ -367,6 +372,20 @@ def _check_events(events, scans) -> None:
             faults_events.parse(ev)
     except UserInputError as e:
         raise click.UsageError(str(e)) from None
+def _built(fab, gpus: int) -> str:
+    """What simulate built, by role, and why when it is not what was asked (whole nodes, the
+    smallest two-tier fabric)."""
+    roles = fab.devices["role"].value_counts()
+    per = fab.preset.gpus_per_node
+    hosts = int(roles.get("gpu_host", 0))
+    parts = [f"{hosts} GPU host{'s' if hosts != 1 else ''} ({hosts * per} GPUs)"]
+    plural = {"leaf": "leaves", "patch_panel": "patch panels"}
+    parts += [f"{n} {plural.get(r, r + 's') if n != 1 else r.replace('_', ' ')}" for r, n in roles.items() if r != "gpu_host"]
+    text = f"{len(fab.devices)} devices: " + ", ".join(parts)
+    if hosts * per != gpus:
+        text += (f" [--gpus {gpus} rounded up to whole {per}-GPU nodes; every plane keeps its rail leaves and "
+                 "spines, so small fabrics have more switches than hosts]")
+    return text
 
 
 @main.group("plan")
@@ -405,22 +424,37 @@ def plan_import_cmd(ptm, ibnd, inventory, media, out):
 @click.option("--capture", "capture_dir", required=True, type=click.Path(file_okay=False), help="a recorded capture")
 @click.option("--inventory", type=click.Path(exists=True, dir_okay=False), help="devices.csv (planes)")
 @click.option("--out", required=True, type=click.Path(dir_okay=False), help="cabling.csv to write")
-def plan_export_cmd(capture_dir, inventory, out):
-    """Write the links a capture's neighbors report as cabling.csv (bootstrap a plan)."""
+@click.option("--force", is_flag=True, help="overwrite --out when it exists")
+@click.option("--json", "as_json", is_flag=True, help="print what could not be seen as one JSON object")
+def plan_export_cmd(capture_dir, inventory, out, force, as_json):
+    """Write the links a capture's neighbors report as cabling.csv (bootstrap a plan), and print
+    what it could not see: devices not collected, ports with no neighbor, links whose ends disagree
+    (left out), links seen from one end only, unknown media (docs/plan-export.md).
+
+    Exit status: 0 everything seen, 3 something could not be seen (the plan is still written)."""
     from netdiag import jobs
     from netdiag.capture import CaptureError
     from netdiag.fabric import plan_io
 
+    if Path(out).exists() and not force:
+        raise click.UsageError(f"{out} exists; not overwriting it without --force")
     inv = _load_inventory(inventory, None)
     try:
-        snap, _devices = jobs.load_observed(capture_dir)
+        snap, devices = jobs.load_observed(capture_dir)
     except CaptureError as e:
         click.echo(f"netdiag plan export: {e}", err=True)
         return exitcodes.UNKNOWN
-    df = plan_io.from_neighbors(snap.neighbors, inv, snap.modules)
+    df, gaps = plan_io.export_plan(snap, devices, inv)
     plan_io.write_plan(df, out)
-    click.echo(f"wrote {out}: {len(df)} cables from {len(snap.neighbors)} neighbor entries", err=True)
-    return exitcodes.OK
+    if as_json:
+        click.echo(json.dumps({"cables": len(df), "gaps": gaps}, indent=2))
+    else:
+        for g in gaps:
+            click.echo(f"{g['device']}{':' + g['port'] if g['port'] else ''}  {g['what']}  {g['detail']}")
+    left = sum(1 for g in gaps if not g["written"])
+    click.echo(f"wrote {out}: {len(df)} cable{'s' if len(df) != 1 else ''} from {len(snap.neighbors)} neighbor "
+               f"entries; {len(gaps)} gap{'s' if len(gaps) != 1 else ''} listed ({left} of them left out of the plan)", err=True)
+    return exitcodes.UNKNOWN if gaps else exitcodes.OK
 
 
 def _act_sweep(inventory, plan, capture_dir, hosts, ssh_config, thresholds, record=None):
@@ -446,7 +480,7 @@ def _act_sweep(inventory, plan, capture_dir, hosts, ssh_config, thresholds, reco
 @click.option("--plan", type=click.Path(exists=True, dir_okay=False), help="cabling.csv")
 @click.option("--capture", "capture_dir", type=click.Path(file_okay=False), help="findings from a recorded capture")
 @click.option("--hosts", multiple=True, help="live: inventory name patterns to sweep over SSH first")
-@click.option("--thresholds", type=click.Path(exists=True, dir_okay=False), help="TOML overriding [isolation] etc.")
+@click.option("--thresholds", type=_toml("thresholds.toml"), help="TOML overriding [isolation] etc.")
 @click.option("--journal", "journal_path", default="reports/netdiag-actions.sqlite", show_default=True,
               type=click.Path(dir_okay=False), help="SQLite journal of applied actions (for --undo)")
 @click.option("--apply", "do_apply", is_flag=True, help="shut the ports and drain the hosts (default: dry run)")
@@ -515,7 +549,7 @@ def isolate_cmd(inventory, plan, capture_dir, hosts, thresholds, journal_path, d
 @click.option("--plan", type=click.Path(exists=True, dir_okay=False), help="cabling.csv")
 @click.option("--capture", "capture_dir", type=click.Path(file_okay=False),
               help="leave out what the isolation plan of this capture's findings takes away")
-@click.option("--thresholds", type=click.Path(exists=True, dir_okay=False), help="TOML overriding the defaults")
+@click.option("--thresholds", type=_toml("thresholds.toml"), help="TOML overriding the defaults")
 @click.option("--journal", "journal_path", default="reports/netdiag-actions.sqlite", show_default=True,
               type=click.Path(dir_okay=False), help="journal of applied actions (isolated links, drained hosts)")
 @click.option("--format", "fmt", required=True, type=click.Choice(["slurm-tree", "slurm-block", "k8s-labels",

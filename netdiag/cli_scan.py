@@ -10,6 +10,7 @@ import click
 
 from netdiag import exitcodes
 from netdiag.errors import UserInputError
+from netdiag.config import TomlFile as _toml  # user TOML checked against the packaged one
 
 
 def _describe(e: dict) -> str:
@@ -25,6 +26,10 @@ def _describe(e: dict) -> str:
     return f"{e['type']:9s} {e.get('severity') or '-':8s} {e.get('kind')} {link}{tail} ({e['finding_id']})"
 
 
+def _n(k: int, word: str) -> str:
+    return f"{k} {word}{'' if k == 1 else 's'}"
+
+
 @click.command("scan")
 @click.option("--inventory", type=click.Path(exists=True, dir_okay=False), help="devices.csv")
 @click.option("--plan", type=click.Path(exists=True, dir_okay=False), help="cabling.csv")
@@ -38,15 +43,17 @@ def _describe(e: dict) -> str:
 @click.option("--shard", help="i/N: only the devices of shard i of N (stable hash of the name)")
 @click.option("--prom", type=click.Path(dir_okay=False), help="write a Prometheus textfile (atomically)")
 @click.option("--jsonl", type=click.Path(dir_okay=False), help="append this scan's ticket events as JSON Lines")
-@click.option("--thresholds", type=click.Path(exists=True, dir_okay=False), help="TOML overriding thresholds.toml")
-@click.option("--settings", type=click.Path(exists=True, dir_okay=False), help="TOML overriding history.toml")
+@click.option("--thresholds", type=_toml("thresholds.toml"), help="TOML overriding thresholds.toml")
+@click.option("--settings", type=_toml("history.toml"), help="TOML overriding history.toml")
 @click.option("--record", type=click.Path(file_okay=False), help="live: where to write the capture")
 @click.option("--ssh-config", type=click.Path(dir_okay=False), help="OpenSSH client config (like ssh -F)")
 @click.option("--parallel", type=click.IntRange(1, 1024), default=16, show_default=True, help="live: devices at once")
 @click.option("--quiet", "-q", is_flag=True, help="print nothing (the exit status, --jsonl and --prom still tell)")
 @click.option("--verbose", "-v", is_flag=True, help="also print a summary line")
+@click.option("--force", is_flag=True,
+              help="replay a capture not newer than the last scan: judged alone, history and tickets unchanged")
 def scan_cmd(inventory, plan, state, capture_dir, snapshot_dir, hosts, rack, plane, role, shard, prom, jsonl,
-             thresholds, settings, record, ssh_config, parallel, quiet, verbose):
+             thresholds, settings, record, ssh_config, parallel, quiet, verbose, force):
     """Fleet scan for cron: judge a snapshot against the previous one in --state (rates, trends,
     module swaps), keep tickets (new, open, updated, resolved, reopened) and export metrics.
 
@@ -55,7 +62,7 @@ def scan_cmd(inventory, plan, state, capture_dir, snapshot_dir, hosts, rack, pla
     from netdiag import jobs
     from netdiag.capture import CaptureError
     from netdiag.cli import _load_inventory
-    from netdiag.scan import ScanLocked, parse_shard
+    from netdiag.scan import ScanLocked, ScanOutOfOrder, parse_shard
     from netdiag.store import StoreError
 
     live = bool(hosts or rack or plane or role)
@@ -74,8 +81,8 @@ def scan_cmd(inventory, plan, state, capture_dir, snapshot_dir, hosts, rack, pla
                     "parallel": parallel, "record": record}
     try:
         res = jobs.scan(inv, state, capture_dir=capture_dir, snapshot_dir=snapshot_dir, live=live_sel, shard=shard_t,
-                        thresholds=thresholds, settings=settings, prom=prom, jsonl=jsonl)
-    except ScanLocked as e:
+                        thresholds=thresholds, settings=settings, prom=prom, jsonl=jsonl, force=force)
+    except (ScanLocked, ScanOutOfOrder) as e:
         click.echo(f"netdiag scan: {e}", err=True)
         return exitcodes.UNKNOWN
     except (CaptureError, StoreError) as e:
@@ -83,13 +90,19 @@ def scan_cmd(inventory, plan, state, capture_dir, snapshot_dir, hosts, rack, pla
         return exitcodes.UNKNOWN
     except UserInputError as e:
         raise click.UsageError(str(e)) from None
+    if res.replay_of is not None and not quiet:
+        n = len(res.sweep.findings)
+        click.echo(f"netdiag scan: replayed {res.sweep.capture} (not newer than scan #{res.replay_of}): "
+                   f"{n} finding{'' if n == 1 else 's'}; history and tickets unchanged", err=True)
     if not quiet:
         for e in res.events:
             click.echo(_describe(e))
         if verbose:
             s = res.summary()
-            click.echo(f"scan {s['scan_id']} {s['status']}: {s['findings']} findings ({s['critical']} critical, "
-                       f"{s['warning']} warning), {s['events']} events, window {s['window_s']} s, "
+            window = (f"window {s['window_s']:g} s" if s["window_s"] is not None else
+                      "replay, nothing stored" if s["replay"] else "no window (no earlier scan)")
+            click.echo(f"{'replay' if s['replay'] else 'scan ' + str(s['scan_id'])} {s['status']}: {_n(s['findings'], 'finding')} ({s['critical']} critical, "
+                       f"{s['warning']} warning), {_n(s['events'], 'event')}, {window}, "
                        f"{s['duration_s']} s", err=False)
     return res.exit_code()
 
@@ -134,6 +147,10 @@ def history_cmd(where, state, as_json):
         events = st.port_events(device, port)
     finally:
         st.close()
+    if not events and not any(set(r) - {"scan_id", "taken_at"} for r in rows):
+        why = f"no scan in {state} saw this port ({_n(len(rows), 'scan')} stored)" if rows else f"no scans in {state}"
+        click.echo(f"netdiag history: {device}:{port}: {why}; check the device and port names", err=True)
+        return exitcodes.UNKNOWN
     if as_json:
         click.echo(json.dumps({"device": device, "port": port, "scans": rows, "events": events}, indent=2,
                               allow_nan=False, default=str))

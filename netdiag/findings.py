@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 import tomllib
 from dataclasses import asdict, dataclass, field
 from importlib import resources
@@ -46,6 +47,7 @@ class Finding:
     reason: str = ""
     symptoms: list[dict] = field(default_factory=list)
     children: list[dict] = field(default_factory=list)   # per-link findings under a shared part
+    location: dict = field(default_factory=dict)   # the first suspect's place (netdiag.location)
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -177,3 +179,21 @@ def _jsonable(r: dict) -> dict:
         else:
             out[k] = v
     return out
+
+
+_ONE_LANE = re.compile(r"\blanes (\d+)(?![\d,])")
+_ALL_TWO = re.compile(r"\ball 2 (\w+) ")
+
+
+def tidy_wording(findings: list[Finding]) -> list[Finding]:
+    """Number agreement in texts filled from templates: 'lanes 3' -> 'lane 3', 'all 2 affected
+    links' -> 'both affected links' (action, reason, evidence)."""
+    def fix(s: str) -> str:
+        if not s:
+            return s
+        s = _ONE_LANE.sub(r"lane \1", s).replace(" stay dark", " stays dark") if _ONE_LANE.search(s) else s
+        return _ALL_TWO.sub(r"both \1 ", s)
+    for f in findings:
+        f.action, f.reason = fix(f.action), fix(f.reason)
+        f.evidence = [fix(e) for e in f.evidence]
+    return findings

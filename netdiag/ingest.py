@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from netdiag import model, parsers, platforms
+from netdiag import completeness, model, parsers, platforms
 from netdiag.capture import Capture, Device, Entry
 from netdiag.model import Snapshot
 
@@ -63,6 +63,7 @@ def ingest_device(dev: Device, outputs: list, collection: list[dict]) -> DeviceS
     except KeyError as e:
         platform = None
         platform_error = str(e)
+    first = len(outputs)
     for e in dev.entries:
         fmt, port = e.format, None
         if platform is not None:
@@ -77,17 +78,40 @@ def ingest_device(dev: Device, outputs: list, collection: list[dict]) -> DeviceS
             err = platform_error if platform is None else f"no parser for this command on platform {dev.platform}"
         if err is None:
             try:
-                out = parsers.parse_rows(fmt, e.stdout(), device=dev.name, port=port, command=e.command)
+                data = e.stdout()
+                out = parsers.parse_rows(fmt, data, device=dev.name, port=port, command=e.command)
             except parsers.ParseError as pe:
                 err = str(pe)
             except OSError as oe:
                 err = f"cannot read {e.file}: {oe}"
             else:
-                outputs.append((st, row, out))
+                out = _complete(st, row, fmt, data, out, port)
+                if out is not None:
+                    outputs.append((st, row, out))
         if err is not None:
             _fail(st, row, err)
         collection.append(row)
+    cut = {f["port"] for f in st.failed if f.get("port") and f["error"].startswith("incomplete output")}
+    if cut:   # a cut port's optics are unknown: its module and lane rows from other outputs are left out too
+        outputs[first:] = [(s_, r_, completeness.drop_ports(o_, cut, ("modules", "lanes"))) for s_, r_, o_ in outputs[first:]]
     return st
+
+
+def _complete(st: DeviceStatus, row: dict, fmt: str, data: bytes, out: dict, port: str | None) -> dict | None:
+    """The tables to keep after netdiag.completeness (None: none). A cut output is not analysed and
+    is reported as failed with why; a cut port of a many-port output is left out and reported."""
+    cut = completeness.check(fmt, data)
+    if not cut:
+        return out
+    whole = next((c for c in cut if c.port is None), None)
+    if whole is not None:
+        err = f"incomplete output{f' for port {port}' if port else ''}: {whole.why}"
+        row.update(ok=False, error=err)
+        st.failed.append({"command": row["command"], "port": port, "error": err})
+        return None
+    for c in cut:
+        st.failed.append({"command": row["command"], "port": c.port, "error": f"incomplete output for port {c.port}: {c.why}"})
+    return completeness.drop_ports(out, {c.port for c in cut})
 
 
 def _fail(st: DeviceStatus, row: dict, err: str) -> None:

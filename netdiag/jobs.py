@@ -13,10 +13,11 @@ from netdiag import exitcodes
 from netdiag.capture import read_capture
 from netdiag.collect import cause_of
 from netdiag.errors import UserInputError
-from netdiag.findings import Finding, port_findings
+from netdiag.findings import Finding, port_findings, tidy_wording
 from netdiag.health.rules import load_thresholds, symptoms
 from netdiag.ingest import DeviceStatus, ingest
 from netdiag.inventory import Inventory
+from netdiag.location import locate_all
 from netdiag.model import Snapshot
 
 
@@ -54,7 +55,17 @@ class SweepResult:
             "exit_code": self.exit_code(),
             "status": {0: "OK", 1: "WARNING", 2: "CRITICAL", 3: "UNKNOWN"}[self.exit_code()],
             "taken_at": snap.taken_at,
+            "devices_not_captured": len(self.not_captured()),
         }
+
+    def not_captured(self) -> list[str]:
+        """Inventory devices (patch panels aside) the capture has nothing from: neither collected nor
+        reported by a fabric-wide source. Unknown, not healthy."""
+        inv = self.inventory
+        if inv is None or not inv.devices:
+            return []
+        have = {d.name for d in self.devices} | set(self.snapshot.ports["device"].unique())
+        return sorted(n for n, d in inv.devices.items() if n not in have and d.role != "patch_panel")
 
     def devices_json(self) -> list[dict]:
         """Each device's status with the `cause` of its failure (netdiag.collect.CAUSES) or null."""
@@ -83,7 +94,8 @@ def analyse(snapshot: Snapshot, devices: list[DeviceStatus], inventory: Inventor
     if revise_symptoms is not None:  # fleet scans: rate and trend symptoms (netdiag.scan)
         sym = revise_symptoms(sym)
     if inventory is None or inventory.plan.empty:
-        return SweepResult(port_findings(sym, snapshot, inventory), devices, snapshot, sym, inventory=inventory)
+        return SweepResult(locate_all(tidy_wording(port_findings(sym, snapshot, inventory)), inventory), devices,
+                           snapshot, sym, inventory=inventory)
     from netdiag.fabric import cabling as cab
     from netdiag.fabric.graph import FabricGraph
     from netdiag.fabric.localize import localize
@@ -117,7 +129,7 @@ def analyse(snapshot: Snapshot, devices: list[DeviceStatus], inventory: Inventor
     found += loc.findings
     rest = sym[[(d, p) not in loc.handled_ports for d, p in zip(sym["device"], sym["port"])]] if len(sym) else sym
     found += port_findings(rest, snapshot, inventory)
-    return SweepResult(found, devices, snapshot, sym, inventory=inventory)
+    return SweepResult(locate_all(tidy_wording(found), inventory), devices, snapshot, sym, inventory=inventory)
 
 
 def _links_under_shared_parts(findings: list[Finding]) -> dict:
@@ -216,6 +228,7 @@ def cabling(inventory: Inventory, capture_dir: str | Path | None = None,
     res = cab.check(inventory, snap.neighbors, snap.ports, collected)
     for f in res.findings:
         f.first_seen = f.last_seen = snap.taken_at
+    locate_all(res.findings, inventory)
     return CablingJobResult(res.findings, devices, res.counts, res.status)
 
 

@@ -60,6 +60,7 @@ TABLES: dict[str, tuple[tuple[str, str], ...]] = {
         ("media_lanes", INT),       # ext: lanes the module/media really uses (CMIS banks print 8)
         ("module_state", STR),      # ext: CMIS module state, e.g. "ModuleReady"
         ("dom_supported", BOOL),    # ext: False when the module reports no diagnostics at all
+        ("media_type", STR),        # ext: the module's type as the device names it ("400GBASE-SR4", EOS mediaType)
     ),
     "lanes": (
         ("device", STR), ("port", STR), ("lane", INT),

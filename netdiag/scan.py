@@ -44,6 +44,12 @@ class ScanLocked(Exception):
     """Another scan holds the state database's lock."""
 
 
+class ScanOutOfOrder(Exception):
+    """The snapshot is not newer than the last scan in the store (docs/scan.md): scanning it would
+    run time backwards (negative windows, backwards module swaps, tickets resolved or reopened by
+    old data). `scan(..., force=True)` replays it without touching the store."""
+
+
 @dataclass
 class ScanResult:
     sweep: object                     # jobs.SweepResult of this scan
@@ -54,13 +60,15 @@ class ScanResult:
     links: pd.DataFrame | None        # per planned cable: link-down deltas and measured BER
     tickets: dict[str, dict] = field(default_factory=dict)
     duration_s: float = 0.0
+    replay_of: int | None = None      # --force on an old snapshot: the newer scan it did not change
 
     def exit_code(self) -> int:
         return self.sweep.exit_code()
 
     def summary(self) -> dict:
         return {**self.sweep.summary(), "scan_id": self.scan_id, "previous_scan": self.previous_id,
-                "window_s": self.window_s, "events": len(self.events), "duration_s": round(self.duration_s, 3)}
+                "window_s": self.window_s, "events": len(self.events), "duration_s": round(self.duration_s, 3),
+                "replay": self.replay_of is not None}
 
 
 def shard_of(name: str, shards: int) -> int:
@@ -148,10 +156,12 @@ def _observe(capture_dir, snapshot_dir, live: dict | None, inventory: Inventory 
 def scan(inventory: Inventory | None, state: str | Path, capture_dir: str | Path | None = None,
          snapshot_dir: str | Path | None = None, live: dict | None = None, shard: tuple[int, int] | None = None,
          thresholds: str | Path | None = None, settings: str | Path | None = None,
-         prom: str | Path | None = None, jsonl: str | Path | None = None) -> ScanResult:
+         prom: str | Path | None = None, jsonl: str | Path | None = None, force: bool = False) -> ScanResult:
     """One fleet scan into the state database `state` (see the module doc). `live` holds the live
     selection (patterns, rack, plane, role, ssh_config, options, parallel, record) instead of a
-    capture or snapshot. Raises ScanLocked when another scan runs, StoreError on a bad database."""
+    capture or snapshot. Raises ScanLocked when another scan runs, StoreError on a bad database,
+    ScanOutOfOrder when the snapshot is not newer than the last scan (with `force`: judged alone and
+    returned, nothing stored, no ticket event, no --jsonl/--prom written)."""
     t0 = time.monotonic()
     state = Path(state)
     cfg = load_settings(settings)
@@ -159,13 +169,13 @@ def scan(inventory: Inventory | None, state: str | Path, capture_dir: str | Path
         store = Store(state)
         try:
             return _scan_locked(store, cfg, inventory, capture_dir, snapshot_dir, live, shard, thresholds,
-                                prom, jsonl, t0)
+                                prom, jsonl, t0, force)
         finally:
             store.close()
 
 
 def _scan_locked(store: Store, cfg: dict, inventory, capture_dir, snapshot_dir, live, shard, thresholds,
-                 prom, jsonl, t0) -> ScanResult:
+                 prom, jsonl, t0, force: bool = False) -> ScanResult:
     from netdiag import jobs
 
     if live is not None and shard:
@@ -175,6 +185,14 @@ def _scan_locked(store: Store, cfg: dict, inventory, capture_dir, snapshot_dir, 
         snap, devices = select_shard(snap, devices, shard)
     taken_at = snap.taken_at or utc_now()
     snap.taken_at = taken_at
+    last = _last_scan(store)
+    if last is not None and (ratelib.seconds_between(last[1], taken_at) or 0.0) <= 0:
+        if not force:
+            raise ScanOutOfOrder(
+                f"{source}: taken at {taken_at}, not newer than the last scan #{last[0]} (taken at {last[1]}) in "
+                f"{store.path}; scans must move forward in time (use --force to replay it without changing "
+                "the history or any ticket)")
+        return _replay(store, inventory, snap, devices, source, thresholds, last, t0)
     scan_id = store.begin_scan(taken_at, utc_now(), source)
     _pause("started")
     prev = store.previous()
@@ -218,6 +236,9 @@ def _scan_locked(store: Store, cfg: dict, inventory, capture_dir, snapshot_dir, 
     tickets = store.tickets()
     events += [e for e in reattribute(res.findings, earlier, inventory, taken_at, scan_id)
                if tickets.get(e["finding_id"], {}).get("kind") != "errors_after_module_swap"]
+    from netdiag.location import locate_all
+
+    locate_all(res.findings, inventory)   # a reattributed finding sits at its new first suspect
     collected = {d.name for d in devices if d.ok}
     rows, tev = lifecycle.advance(tickets, res.findings, scan_id, taken_at, collected,
                                   int(cfg["lifecycle"]["resolve_after"]))
@@ -240,6 +261,40 @@ def _scan_locked(store: Store, cfg: dict, inventory, capture_dir, snapshot_dir, 
 
         promlib.write_atomic(prom, promlib.render(summary, res.findings, tickets, links, out.duration_s,
                                                   time.time(), int(cfg["prom"]["worst_links"])))
+    return out
+
+
+def _last_scan(store: Store) -> tuple[int, str] | None:
+    """(id, taken_at) of the newest complete scan in the store, or None."""
+    rows = store.db.execute("SELECT id, taken_at FROM scans WHERE status = 'complete' AND taken_at IS NOT NULL").fetchall()
+    if not rows:
+        return None
+    from datetime import datetime
+
+    def when(r):
+        try:
+            return datetime.fromisoformat(r[1].replace("Z", "+00:00"))
+        except ValueError:
+            return None
+    known = [(when(r), r) for r in rows]
+    known = [(w, r) for w, r in known if w is not None]
+    return max(known)[1] if known else None
+
+
+def _replay(store: Store, inventory, snap: Snapshot, devices, source: str, thresholds, last, t0) -> ScanResult:
+    """An old snapshot judged alone (no window, no trend): its findings, with the first_seen of the
+    tickets they match, and nothing written."""
+    from netdiag import jobs
+
+    res = jobs.analyse(snap, devices, inventory, thresholds)
+    res.capture = source
+    tickets = store.tickets()
+    for f in res.findings:
+        t = tickets.get(f.id)
+        if t is not None:
+            f.first_seen = t["first_seen"]
+    out = ScanResult(res, 0, int(last[0]), None, [], None, {}, replay_of=int(last[0]))
+    out.duration_s = time.monotonic() - t0
     return out
 
 

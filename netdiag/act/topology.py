@@ -7,11 +7,12 @@ Hosts that reach the same set of leaves are one hop from each other on every rai
 form one *leaf group*: the leaf-level switch of the tree, named after its first leaf (``rg-LEAF``
 for a group of several leaves, the leaf itself when it is alone). Above it, each tier is the
 connected groups of the tier below joined through in-service links (named ``spine-FIRST`` and
-``core-FIRST``). Accelerator domains (Slurm blocks) are racks: an NVL72 rack is one NVLink domain.
+``core-FIRST``, or just FIRST when its name already starts with the tier: ``spine-p0-000``). Accelerator domains (Slurm blocks) are racks: an NVL72 rack is one NVLink domain.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -92,7 +93,9 @@ def build(graph: FabricGraph, out_links: set[str] | None = None, drained: set[st
         for comp in nx.connected_components(g):
             units = sorted(x[2:] for x in comp if x.startswith("u:"))
             tops = sorted(x[2:] for x in comp if x.startswith("s:"))
-            name = f"{label}-{tops[0]}"
+            # named after its first switch, prefixed with the tier unless the name already says it
+            # (spine-p0-000, not spine-spine-p0-000)
+            name = tops[0] if re.match(rf"{label}[^a-z]", tops[0].lower()) else f"{label}-{tops[0]}"
             switches.append({"name": name, "level": tier - 1, "nodes": [], "switches": units})
             for u in units:
                 up_of[u] = name

@@ -23,5 +23,7 @@ def load_toml(name: str, override: str | Path | None = None) -> dict:
             else:
                 dst[k] = v
 
-    merge(merged, tomllib.loads(Path(override).read_text()))
+    from netdiag.config import load_user   # checked against the packaged file (docs/configuration.md)
+
+    merge(merged, load_user(override, name))
     return merged

@@ -136,6 +136,8 @@ def _parse_xcvr_json(text: str, what: str) -> Tables:
             mod["media"] = media(mtype)
             if mtype.lower() == "not present":
                 mod["present"] = False
+            else:
+                mod["media_type"] = mtype   # what EOS calls the module (no form factor, no part number)
         for key, (col, table, _s) in _SENSORS.items():
             if key in e:
                 val = _conv(key, e.get(key))
@@ -218,6 +220,8 @@ def parse_eos_transceiver_dom_json(text: str, ctx: Context) -> Tables:
             mod["serial"] = serial
         if mtype:
             mod["media"] = media(mtype)
+            if mtype.lower() != "not present":
+                mod["media_type"] = mtype   # what EOS calls the module (no form factor, no part number)
         params = e.get("parameters")
         per_lane: dict[int, dict[str, Any]] = {}
         got_dom = False

@@ -74,7 +74,7 @@ def _ends(lv: dict, shared: bool, st: _Strings) -> list:
     patch-panel hop is a string: locations and module types repeat, so they are interned apart."""
     def end(tag, e):
         mod = e["module"]
-        m = (" ".join(x for x in (mod.get("identifier"), mod.get("part_number")) if x) + f" s/n {mod.get('serial') or '?'}"
+        m = (" ".join(x for x in (mod.get("identifier"), mod.get("media_type"), mod.get("part_number")) if x) + f" s/n {mod.get('serial') or '?'}"
              if mod else None)
         return [tag, st(f"{e['device']}:{e['port']}"), st(e["location"]["text"]), st(m)]
 
@@ -218,6 +218,7 @@ def render_html(result, templates_dir: str | Path | None = None, title: str = "n
         kinds=sorted({r["kind"] for r in reps}), planes=sorted({r["plane"] or "-" for r in reps}, key=_natural),
         walk=_floor_walk(reps), picks=repair.pick_list(reps), overview=_switch_overview(result, reps),
         details=details, failed=failed, capture=result.capture,
+        not_captured=result.not_captured() if hasattr(result, "not_captured") else [],
         css=css, js=js, csp=f"default-src 'none'; style-src {_csp_hash(css)}; script-src {_csp_hash(js)}; "
                             "img-src data:; base-uri 'none'; form-action 'none'",
     )

@@ -18,7 +18,9 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from netdiag.errors import UserInputError
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]{}<>|~!#&])")
+#: `_` between letters or digits (hot_module, ens1np0_1) never makes emphasis in CommonMark: left
+#: as it is, so grep finds the names; any other `_` is escaped
+_MD_SPECIAL = re.compile(r"([\\`*\[\]{}<>|~!#&]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9]))")
 
 
 def md_escape(value) -> str:

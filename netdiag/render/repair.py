@@ -23,6 +23,7 @@ from netdiag.fabric.naming import cage_of
 from netdiag.findings import Finding
 from netdiag.health.rules import _lanes_in_use
 from netdiag.inventory import Inventory
+from netdiag.location import locate
 from netdiag.platforms import UnsafeName, quote_port
 
 #: per platform: commands that show the optics and errors of one port after the repair ("optics"),
@@ -55,7 +56,7 @@ _COUNTERS = ("rx_crc_errors", "symbol_errors", "fec_corrected_cw", "fec_uncorrec
              "raw_ber", "effective_ber")
 _SENSORS = (("rx", "rx_power_mw"), ("tx", "tx_power_mw"), ("bias", "tx_bias_ma"))
 _LEVELS = ("low_alarm", "low_warn", "high_warn", "high_alarm")
-_MODULE_COLS = ("identifier", "media", "vendor", "part_number", "serial", "length_m", "connector",
+_MODULE_COLS = ("identifier", "media_type", "media", "vendor", "part_number", "serial", "length_m", "connector",
                 "temperature_c", "temperature_c_high_alarm", "temperature_c_high_warn",
                 *(f"{c}_{lv}" for _, c in _SENSORS for lv in _LEVELS))
 
@@ -187,7 +188,7 @@ def end_view(t: Tables, inv: Inventory, device: str | None, port: str | None) ->
         "device": device, "port": port, "platform": platform,
         "cage": cage_of(platform or "", port) if port else None,
         "location": _location(inv, device),
-        "module": {k: mod.get(k) for k in ("identifier", "media", "vendor", "part_number", "serial", "length_m",
+        "module": {k: mod.get(k) for k in ("identifier", "media_type", "media", "vendor", "part_number", "serial", "length_m",
                                             "connector", "temperature_c")} if mod else None,
         "thresholds": _thresholds_dbm(mod),
         "temperature": [mod.get("temperature_c"), mod.get("temperature_c_high_warn"),
@@ -231,7 +232,7 @@ def _part(s: dict, links: list[dict], t: Tables) -> dict:
         end = next((e for e in ends if e["device"] == dev and cage in (e["port"], e["cage"])), None)
         mod = end["module"] if end else None
         if mod:
-            part.update(type=" ".join(x for x in (mod.get("identifier"), mod.get("media")) if x) or None,
+            part.update(type=" ".join(x for x in (mod.get("identifier"), mod.get("media_type"), mod.get("media")) if x) or None,
                         part_number=mod.get("part_number"), vendor=mod.get("vendor"), serial=mod.get("serial"))
         if comp == "transceiver":
             pn = part["part_number"] or "part number unknown"
@@ -262,19 +263,20 @@ def _optical(links: list[dict]) -> bool:
     return False
 
 
-def _steps(f: Finding, links: list[dict], parts: list[dict], shared: bool) -> list[str]:
+def _steps(f: Finding, links: list[dict], parts: list[dict], shared: bool, where: str | None = None) -> list[str]:
     """The repair in order: go to the first end, inspect and clean, reseat, replace suspects in rank
     order, verify."""
     if f.kind in CABLING_KINDS:
         return [f.action, "Verify with the LLDP commands below that each end sees the planned neighbor"]
     top = parts[0] if parts else None
     if shared and top and top["component"] in SHARED_WHOLE:
-        return [f.action, f"Then re-check the {len(links)} affected links listed below",
+        return [f.action, f"Then re-check the affected link listed below" if len(links) == 1 else
+                f"Then re-check the {len(links)} affected links listed below",
                 "Verify with the commands below on each affected port"]
     steps = []
     first = links[0]["a"] if links else None
     if top and links:
-        dev = _split_ref(top["ref"])[0]
+        dev = where or _split_ref(top["ref"])[0]
         first = next((e for lv in links for e in (lv["a"], lv["b"]) if e and e["device"] == dev), first)
     if first:
         steps.append(f"Start at {first['device']}:{first['port']} ({first['location']['text']}): "
@@ -308,10 +310,8 @@ def repair(f: Finding, t: Tables, inv: Inventory) -> dict:
         [_link_view(t, inv, f)] if (f.link or {}).get("a_device") and (f.link or {}).get("a_port") else [])
     parts = [_part(s, links, t) for s in f.suspects]
     top = parts[0] if parts else None
-    if shared and top:
-        where_dev = _split_ref(top["ref"])[0] if ":" in top["ref"] or top["component"] == "switch" else f.device
-    else:
-        where_dev = (f.link or {}).get("a_device") or f.device
+    loc = f.location or locate(f, inv)   # the first suspect's place (netdiag.location)
+    where_dev = loc.get("device")
     verify = []
     for lv in links:
         for e in (lv["a"], lv["b"]):
@@ -330,8 +330,8 @@ def repair(f: Finding, t: Tables, inv: Inventory) -> dict:
         "id": f.id, "severity": f.severity, "priority": PRIORITY.get(f.severity, "P3"), "kind": f.kind,
         "plane": f.plane, "device": f.device, "port": f.port, "reason": f.reason, "action": f.action,
         "shared": shared, "summary": summary_line(f),
-        "location": _location(inv, where_dev), "where_device": where_dev,
-        "links": links, "parts": parts, "bring": bring, "tools": tools, "steps": _steps(f, links, parts, shared),
+        "location": loc, "where_device": where_dev,
+        "links": links, "parts": parts, "bring": bring, "tools": tools, "steps": _steps(f, links, parts, shared, where_dev),
         "evidence": list(f.evidence), "verify": verify, "first_seen": f.first_seen, "last_seen": f.last_seen,
         "suspects": f.suspects,
     }

@@ -51,6 +51,12 @@ def render(res: SweepResult, color: bool = False) -> str:
                 lines.append(f"  {_cell(d.name, 40)}: {_cell(d.error or 'failed', 150)}")
             for fl in d.failed:
                 lines.append(f"  {_cell(d.name, 40)}: {_cell(fl['command'] or '', 40)}: {_cell(fl['error'], 150)}")
+    miss = res.not_captured() if hasattr(res, "not_captured") else []   # inventory devices the capture lacks
+    if miss:
+        if not bad:
+            lines += ["", "Could not tell (data missing or unreadable):"]
+        lines.append(f"  {len(miss)} inventory device{'s' if len(miss) != 1 else ''} not in the capture: "
+                     f"{', '.join(miss[:5])}{', ...' if len(miss) > 5 else ''}")
     s = res.summary()
     lines.append("")
     lines.append(f"{s['status']}: {s['critical']} critical, {s['warning']} warning; "

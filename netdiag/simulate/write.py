@@ -42,7 +42,7 @@ def write_capture(fab: Fabric, out: Path) -> Path:
     groups = {t: _by_device(snap.table(t)) for t in ("ports", "modules", "lanes", "counters", "neighbors")}
     empty = {t: snap.table(t).iloc[0:0] for t in groups}
     with CaptureWriter(out, overwrite=True) as cw:
-        cw.started = fab.taken_at
+        cw.started = cw.finished = fab.taken_at   # the simulated time, not the wall clock (--interval)
         if fab.preset.switch_platform == "ib":
             dev = DeviceTables(IBDIAGNET_DEVICE, "ibdiagnet", {"name": IBDIAGNET_DEVICE}, snap.ports, snap.modules,
                                snap.lanes, snap.counters, snap.neighbors)

@@ -56,16 +56,16 @@ def test_topology_export_tree_block_labels_leave_out_drained_hosts():
     g = FabricGraph(tiny_inventory())
     topo = build(g, out_links={"U0"}, drained={"gpu-r01-n02"})
     assert slurm.tree_conf(topo).splitlines()[2:] == ["SwitchName=rg-leaf0 Nodes=gpu-r01-n01",
-                                                     "SwitchName=spine-spine0-1 Switches=rg-leaf0"]
+                                                     "SwitchName=spine0-1 Switches=rg-leaf0"]
     assert slurm.block_conf(topo).splitlines()[1:] == ["BlockName=r01 Nodes=gpu-r01-n01"]
     assert k8s.label_commands(topo) == [["kubectl", "label", "node", "gpu-r01-n01", "--overwrite",
                                          "network.topology.nvidia.com/accelerator=r01",
                                          "network.topology.nvidia.com/leaf=rg-leaf0",
-                                         "network.topology.nvidia.com/spine=spine-spine0-1"]]
+                                         "network.topology.nvidia.com/spine=spine0-1"]]
     assert k8s.merge_patches(topo)["gpu-r01-n01"]["metadata"]["labels"]["network.topology.nvidia.com/leaf"] == "rg-leaf0"
     j = json.loads(json.dumps(topo.to_json()))
     assert j["excluded"] == {"links": ["U0"], "hosts": ["gpu-r01-n02"]}
-    assert j["hosts"] == [{"name": "gpu-r01-n01", "rack": "r01", "leaf": "rg-leaf0", "spine": "spine-spine0-1",
+    assert j["hosts"] == [{"name": "gpu-r01-n01", "rack": "r01", "leaf": "rg-leaf0", "spine": "spine0-1",
                            "core": None}]
 
 
@@ -78,3 +78,18 @@ def test_journal_tracks_what_is_isolated_and_drained(tmp_path):
     assert j.active() == (set(), {"gpu-r01-n01": ["f2"]})
     assert [r["kind"] for r in j.actions("run1")] == ["isolate", "drain"]
     j.close()
+
+
+def test_tier_group_names_are_not_doubled(tmp_path):
+    """Issue 18: a spine group named after spine-p0-000 is spine-p0-000, not spine-spine-p0-000."""
+    from netdiag.simulate import engine, presets
+    from netdiag.simulate.write import write_fabric
+
+    from netdiag.inventory import load
+
+    write_fabric(engine.simulate(presets.get("hgx-rail"), 64, 2), tmp_path, "capture")
+    topo = build(FabricGraph(load(tmp_path / "devices.csv", tmp_path / "cabling.csv")), set(), set())
+    conf = slurm.tree_conf(topo)
+    names = [ln.split()[0].split("=", 1)[1] for ln in conf.splitlines() if ln.startswith("SwitchName=")]
+    assert "spine-p0-000" in names
+    assert not [n for n in names if n.startswith(("spine-spine", "core-core"))]
