@@ -451,5 +451,10 @@ from netdiag.cli_scan import history_cmd, merge_cmd, scan_cmd  # noqa: E402  (fl
 for _cmd in (scan_cmd, merge_cmd, history_cmd):
     main.add_command(_cmd)
 
+from netdiag.cli_onboard import inventory_group, validate_cmd  # noqa: E402  (onboarding: docs/commands.md)
+
+main.add_command(validate_cmd)
+main.add_command(inventory_group)
+
 if __name__ == "__main__":  # pragma: no cover
     main()
