@@ -312,3 +312,31 @@ def test_demo_faults_page_names_exactly_what_the_demo_prints():
         (f.device, f.port, f.severity, f.kind, suspect_text(f)) for f in with_plan]
     no_plan = {(f.device, f.port): f.kind for f in jobs.sweep_capture(DEMO / "capture").findings}
     assert {(r[0], r[1]): r[6] for r in rows} == no_plan
+
+
+def test_every_docs_page_the_code_points_at_exists():
+    """Docstrings, help texts and fixtures say `docs/X.md`: each of those pages is in the repository
+    (pages other engineers write are checked by test_planned_pages_exist)."""
+    missing = set()
+    for f in _repo_files():
+        if not f.startswith(("netdiag/", "fixtures/", "docs/", "benchmarks/", "README.md")) or \
+                not f.endswith((".py", ".md", ".toml", ".j2", ".html", ".txt")):
+            continue
+        for page in re.findall(r"docs/([a-z0-9-]+\.md)", (ROOT / f).read_text(encoding="utf-8", errors="replace")):
+            if not (DOCS / page).is_file() and page not in OWNED_ELSEWHERE:
+                missing.add(f"{f}: docs/{page}")
+    assert missing == set()
+
+
+def test_location_column_uses_the_findings_own_location_when_it_has_one():
+    from netdiag.render.text import location_text
+
+    f = Finding(id="x", severity="critical", kind="dead_link", plane="0", link={}, suspects=[], action="",
+                evidence=[], first_seen=None, last_seen=None, device="gpu1", port="eth0")
+    f.location = {"device": "leaf1", "hall": "B", "row": "12", "rack": "r31", "u": "40", "text": "..."}
+    assert location_text(f) == "B/12/r31 U40"
+    f.location = {"device": None, "text": "plane 1 (no single place)"}
+    assert location_text(f) == "plane 1 (no single place)"
+    f.location = {}
+    inv = inventory.Inventory({"gpu1": inventory.DeviceInfo("gpu1", "linux", rack="r07", u="30")})
+    assert location_text(f, inv) == "r07 U30" and location_text(f) == "unknown"
