@@ -205,6 +205,21 @@ def location_text(f, inventory=None) -> str:
     return _place(devices.get(dev)) or "unknown"
 
 
+def top_symptom(f) -> dict:
+    """The symptom a finding's `measured:` line shows: the most severe, a measured value before a
+    bare flag, then the kind order of diagnosis.toml, then the lowest lane."""
+    if not f.symptoms:
+        return {}
+    order = kind_order()
+
+    def key(s):
+        v, lane = s.get("value"), s.get("lane")
+        return (-SEVERITY_RANK.get(s.get("severity"), 0), _missing(v), order.get(s.get("rule"), len(order)),
+                10**6 if _missing(lane) else int(lane))
+
+    return min(f.symptoms, key=key)
+
+
 def _since_clear(res) -> dict:
     c = getattr(getattr(res, "snapshot", None), "counters", None)
     if c is None or c.empty or "time_since_clear_s" not in c.columns:
@@ -229,11 +244,13 @@ def render(res, color: bool = False, width: int = 120) -> str:
     inv = getattr(res, "inventory", None)
     rows = []
     for f in findings:
-        top = f.symptoms[0] if f.symptoms else {}
+        top = top_symptom(f)
         same = sorted({int(x["lane"]) for x in f.symptoms if x.get("rule") == top.get("rule")
                        and x.get("device") == top.get("device") and x.get("port") == top.get("port")
                        and not _missing(x.get("lane"))}) if top else []
         m, limit = measured(top, clear.get((top.get("device"), top.get("port"))), same) if top else ("", "")
+        if top and (top.get("device"), top.get("port")) != (f.device, f.port) and top.get("device"):
+            m = f"at {top['device']}:{top.get('port')}: {m}"  # the other end of the link
         rows.append({"sev": f.severity.upper(), "device": _clean(f.device or (f.link or {}).get("a_device") or "-"),
                      "port": _clean(f.port or (f.link or {}).get("a_port") or "-"),
                      "lanes": ",".join(map(str, f.lanes)) or "-", "kind": _clean(f.kind),
