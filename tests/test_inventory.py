@@ -113,3 +113,11 @@ def test_cabling_without_inventory_skips_device_checks(tmp_path):
     c = write(tmp_path, "cabling.csv", CAB + "C1,a,eth0,b,Ethernet0,DAC,1.5,0,\n")
     cables = load_cabling(c)
     assert cables[0].media == "dac" and cables[0].length_m == 1.5
+
+
+def test_allowed_platforms_are_exactly_the_registered_drivers():
+    # one list (inventory.PLATFORMS), kept equal to the drivers a live sweep can use
+    from netdiag import platforms
+    from netdiag.inventory import PLATFORMS
+
+    assert sorted(PLATFORMS) == sorted(platforms.platforms())

@@ -128,6 +128,8 @@ def measured(sym: dict, since_clear_s: float | None = None, lanes: list[int] | N
             window = detail
         elif since_clear_s is not None and not _missing(since_clear_s) and since_clear_s > 0:
             window = f"since clear, {_duration(since_clear_s)}"
+        elif detail.startswith("lifetime count"):
+            window = f"({detail})"   # the health rule's own words on the window (rate, no time base)
         else:
             window = "(lifetime count: since the last clear, time unknown)"
         return f"{_num(v)} {what} {window}", ("" if _missing(t) else f"more than {_num(t)}")
