@@ -295,6 +295,12 @@ def render(res, color: bool = False, width: int = 120) -> str:
                 lines += wrap.wrap(f"{_clean(d.name)}: {_clean(d.error or 'failed')}")
             for fl in d.failed:
                 lines += wrap.wrap(f"{_clean(d.name)}: {_clean(fl['command'] or '')}: {_clean(fl['error'])}")
+    miss = res.not_captured() if hasattr(res, "not_captured") else []   # inventory devices the capture lacks
+    if miss:
+        if not bad:
+            lines += ["", "Could not tell (data missing or unreadable):"]
+        lines += wrap.wrap(f"{len(miss)} inventory device{'s' if len(miss) != 1 else ''} not in the capture: "
+                           f"{', '.join(map(_clean, miss[:5]))}{', ...' if len(miss) > 5 else ''}")
     s = res.summary()
     lines.append("")
     summary = textwrap.wrap(f"{s['status']}: {s['critical']} critical, {s['warning']} warning; "
