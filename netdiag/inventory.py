@@ -19,6 +19,9 @@ DEVICE_REQUIRED = ("name", "platform")
 CABLE_COLUMNS = ("cable_id", "a_device", "a_port", "b_device", "b_port", "media", "length_m", "plane", "path")
 #: the only columns cabling.csv must have
 CABLE_REQUIRED = ("cable_id", "a_device", "a_port", "b_device", "b_port")
+#: optional plan columns kept only when a row fills them: the cage (module slot) and the module each
+#: end plugs into, where port names and EEPROM serials do not tell (docs/inventory.md)
+CABLE_OPTIONAL = ("a_cage", "b_cage", "a_module", "b_module")
 MEDIA = ("dac", "acc", "aoc", "fiber")
 
 #: Allowed values, in one place (docs/inventory.md lists them). `platform` picks the commands a
@@ -318,11 +321,11 @@ def load_cabling_frame(path: str | Path, devices: dict[str, DeviceInfo] | None =
     cable ids, bad lengths, a missing plane on a plane-less device pair, path hops not PANEL:PORT.
     Raises InventoryError naming file:line: column: why for every bad row."""
     path = Path(path)
-    df, line, problems = _read_csv(path, CABLE_REQUIRED, CABLE_COLUMNS[len(CABLE_REQUIRED):])
+    df, line, problems = _read_csv(path, CABLE_REQUIRED, CABLE_COLUMNS[len(CABLE_REQUIRED):] + CABLE_OPTIONAL)
     if warnings is not None:
         warnings += [p for p in problems if "ignored" in p]
     problems = [p for p in problems if "ignored" not in p]
-    df = df[list(CABLE_COLUMNS)]
+    df = df[list(CABLE_COLUMNS) + [c for c in CABLE_OPTIONAL if (df[c] != "").any()]]
     errs: list[tuple[int, int, str]] = []   # (line, order, message)
 
     def bad(mask, message) -> None:

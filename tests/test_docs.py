@@ -273,7 +273,7 @@ def test_finding_kinds_page_names_every_kind():
 def test_inventory_page_lists_the_allowed_values():
     named = _code_names("inventory.md")
     for values in (inventory.PLATFORMS, inventory.ROLES, inventory.MEDIA,
-                   inventory.DEVICE_COLUMNS + inventory.DEVICE_OPTIONAL, inventory.CABLE_COLUMNS):
+                   inventory.DEVICE_COLUMNS + inventory.DEVICE_OPTIONAL, inventory.CABLE_COLUMNS + inventory.CABLE_OPTIONAL):
         assert set(values) - named == set()
 
 

@@ -121,3 +121,13 @@ def test_allowed_platforms_are_exactly_the_registered_drivers():
     from netdiag.inventory import PLATFORMS
 
     assert sorted(PLATFORMS) == sorted(platforms.platforms())
+
+
+def test_optional_cage_and_module_columns_are_kept_when_filled(tmp_path):
+    c = write(tmp_path, "cabling.csv", "cable_id,a_device,a_port,b_device,b_port,plane,a_cage,b_cage,a_module\n"
+              "C1,gpu1,mlx5_0/1,leaf1,1,0,osfp1,cage1,\nC2,gpu1,mlx5_1/1,leaf1,2,0,osfp1,cage1,\n")
+    plan = load(None, c).plan
+    assert list(plan["a_cage"]) == ["osfp1", "osfp1"] and list(plan["b_cage"]) == ["cage1", "cage1"]
+    assert "a_module" not in plan.columns and "b_module" not in plan.columns  # never filled: not kept
+    plain = write(tmp_path, "plain.csv", CAB + "C1,a,eth0,b,Ethernet0,aoc,3,0,\n")
+    assert list(load(None, plain).plan.columns) == list(CAB.strip().split(","))
