@@ -91,6 +91,7 @@ def _tty_out(color: str) -> tuple[bool, int]:
 def _emit(res, as_json: bool, as_jsonl: bool, color: str = "auto") -> None:
     from netdiag.render import text
 
+    res.findings = text.worst_first(res.findings)  # every output in the table's order
     if as_json:
         click.echo(json.dumps(res.to_json(), indent=2, allow_nan=False))
     elif as_jsonl:

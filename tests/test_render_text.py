@@ -3,6 +3,7 @@ terminal without cutting suspects or locations, values with counter name, unit a
 port names, --color, and a click progress bar only on a terminal."""
 
 import io
+import json
 import os
 import pty
 import re
@@ -127,3 +128,9 @@ def test_progress_bar_draws_on_a_terminal_and_is_silent_otherwise():
     for ok in (True, False, True):
         bar.update(ok)
     assert quiet.getvalue() == ""
+
+
+def test_json_lists_findings_in_the_tables_order():
+    table = [(ln.split()[1], ln.split()[2]) for ln in rows(run(columns=200).output)]
+    out = json.loads(run("--json").output)
+    assert [(f["device"], f["port"]) for f in out["findings"]] == table
