@@ -60,7 +60,7 @@ def test_demo_table_names_suspects_whole_with_real_port_names_and_locations():
 def test_values_name_the_counter_unit_and_window():
     out = run(columns=200).output
     # the demo's ethtool counters carry no time since clear: the window is the lifetime, said so
-    assert re.search(r"measured: 145 uncorrectable FEC codewords \(lifetime count[^)]*\); limit: more than 0", out)
+    assert re.search(r"measured: 145 uncorrectable FEC codewords, lifetime count.*; limit: more than 0", out)
     assert "measured: Tx power 0.1200 mW (-9.21 dBm) on lane 2; limit: below low alarm 0.1585 mW (-8.00 dBm)" in out
     assert "measured: module temperature 63.50 °C; limit: above high alarm 60.00 °C" in out
     assert "measured: Rx power 0.0000 mW (-inf dBm) on lanes 1,2,3,4: no light" in out

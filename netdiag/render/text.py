@@ -129,10 +129,11 @@ def measured(sym: dict, since_clear_s: float | None = None, lanes: list[int] | N
         elif since_clear_s is not None and not _missing(since_clear_s) and since_clear_s > 0:
             window = f"since clear, {_duration(since_clear_s)}"
         elif detail.startswith("lifetime count"):
-            window = f"({detail})"   # the health rule's own words on the window (rate, no time base)
+            window = f", {detail}"   # the health rule's own words on the window (rate, no time base)
         else:
-            window = "(lifetime count: since the last clear, time unknown)"
-        return f"{_num(v)} {what} {window}", ("" if _missing(t) else f"more than {_num(t)}")
+            window = ", lifetime count (since the last clear; time unknown)"
+        sep = "" if window.startswith(",") else " "
+        return f"{_num(v)} {what}{sep}{window}", ("" if _missing(t) else f"more than {_num(t)}")
     for prefix, label in _SENSOR.items():
         if rule.startswith(prefix + "_"):
             vs = "unknown" if _missing(v) else (_power(v) if unit == "mW" else f"{v:.2f} {_unit(unit)}")
