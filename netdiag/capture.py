@@ -101,12 +101,23 @@ def _load_json(path: Path):
         raise CaptureError(f"{path}: not valid JSON: {e}") from None
 
 
+def _not_a_capture(root: Path) -> str:
+    """What a capture is and how to make one, for a folder without capture.json."""
+    return (f"{root / 'capture.json'}: missing, so {root} is not a netdiag capture. A capture is a folder with "
+            f"capture.json ({{\"format\": \"{FORMAT}\", \"devices\": [...]}}) and devices/NAME/device.json "
+            "(name, platform) plus devices/NAME/index.json (one entry per command: command, file, exit_status) "
+            "beside each command's raw output. A live sweep writes one (netdiag sweep --hosts ... --record DIR); "
+            "to build one by hand see docs/capture.md.")
+
+
 def read_capture(path: str | os.PathLike) -> Capture:
     """Read a capture directory. A device whose own files are broken is kept with ok=False and the
     reason in `error`, so the other devices are still analysed."""
     root = Path(path)
     if not root.is_dir():
         raise CaptureError(f"{root}: not a capture directory")
+    if not (root / "capture.json").exists():
+        raise CaptureError(_not_a_capture(root))
     meta = _load_json(root / "capture.json")
     if not isinstance(meta, dict) or not str(meta.get("format", "")).startswith("netdiag-capture/"):
         raise CaptureError(f"{root / 'capture.json'}: not a netdiag capture (format {meta.get('format') if isinstance(meta, dict) else None!r})")

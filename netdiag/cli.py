@@ -159,9 +159,26 @@ def _load_inventory(inventory, plan):
         raise click.UsageError(f"bad inventory/plan:\n{e}") from None
 
 
-def _emit(res, as_json: bool, as_jsonl: bool) -> None:
+_COLOR = click.option("--color", "color", type=click.Choice(["auto", "always", "never"]), default="auto",
+                      show_default=True, help="colour the severities: auto = on a terminal, unless NO_COLOR is set")
+
+
+def _tty_out(color: str) -> tuple[bool, int]:
+    """(colour or not, width) of the terminal table; the width follows COLUMNS / the terminal."""
+    import os
+    import shutil
+
+    tty = sys.stdout.isatty()
+    on = color == "always" or (color == "auto" and tty and not os.environ.get("NO_COLOR"))
+    if os.environ.get("COLUMNS", "").isdigit() or tty:
+        return on, shutil.get_terminal_size((120, 24)).columns
+    return on, 120  # a pipe or a file: a fixed width, whatever terminal started the job
+
+
+def _emit(res, as_json: bool, as_jsonl: bool, color: str = "auto") -> None:
     from netdiag.render import text
 
+    res.findings = text.worst_first(res.findings)  # every output in the table's order
     if as_json:
         click.echo(json.dumps(res.to_json(), indent=2, allow_nan=False))
     elif as_jsonl:
@@ -171,7 +188,8 @@ def _emit(res, as_json: bool, as_jsonl: bool) -> None:
             click.echo(json.dumps({"type": "device", **d}, allow_nan=False))
         click.echo(json.dumps({"type": "summary", **res.summary()}, allow_nan=False))
     else:
-        click.echo(text.render(res, color=sys.stdout.isatty()))
+        on, width = _tty_out(color)
+        click.echo(text.render(res, color=on, width=width), color=on)
 
 
 @main.command("sweep")
@@ -205,9 +223,10 @@ def _emit(res, as_json: bool, as_jsonl: bool) -> None:
               help="bytes kept per command output; more is cut and reported")
 @click.option("--platform", "default_platform", default="linux", show_default=True,
               help="platform of --hosts names when there is no --inventory")
+@_COLOR
 def sweep_cmd(inventory, plan, capture_dir, hosts, rack, plane, role, thresholds, as_json, as_jsonl, html, tickets,
               templates, record, ssh_config, parallel, channels, command_timeout, connect_timeout, device_timeout, max_output,
-              default_platform):
+              default_platform, color):
     """Find failing links: analyse a capture (--capture) or collect live over SSH (--hosts, --rack,
     --plane, --role select inventory devices; the capture is always recorded, see --record).
 
@@ -232,7 +251,7 @@ def sweep_cmd(inventory, plan, capture_dir, hosts, rack, plane, role, thresholds
     except CaptureError as e:
         click.echo(f"netdiag sweep: {e}", err=True)
         return exitcodes.UNKNOWN
-    _emit(res, as_json, as_jsonl)
+    _emit(res, as_json, as_jsonl, color)
     if html or tickets:
         _write_report(jobs, res, html, tickets, templates)
     return res.exit_code()
@@ -284,7 +303,8 @@ def _sweep_live(jobs, inv, hosts, rack, plane, role, ssh_config, parallel, recor
 @click.option("--snapshot", "snapshot_dir", type=click.Path(file_okay=False), help="a Parquet snapshot (simulate)")
 @click.option("--hosts", multiple=True, help="live: inventory name patterns to collect from over SSH")
 @click.option("--json", "as_json", is_flag=True, help="print one JSON object")
-def cabling_cmd(inventory, plan, capture_dir, snapshot_dir, hosts, as_json):
+@_COLOR
+def cabling_cmd(inventory, plan, capture_dir, snapshot_dir, hosts, as_json, color):
     """Check the cabling plan against what LLDP / ibnetdiscover / ibdiagnet report.
 
     Reports miswire, swapped, wrong_plane, missing and unexpected links; a port whose neighbor is
@@ -307,7 +327,8 @@ def cabling_cmd(inventory, plan, capture_dir, snapshot_dir, hosts, as_json):
     else:
         from netdiag.render import text
 
-        click.echo(text.render_cabling(res))
+        on, width = _tty_out(color)
+        click.echo(text.render_cabling(res, color=on, width=width), color=on)
     return res.exit_code()
 
 
@@ -588,6 +609,10 @@ from netdiag.cli_scan import history_cmd, merge_cmd, scan_cmd  # noqa: E402  (fl
 for _cmd in (scan_cmd, merge_cmd, history_cmd):
     main.add_command(_cmd)
 
+from netdiag.cli_onboard import inventory_group, validate_cmd  # noqa: E402  (onboarding: docs/commands.md)
+
+main.add_command(validate_cmd)
+main.add_command(inventory_group)
 
 def _add_debug_everywhere(group: click.Group) -> None:
     """`--debug` is also accepted after the command name (netdiag sweep ... --debug)."""

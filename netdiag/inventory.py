@@ -14,8 +14,42 @@ import pandas as pd
 
 DEVICE_COLUMNS = ("name", "platform", "address", "role", "plane", "site", "hall", "row", "rack", "u")
 DEVICE_OPTIONAL = ("port", "user", "jump")
+#: the only columns devices.csv must have; the others may be left out of the header (empty)
+DEVICE_REQUIRED = ("name", "platform")
 CABLE_COLUMNS = ("cable_id", "a_device", "a_port", "b_device", "b_port", "media", "length_m", "plane", "path")
+#: the only columns cabling.csv must have
+CABLE_REQUIRED = ("cable_id", "a_device", "a_port", "b_device", "b_port")
+#: optional plan columns kept only when a row fills them: the cage (module slot) and the module each
+#: end plugs into, where port names and EEPROM serials do not tell (docs/inventory.md)
+CABLE_OPTIONAL = ("a_cage", "b_cage", "a_module", "b_module")
 MEDIA = ("dac", "acc", "aoc", "fiber")
+
+#: Allowed values, in one place (docs/inventory.md lists them). `platform` picks the commands a
+#: live sweep runs and the parsers a replay uses; every name here is a registered platform driver.
+PLATFORMS = (
+    "linux",
+    "sonic",
+    "cumulus",
+    "eos",
+    "ib-host",
+    "ibdiagnet",
+)
+#: `role`: hosts (drained by isolate), switches by tier, a fabric manager (UFM / ibdiagnet host) and
+#: patch panels; empty means unknown.
+ROLES = (
+    "gpu_host",
+    "cpu_host",
+    "storage",
+    "leaf",
+    "tor",
+    "spine",
+    "superspine",
+    "core",
+    "fabric_manager",
+    "patch_panel",
+)
+_U = re.compile(r"^\d{1,3}(?:-\d{1,3})?$")
+_HOP = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@+-]*:[A-Za-z0-9][A-Za-z0-9_./@+-]*$")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:@+-]{0,127}$")
 
 
@@ -159,8 +193,17 @@ def _read_csv_fast(text: str, required: tuple[str, ...]):
 
 
 def _read_csv(path: Path, required: tuple[str, ...], optional: tuple[str, ...]) -> tuple[pd.DataFrame, np.ndarray, list[str]]:
-    """A CSV with one header row -> (DataFrame of stripped text cells, file line of each row,
-    problems). Blank and '#' lines are skipped; a row with the wrong number of fields is a problem."""
+    """A CSV with one header row -> (DataFrame of stripped text cells with every required and
+    optional column, those absent from the header empty; file line of each row; problems). Blank and
+    '#' lines are skipped; a row with the wrong number of fields is a problem."""
+    df, lines, problems = _read_csv_raw(path, required, optional)
+    for c in optional:
+        if c not in df.columns:
+            df[c] = pd.Series([""] * len(df), index=df.index, dtype=object)
+    return df, lines, problems
+
+
+def _read_csv_raw(path: Path, required: tuple[str, ...], optional: tuple[str, ...]) -> tuple[pd.DataFrame, np.ndarray, list[str]]:
     problems = []
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -205,10 +248,16 @@ def _read_csv(path: Path, required: tuple[str, ...], optional: tuple[str, ...]) 
     return df, np.array(lines, dtype=np.int64), problems
 
 
-def load_devices(path: str | Path) -> dict[str, DeviceInfo]:
-    """devices.csv -> {name: DeviceInfo}. Raises InventoryError listing every bad row."""
+def load_devices(path: str | Path, warnings: list[str] | None = None,
+                 partial: dict[str, DeviceInfo] | None = None) -> dict[str, DeviceInfo]:
+    """devices.csv -> {name: DeviceInfo}. Raises InventoryError listing every bad row (unknown
+    platform, role or U included); header columns netdiag ignores are appended to `warnings`.
+    `partial`, when given, receives every row with a usable name, bad or not (for cross-checks of a
+    plan while devices.csv still has problems)."""
     path = Path(path)
-    table, lines, problems = _read_csv(path, DEVICE_COLUMNS, DEVICE_OPTIONAL)
+    table, lines, problems = _read_csv(path, DEVICE_REQUIRED, DEVICE_COLUMNS[len(DEVICE_REQUIRED):] + DEVICE_OPTIONAL)
+    if warnings is not None:
+        warnings += [p for p in problems if "ignored" in p]
     problems = [p for p in problems if "ignored" not in p]
     devices: dict[str, DeviceInfo] = {}
     first_line: dict[str, int] = {}
@@ -220,8 +269,16 @@ def load_devices(path: str | Path) -> dict[str, DeviceInfo]:
         elif r["name"] in devices:
             problems.append(f"{path}:{lineno}: name: {r['name']!r} already defined on line {first_line[r['name']]}")
             bad = True
-        if not r["platform"]:
-            problems.append(f"{path}:{lineno}: platform: empty")
+        why = _check_value("platform", r["platform"], PLATFORMS, empty_ok=False)
+        if why:
+            problems.append(f"{path}:{lineno}: platform: {why}")
+            bad = True
+        why = _check_value("role", r["role"], ROLES, empty_ok=True)
+        if why:
+            problems.append(f"{path}:{lineno}: role: {why}")
+            bad = True
+        if r["u"] and not _U.match(r["u"]):
+            problems.append(f"{path}:{lineno}: u: {r['u']!r} is not a rack unit (a number such as 30, or 30-31)")
             bad = True
         port = None
         if r.get("port"):
@@ -232,25 +289,43 @@ def load_devices(path: str | Path) -> dict[str, DeviceInfo]:
             except ValueError:
                 problems.append(f"{path}:{lineno}: port: {r['port']!r} is not a TCP port")
                 bad = True
-        if bad:
-            continue
         kw = {k: r.get(k, "") for k in DEVICE_COLUMNS}
+        if bad:
+            if partial is not None and _NAME.match(r["name"]) and r["name"] not in devices:
+                partial.setdefault(r["name"], DeviceInfo(**kw))
+            continue
         devices[r["name"]] = DeviceInfo(**kw, port=port, user=r.get("user", ""), jump=r.get("jump", ""))
         first_line[r["name"]] = lineno
+        if partial is not None:
+            partial[r["name"]] = devices[r["name"]]
     if problems:
         raise InventoryError(problems)
     return devices
 
 
-def load_cabling_frame(path: str | Path, devices: dict[str, DeviceInfo] | None = None) -> pd.DataFrame:
+def _check_value(column: str, value: str, allowed: tuple[str, ...], empty_ok: bool) -> str | None:
+    """Why `value` is not allowed in `column` (None when it is)."""
+    if not value:
+        return None if empty_ok else "empty"
+    if value in allowed:
+        return None
+    near = [a for a in allowed if a.lower() == value.lower().replace("_", "-") or a.lower() == value.lower()]
+    hint = f"; did you mean {near[0]!r}?" if near else ""
+    return f"unknown {column} {value!r}: not one of {'|'.join(allowed)}{hint}"
+
+
+def load_cabling_frame(path: str | Path, devices: dict[str, DeviceInfo] | None = None,
+                       warnings: list[str] | None = None) -> pd.DataFrame:
     """cabling.csv -> the plan as a DataFrame, checked column-wise (a million rows in seconds):
     unknown devices (when `devices` given), unknown media, a port used by two cables, duplicate
     cable ids, bad lengths, a missing plane on a plane-less device pair, path hops not PANEL:PORT.
     Raises InventoryError naming file:line: column: why for every bad row."""
     path = Path(path)
-    df, line, problems = _read_csv(path, CABLE_COLUMNS, ())
+    df, line, problems = _read_csv(path, CABLE_REQUIRED, CABLE_COLUMNS[len(CABLE_REQUIRED):] + CABLE_OPTIONAL)
+    if warnings is not None:
+        warnings += [p for p in problems if "ignored" in p]
     problems = [p for p in problems if "ignored" not in p]
-    df = df[list(CABLE_COLUMNS)]
+    df = df[list(CABLE_COLUMNS) + [c for c in CABLE_OPTIONAL if (df[c] != "").any()]]
     errs: list[tuple[int, int, str]] = []   # (line, order, message)
 
     def bad(mask, message) -> None:
@@ -286,7 +361,7 @@ def load_cabling_frame(path: str | Path, devices: dict[str, DeviceInfo] | None =
     bad((df["a_device"] != "") & (df["a_device"] == df["b_device"]) & (df["a_port"] == df["b_port"]),
         lambda i: "b_port: a cable cannot join a port to itself")
     media = df["media"].str.lower()
-    bad(~media.isin(MEDIA), lambda i: f"media: {df['media'].iat[i]!r} is not one of {'|'.join(MEDIA)}")
+    bad((media != "") & ~media.isin(MEDIA), lambda i: f"media: {df['media'].iat[i]!r} is not one of {'|'.join(MEDIA)}")
     length = pd.to_numeric(df["length_m"].where(df["length_m"] != ""), errors="coerce")
     bad(((df["length_m"] != "") & length.isna()) | (length < 0),
         lambda i: f"length_m: {df['length_m'].iat[i]!r} is not a length in metres")
@@ -294,11 +369,21 @@ def load_cabling_frame(path: str | Path, devices: dict[str, DeviceInfo] | None =
         planes = {n: d.plane for n, d in devices.items() if d.plane}
         has = df["a_device"].isin(set(planes)) | df["b_device"].isin(set(planes))
         bad((df["plane"] == "") & ~has, lambda i: "plane: empty, and neither end's device has a plane")
+        # a plane the plan gives that contradicts an end device's own plane (or the two ends disagree)
+        pa = df["a_device"].map(planes).astype(object).fillna("")
+        pb = df["b_device"].map(planes).astype(object).fillna("")
+        for end, pe in (("a", pa), ("b", pb)):
+            bad((df["plane"] != "") & (pe != "") & (pe != df["plane"]),
+                lambda i, end=end, pe=pe: f"plane: {df['plane'].iat[i]!r} contradicts devices.csv, where "
+                                          f"{end}_device {df[end + '_device'].iat[i]!r} is in plane {pe.iat[i]!r}")
+        bad((df["plane"] == "") & (pa != "") & (pb != "") & (pa != pb),
+            lambda i: f"plane: empty, and the ends are in different planes ({df['a_device'].iat[i]} in "
+                      f"{pa.iat[i]!r}, {df['b_device'].iat[i]} in {pb.iat[i]!r})")
     hops = df["path"].str.split(";").explode()
-    hops = hops[hops.str.strip() != ""]
-    badhop = hops[~hops.str.contains(":", regex=False)]
+    hops = hops[hops.notna() & (hops.str.strip() != "")].str.strip()
+    badhop = hops[~hops.str.match(_HOP.pattern)]
     for i, h in zip(badhop.index, badhop):
-        errs.append((int(line[i]), len(errs), f"path: hop {h.strip()!r} is not PANEL:PORT"))
+        errs.append((int(line[i]), len(errs), f"path: hop {h!r} is not PANEL:PORT (hops are separated by ';')"))
     if errs or problems:
         errs.sort()
         raise InventoryError(problems + [f"{path}:{ln}: {msg}" for ln, _, msg in errs])
@@ -313,18 +398,19 @@ def load_cabling(path: str | Path, devices: dict[str, DeviceInfo] | None = None)
     return Inventory(plan=load_cabling_frame(path, devices)).cables
 
 
-def load(devices_csv: str | Path | None, cabling_csv: str | Path | None = None) -> Inventory:
+def load(devices_csv: str | Path | None, cabling_csv: str | Path | None = None,
+         warnings: list[str] | None = None) -> Inventory:
     """Load both files (either may be None); all problems of both are reported together."""
     inv = Inventory()
     problems = []
     if devices_csv:
         try:
-            inv.devices = load_devices(devices_csv)
+            inv.devices = load_devices(devices_csv, warnings)
         except InventoryError as e:
             problems += e.problems
     if cabling_csv:
         try:
-            inv._plan = load_cabling_frame(cabling_csv, inv.devices if devices_csv and not problems else None)
+            inv._plan = load_cabling_frame(cabling_csv, inv.devices if devices_csv and not problems else None, warnings)
             inv._cables = None
         except InventoryError as e:
             problems += e.problems

@@ -59,16 +59,75 @@ def test_every_bad_cable_row_is_reported(tmp_path):
     assert f"{c}:6: cable_id: 'C1' already used on line 2" in probs
     assert f"{c}:6: length_m: 'x' is not a length in metres" in probs
     assert f"{c}:7: plane: empty, and neither end's device has a plane" in probs
-    assert f"{c}:8: path: hop 'pp1-12' is not PANEL:PORT" in probs
+    assert f"{c}:8: path: hop 'pp1-12' is not PANEL:PORT (hops are separated by ';')" in probs
 
 
 def test_missing_header_column(tmp_path):
-    d = write(tmp_path, "devices.csv", "name,platform\nx,linux\n")
-    with pytest.raises(InventoryError, match=r"devices.csv:1: header lacks column\(s\) address"):
+    # only name and platform are required in the header (issue 17: optional columns are optional)
+    d = write(tmp_path, "devices.csv", "name,role\nx,leaf\n")
+    with pytest.raises(InventoryError, match=r"devices.csv:1: header lacks column\(s\) platform"):
         load_devices(d)
+
+
+def test_optional_columns_may_be_left_out_of_the_header(tmp_path):
+    d = write(tmp_path, "devices.csv", "name,platform,rack\nx,linux,r07\nleaf-1,sonic,r08\n")
+    c = write(tmp_path, "cabling.csv", "cable_id,a_device,a_port,b_device,b_port,plane\nC1,x,eth0,leaf-1,Ethernet0,0\n")
+    inv = load(d, c)
+    assert inv.devices["x"].rack == "r07" and inv.devices["x"].role == "" and inv.devices["x"].u == ""
+    assert inv.cables[0].media == "" and inv.cables[0].length_m is None and inv.cables[0].path == ()
+
+
+def test_offline_load_rejects_unknown_platform_role_and_u(tmp_path):
+    # issue 17: these passed an offline sweep before; a live sweep would only have failed on the platform
+    d = write(tmp_path, "devices.csv", DEV + "a,nxos,,leaf,,,,,,\n" + "b,Sonic,,leaf,,,,,,\n"
+              + "c,linux,,GPU,,,,,,\n" + "d,linux,,gpu_host,,,,,,forty\n" + "e,linux,,gpu_host,,,,,,30-31\n")
+    with pytest.raises(InventoryError) as e:
+        load_devices(d)
+    probs = e.value.problems
+    assert probs == [
+        f"{d}:2: platform: unknown platform 'nxos': not one of linux|sonic|cumulus|eos|ib-host|ibdiagnet",
+        f"{d}:3: platform: unknown platform 'Sonic': not one of linux|sonic|cumulus|eos|ib-host|ibdiagnet; "
+        "did you mean 'sonic'?",
+        f"{d}:4: role: unknown role 'GPU': not one of gpu_host|cpu_host|storage|leaf|tor|spine|superspine|core|fabric_manager|patch_panel",
+        f"{d}:5: u: 'forty' is not a rack unit (a number such as 30, or 30-31)",
+    ]
+
+
+def test_plan_plane_contradicting_the_inventory(tmp_path):
+    d = write(tmp_path, "devices.csv", DEV + "gpu,linux,,gpu_host,,,,,,\nleaf0,sonic,,leaf,0,,,,,\n"
+              "leaf1,sonic,,leaf,1,,,,,\nspine0,sonic,,spine,0,,,,,\n")
+    c = write(tmp_path, "cabling.csv", CAB + "C1,gpu,eth0,leaf0,Ethernet0,fiber,3,0,\n"
+              "C2,gpu,eth1,leaf1,Ethernet0,fiber,3,0,\n"          # plan says 0, leaf1 is plane 1
+              "C3,leaf1,Ethernet8,spine0,Ethernet0,fiber,30,,\n"   # no plane, ends disagree
+              "C4,leaf0,Ethernet8,spine0,Ethernet4,fiber,30,,pp-1:3;pp 2:4\n")
+    with pytest.raises(InventoryError) as e:
+        load(d, c)
+    assert e.value.problems == [
+        f"{c}:3: plane: '0' contradicts devices.csv, where b_device 'leaf1' is in plane '1'",
+        f"{c}:4: plane: empty, and the ends are in different planes (leaf1 in '1', spine0 in '0')",
+        f"{c}:5: path: hop 'pp 2:4' is not PANEL:PORT (hops are separated by ';')",
+    ]
 
 
 def test_cabling_without_inventory_skips_device_checks(tmp_path):
     c = write(tmp_path, "cabling.csv", CAB + "C1,a,eth0,b,Ethernet0,DAC,1.5,0,\n")
     cables = load_cabling(c)
     assert cables[0].media == "dac" and cables[0].length_m == 1.5
+
+
+def test_allowed_platforms_are_exactly_the_registered_drivers():
+    # one list (inventory.PLATFORMS), kept equal to the drivers a live sweep can use
+    from netdiag import platforms
+    from netdiag.inventory import PLATFORMS
+
+    assert sorted(PLATFORMS) == sorted(platforms.platforms())
+
+
+def test_optional_cage_and_module_columns_are_kept_when_filled(tmp_path):
+    c = write(tmp_path, "cabling.csv", "cable_id,a_device,a_port,b_device,b_port,plane,a_cage,b_cage,a_module\n"
+              "C1,gpu1,mlx5_0/1,leaf1,1,0,osfp1,cage1,\nC2,gpu1,mlx5_1/1,leaf1,2,0,osfp1,cage1,\n")
+    plan = load(None, c).plan
+    assert list(plan["a_cage"]) == ["osfp1", "osfp1"] and list(plan["b_cage"]) == ["cage1", "cage1"]
+    assert "a_module" not in plan.columns and "b_module" not in plan.columns  # never filled: not kept
+    plain = write(tmp_path, "plain.csv", CAB + "C1,a,eth0,b,Ethernet0,aoc,3,0,\n")
+    assert list(load(None, plain).plan.columns) == list(CAB.strip().split(","))

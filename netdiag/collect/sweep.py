@@ -32,29 +32,31 @@ class SweepInterrupted(Exception):
 
 
 class Progress:
-    """One line on stderr, redrawn at most 10 times a second; silent when stderr is not a terminal."""
+    """click's progress bar on stderr (devices done, failed so far, ETA); silent when stderr is not a
+    terminal (cron, pipes) or when disabled."""
 
     def __init__(self, total: int, enabled: bool | None = None, stream=None):
+        import click
+
         self.stream = stream or sys.stderr
         self.enabled = self.stream.isatty() if enabled is None else enabled
         self.total, self.done, self.failed = total, 0, 0
         self.t0 = time.monotonic()
-        self._last = 0.0
+        self._bar = None
+        if self.enabled and total:
+            self._bar = click.progressbar(length=total, label="sweeping", file=self.stream, show_pos=True,
+                                          show_eta=True, item_show_func=lambda _: f"{self.failed} failed")
+            self._bar.__enter__()
 
     def update(self, ok: bool, final: bool = False) -> None:
         self.done += 1
         self.failed += not ok
-        now = time.monotonic()
-        if not self.enabled or (now - self._last < 0.1 and self.done < self.total):
+        if self._bar is None:
             return
-        self._last = now
-        width = 30
-        filled = width * self.done // max(self.total, 1)
-        self.stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} devices"
-                          f", {self.failed} failed, {now - self.t0:.1f} s")
+        self._bar.update(1, self.failed)
         if self.done >= self.total:
-            self.stream.write("\n")
-        self.stream.flush()
+            self._bar.__exit__(None, None, None)
+            self._bar = None
 
 
 def _collect_one(dev: DeviceInfo, rec: DeviceRecorder, connector: SSHConnector, stop: threading.Event) -> bool:
