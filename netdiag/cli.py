@@ -614,6 +614,7 @@ from netdiag.cli_onboard import inventory_group, validate_cmd  # noqa: E402  (on
 main.add_command(validate_cmd)
 main.add_command(inventory_group)
 
+
 def _add_debug_everywhere(group: click.Group) -> None:
     """`--debug` is also accepted after the command name (netdiag sweep ... --debug)."""
     for cmd in group.commands.values():
