@@ -61,6 +61,11 @@ _SENSORS = {
 _POWER = ("txPower", "rxPower")
 _LEVELS = (("highAlarm", "high_alarm"), ("highWarn", "high_warn"), ("lowWarn", "low_warn"),
            ("lowAlarm", "low_alarm"))
+_UNIT_LOWER: dict[str, str] = {}
+#: units in which a finite reading needs no conversion beyond dBm -> mW for powers
+_PLAIN_UNITS = frozenset(("", "c", "v", "ma", "dbm"))
+#: EOS sensor key -> [(EOS threshold key, modules column)]
+_THRESHOLD_COLS = {key: [(k, f"{s[2]}_{lv}") for k, lv in _LEVELS] for key, s in _SENSORS.items()}
 _XCVR_KEYS = ("mediaType", "vendorSn", "rxPower", "txPower", "txBias", "temperature", "voltage",
               "updateTime", "details", "narrowBand", "displayName", "parameters", "totalRxPower")
 
@@ -74,7 +79,18 @@ def _str(v: Any) -> str | None:
 
 def _conv(key: str, v: Any, unit: str | None = None) -> float | None:
     """One EOS reading/threshold (JSON) in its EOS unit -> canonical unit."""
-    u = (unit or "").strip().lower()
+    if unit is None:
+        u = ""
+    else:
+        u = _UNIT_LOWER.get(unit)
+        if u is None:
+            u = unit.strip().lower()
+            if len(_UNIT_LOWER) < 256:
+                _UNIT_LOWER[unit] = u
+    if u in _PLAIN_UNITS and type(v) is float and v - v == 0.0:  # a finite number in EOS units
+        if key in _POWER:
+            return 0.0 if v <= EOS_NO_LIGHT_DBM else units.dbm_to_mw(v)
+        return v
     if key in _POWER:
         if u == "mw":
             f = finite(v)
@@ -96,16 +112,15 @@ def _thresholds(key: str, th: Any, unit: str | None = None) -> dict[str, float]:
     """{"highAlarm":..} of sensor `key` -> modules threshold columns; all-zero sets are unset."""
     if not isinstance(th, dict):
         return {}
-    raw = {lv: finite(th.get(k)) for k, lv in _LEVELS}
-    given = [v for v in raw.values() if v is not None]
-    if not given or all(v == 0.0 for v in given):
-        return {}
-    sensor = _SENSORS[key][2]
     out = {}
-    for k, lv in _LEVELS:
-        if raw[lv] is not None:
-            out[f"{sensor}_{lv}"] = _conv(key, th.get(k), unit)
-    return out
+    nonzero = False
+    for k, col in _THRESHOLD_COLS[key]:
+        v = th.get(k)
+        f = finite(v)
+        if f is not None:
+            nonzero = nonzero or f != 0.0
+            out[col] = _conv(key, v, unit)
+    return out if nonzero else {}
 
 
 def _interfaces(doc: dict, what: str) -> dict:
