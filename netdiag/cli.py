@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from netdiag import __version__, exitcodes
+from netdiag.workers import jobs_option
 
 
 class _Group(click.Group):
@@ -88,6 +89,7 @@ def _emit(res, as_json: bool, as_jsonl: bool) -> None:
 
 
 @main.command("sweep")
+@jobs_option
 @click.option("--inventory", type=click.Path(exists=True, dir_okay=False), help="devices.csv")
 @click.option("--plan", type=click.Path(exists=True, dir_okay=False), help="cabling.csv")
 @click.option("--capture", "capture_dir", type=click.Path(file_okay=False), help="analyse a recorded capture")
@@ -191,6 +193,7 @@ def _sweep_live(jobs, inv, hosts, rack, plane, role, ssh_config, parallel, recor
 
 
 @main.command("cabling")
+@jobs_option
 @click.option("--inventory", required=True, type=click.Path(exists=True, dir_okay=False), help="devices.csv")
 @click.option("--plan", required=True, type=click.Path(exists=True, dir_okay=False), help="cabling.csv")
 @click.option("--capture", "capture_dir", type=click.Path(file_okay=False), help="a recorded capture")

@@ -9,6 +9,7 @@ import sys
 import click
 
 from netdiag import exitcodes
+from netdiag.workers import jobs_option
 
 
 def _describe(e: dict) -> str:
@@ -25,6 +26,7 @@ def _describe(e: dict) -> str:
 
 
 @click.command("scan")
+@jobs_option
 @click.option("--inventory", type=click.Path(exists=True, dir_okay=False), help="devices.csv")
 @click.option("--plan", type=click.Path(exists=True, dir_okay=False), help="cabling.csv")
 @click.option("--state", required=True, type=click.Path(dir_okay=False), help="history database (SQLite; tables in DB.d/)")
