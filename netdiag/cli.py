@@ -454,5 +454,9 @@ from netdiag.cli_scan import history_cmd, merge_cmd, scan_cmd  # noqa: E402  (fl
 for _cmd in (scan_cmd, merge_cmd, history_cmd):
     main.add_command(_cmd)
 
+from netdiag.cli_shards import snapshot_cmd  # noqa: E402  (shards: parse to a snapshot, docs/scale.md)
+
+main.add_command(snapshot_cmd)
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -100,12 +100,17 @@ def scan_cmd(inventory, plan, state, capture_dir, snapshot_dir, hosts, rack, pla
 @click.option("--out", required=True, type=click.Path(file_okay=False), help="the merged capture to write")
 def merge_cmd(captures, out):
     """Join shard captures (scan --shard / sweep --record per collector) into one capture for a
-    single analysis. A device in two captures is an error."""
+    single analysis, or shard snapshots (`netdiag snapshot`, Parquet) into one snapshot
+    (docs/scale.md). A device in two captures is an error."""
     from netdiag.capture import CaptureError
     from netdiag.scan import merge_captures
+    from netdiag.shards import is_snapshot, merge_snapshots
 
+    kinds = {is_snapshot(c) for c in captures}
+    if len(kinds) > 1:
+        raise click.UsageError("give either captures or snapshots (netdiag snapshot), not both")
     try:
-        path = merge_captures(list(captures), out)
+        path = merge_snapshots(list(captures), out) if kinds == {True} else merge_captures(list(captures), out)
     except CaptureError as e:
         click.echo(f"netdiag merge: {e}", err=True)
         return exitcodes.UNKNOWN
