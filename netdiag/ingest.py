@@ -8,6 +8,7 @@ other outputs or devices from being analysed.
 from __future__ import annotations
 
 import os
+import warnings
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -220,9 +221,16 @@ def ingest(capture: Capture, jobs: int | None = None) -> Ingested:
         results = map(_ingest_batch, batches)
         return _join(results, capture)
     from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
-    with ProcessPoolExecutor(max_workers=min(n, len(batches)), mp_context=_pool_context()) as ex:
-        return _join(ex.map(_ingest_batch, batches), capture)
+    try:
+        with ProcessPoolExecutor(max_workers=min(n, len(batches)), mp_context=_pool_context()) as ex:
+            return _join(ex.map(_ingest_batch, batches), capture)
+    except BrokenProcessPool as e:
+        # workers could not start or died (e.g. killed for memory, or a spawn start from a script
+        # without a __main__ guard): parse here instead -- the same result, only slower
+        warnings.warn(f"parallel ingest failed ({e}); parsing in one process", RuntimeWarning, stacklevel=2)
+        return _join(map(_ingest_batch, batches), capture)
 
 
 def _join(results, capture: Capture) -> Ingested:

@@ -71,3 +71,33 @@ def test_bad_output_in_one_group_is_reported_with_workers(tmp_path, monkeypatch)
 def test_jobs_must_be_positive():
     with pytest.raises(ValueError, match="jobs must be >= 1"):
         workers.configure(0)
+
+
+_PARENT = {}
+_REAL_BATCH = ing._ingest_batch
+
+
+def _dying_batch(devices):
+    """_ingest_batch, except that in a worker process it exits at once: a real worker death (as
+    when killed for memory), not a raised exception. Module-level: workers get it by name."""
+    import os
+
+    if os.getpid() != _PARENT["pid"]:
+        os._exit(1)
+    return _REAL_BATCH(devices)
+
+
+def test_a_worker_that_dies_falls_back_to_one_process(capture, monkeypatch):
+    """A worker dying mid-parse loses nothing: the capture is parsed in the calling process
+    instead, with a warning, and the result is the single build's."""
+    import multiprocessing
+    import os
+
+    monkeypatch.setattr(ing, "MIN_PARALLEL_DEVICES", 2)
+    monkeypatch.setitem(_PARENT, "pid", os.getpid())
+    monkeypatch.setattr(ing, "_ingest_batch", _dying_batch)
+    monkeypatch.setattr(ing, "_pool_context", lambda: multiprocessing.get_context("fork"))
+    ref_snap, ref_devices = _reference(capture)
+    with pytest.warns(RuntimeWarning, match="parallel ingest failed"):
+        got = ing.ingest(capture, jobs=2)
+    _same(ref_snap, ref_devices, got)
