@@ -126,6 +126,8 @@ def _drop_invalid(outputs: list) -> list:
 
 #: fewer devices than this are parsed in the calling process: starting workers would cost more
 MIN_PARALLEL_DEVICES = 24
+#: nor when there is less output than this in all: parsing it takes less than starting workers
+MIN_PARALLEL_BYTES = 16 * 2**20
 
 
 def _ingest_batch(devices: list[Device]) -> tuple[list[DeviceStatus], list[dict], dict[str, pd.DataFrame]]:
@@ -159,12 +161,12 @@ def _frames(outputs: list) -> dict[str, tuple]:
     return frames
 
 
-def _batches(devices: list[Device], jobs: int) -> list[list[Device]]:
+def _batches(devices: list[Device], jobs: int, weights: list[int] | None = None) -> list[list[Device]]:
     """Consecutive groups of devices (the order of the capture is kept), weighed by the bytes of
     their outputs so that a switch with a few large outputs and a host with many small ones
     balance out; several groups per worker so that a slow group does not leave the others idle,
     none above GROUP_BYTES so that a group's rows never dominate memory."""
-    weights = [_device_bytes(d) for d in devices]
+    weights = [_device_bytes(d) for d in devices] if weights is None else weights
     total = sum(weights)
     target = max(1, min(total // (jobs * 6) + 1, GROUP_BYTES))
     out: list[list[Device]] = []
@@ -209,15 +211,16 @@ def _pool_context():
 def ingest(capture: Capture, jobs: int | None = None) -> Ingested:
     """Parse every device of a capture into one Snapshot.
 
-    `jobs` worker processes parse groups of devices at once (default: the --jobs of the command
-    (workers.configure), else every
-    usable core); 1 parses in this process. The result does not depend on `jobs`: groups are
+    `jobs` worker processes parse groups of devices at once (default: the command's --jobs, see
+    workers.configure, else every usable core); 1 parses in this process, as do small captures
+    (MIN_PARALLEL_DEVICES, MIN_PARALLEL_BYTES). The result does not depend on `jobs`: groups are
     consecutive devices, joined in capture order, and rows sharing a key are merged again after
     joining (docs/scale.md)."""
     n = jobs or workers.DEFAULT_JOBS or workers.usable_cores()
     devices = list(capture.devices)
-    batches = _batches(devices, n)
-    if n == 1 or len(devices) < MIN_PARALLEL_DEVICES or len(batches) < 2:
+    weights = [_device_bytes(d) for d in devices]
+    batches = _batches(devices, n, weights)
+    if n == 1 or len(devices) < MIN_PARALLEL_DEVICES or len(batches) < 2 or sum(weights) < MIN_PARALLEL_BYTES:
         results = map(_ingest_batch, batches)
         return _join(results, capture)
     from concurrent.futures import ProcessPoolExecutor

@@ -40,6 +40,7 @@ def capture(request, tmp_path_factory):
 
 def test_workers_give_the_single_build_result(capture, monkeypatch):
     monkeypatch.setattr(ing, "MIN_PARALLEL_DEVICES", 2)
+    monkeypatch.setattr(ing, "MIN_PARALLEL_BYTES", 0)
     ref_snap, ref_devices = _reference(capture)
     assert len(ref_snap.lanes) > 100 and len(ref_snap.modules) > 50  # a real capture, not an empty one
     assert len(ing._batches(capture.devices, 2)) >= 4  # several groups: joining is exercised
@@ -50,6 +51,7 @@ def test_workers_give_the_single_build_result(capture, monkeypatch):
 def test_bad_output_in_one_group_is_reported_with_workers(tmp_path, monkeypatch):
     """Failures stay per device and command when groups are parsed in workers."""
     monkeypatch.setattr(ing, "MIN_PARALLEL_DEVICES", 2)
+    monkeypatch.setattr(ing, "MIN_PARALLEL_BYTES", 0)
     monkeypatch.setattr(ing, "GROUP_BYTES", 1)  # one device per group
     good = b"Settings for eth0:\n\tSpeed: 100000Mb/s\n\tLink detected: yes\n"
     with CaptureWriter(tmp_path / "cap") as cw:
@@ -94,6 +96,7 @@ def test_a_worker_that_dies_falls_back_to_one_process(capture, monkeypatch):
     import os
 
     monkeypatch.setattr(ing, "MIN_PARALLEL_DEVICES", 2)
+    monkeypatch.setattr(ing, "MIN_PARALLEL_BYTES", 0)
     monkeypatch.setitem(_PARENT, "pid", os.getpid())
     monkeypatch.setattr(ing, "_ingest_batch", _dying_batch)
     monkeypatch.setattr(ing, "_pool_context", lambda: multiprocessing.get_context("fork"))
