@@ -29,6 +29,7 @@ def _debug_option(f):
     return click.option("--debug", is_flag=True, expose_value=False, is_eager=True, callback=_set_debug,
                         help="on an internal error, print the Python traceback (or set NETDIAG_DEBUG=1)")(f)
 from netdiag.config import TomlFile as _toml  # user TOML checked against the packaged one
+from netdiag.workers import jobs_option
 
 
 class _Group(click.Group):
@@ -193,6 +194,7 @@ def _emit(res, as_json: bool, as_jsonl: bool, color: str = "auto") -> None:
 
 
 @main.command("sweep")
+@jobs_option
 @click.option("--inventory", type=click.Path(exists=True, dir_okay=False), help="devices.csv")
 @click.option("--plan", type=click.Path(exists=True, dir_okay=False), help="cabling.csv")
 @click.option("--capture", "capture_dir", type=click.Path(file_okay=False), help="analyse a recorded capture")
@@ -297,6 +299,7 @@ def _sweep_live(jobs, inv, hosts, rack, plane, role, ssh_config, parallel, recor
 
 
 @main.command("cabling")
+@jobs_option
 @click.option("--inventory", required=True, type=click.Path(exists=True, dir_okay=False), help="devices.csv")
 @click.option("--plan", required=True, type=click.Path(exists=True, dir_okay=False), help="cabling.csv")
 @click.option("--capture", "capture_dir", type=click.Path(file_okay=False), help="a recorded capture")
@@ -614,6 +617,10 @@ from netdiag.cli_onboard import inventory_group, validate_cmd  # noqa: E402  (on
 main.add_command(validate_cmd)
 main.add_command(inventory_group)
 
+
+from netdiag.cli_shards import snapshot_cmd  # noqa: E402  (shards: parse to a snapshot, docs/scale.md)
+
+main.add_command(snapshot_cmd)
 
 def _add_debug_everywhere(group: click.Group) -> None:
     """`--debug` is also accepted after the command name (netdiag sweep ... --debug)."""

@@ -11,6 +11,7 @@ import click
 from netdiag import exitcodes
 from netdiag.errors import UserInputError
 from netdiag.config import TomlFile as _toml  # user TOML checked against the packaged one
+from netdiag.workers import jobs_option
 
 
 def _describe(e: dict) -> str:
@@ -31,6 +32,7 @@ def _n(k: int, word: str) -> str:
 
 
 @click.command("scan")
+@jobs_option
 @click.option("--inventory", type=click.Path(exists=True, dir_okay=False), help="devices.csv")
 @click.option("--plan", type=click.Path(exists=True, dir_okay=False), help="cabling.csv")
 @click.option("--state", required=True, type=click.Path(dir_okay=False), help="history database (SQLite; tables in DB.d/)")
@@ -112,12 +114,17 @@ def scan_cmd(inventory, plan, state, capture_dir, snapshot_dir, hosts, rack, pla
 @click.option("--out", required=True, type=click.Path(file_okay=False), help="the merged capture to write")
 def merge_cmd(captures, out):
     """Join shard captures (scan --shard / sweep --record per collector) into one capture for a
-    single analysis. A device in two captures is an error."""
+    single analysis, or shard snapshots (`netdiag snapshot`, Parquet) into one snapshot
+    (docs/scale.md). A device in two captures is an error."""
     from netdiag.capture import CaptureError
     from netdiag.scan import merge_captures
+    from netdiag.shards import is_snapshot, merge_snapshots
 
+    kinds = {is_snapshot(c) for c in captures}
+    if len(kinds) > 1:
+        raise click.UsageError("give either captures or snapshots (netdiag snapshot), not both")
     try:
-        path = merge_captures(list(captures), out)
+        path = merge_snapshots(list(captures), out) if kinds == {True} else merge_captures(list(captures), out)
     except CaptureError as e:
         click.echo(f"netdiag merge: {e}", err=True)
         return exitcodes.UNKNOWN

@@ -7,11 +7,13 @@ other outputs or devices from being analysed.
 
 from __future__ import annotations
 
+import os
+import warnings
 from dataclasses import dataclass, field
 
 import pandas as pd
 
-from netdiag import completeness, model, parsers, platforms
+from netdiag import completeness, model, parsers, platforms, workers
 from netdiag.capture import Capture, Device, Entry
 from netdiag.model import Snapshot
 
@@ -144,14 +146,138 @@ def _drop_invalid(outputs: list) -> list:
     return kept
 
 
-def ingest(capture: Capture) -> Ingested:
-    """Parse every device of a capture into one Snapshot."""
+# --- batches: parse devices in groups, in worker processes, tables built per group ---------------
+
+#: fewer devices than this are parsed in the calling process: starting workers would cost more
+MIN_PARALLEL_DEVICES = 24
+#: nor when there is less output than this in all: parsing it takes less than starting workers
+MIN_PARALLEL_BYTES = 16 * 2**20
+
+
+def _ingest_batch(devices: list[Device]) -> tuple[list[DeviceStatus], list[dict], dict[str, pd.DataFrame]]:
+    """Parse a group of devices; their tables come back built (typed DataFrames, rows of one key
+    merged), so no per-row Python objects outlive the group or cross a process boundary."""
     outputs: list = []
     collection: list[dict] = []
-    statuses = [ingest_device(d, outputs, collection) for d in capture.devices]
-    taken_at = capture.meta.get("finished") or capture.meta.get("started")
+    statuses = [ingest_device(d, outputs, collection) for d in devices]
     try:
-        snap = _build(outputs, collection, taken_at)
+        frames = _frames(outputs)
     except (KeyError, ValueError, TypeError):
-        snap = _build(_drop_invalid(outputs), collection, taken_at)
-    return Ingested(snap, statuses)
+        frames = _frames(_drop_invalid(outputs))
+    return statuses, collection, frames
+
+
+def _frames(outputs: list) -> dict[str, tuple]:
+    """A group's outputs -> per table (frame of its row lists, frame of its column-wise pieces,
+    its DataFrames), each coerced to the schema; rows sharing a key are merged once all groups
+    are joined (as Snapshot.from_parts orders and merges them)."""
+    pieces: dict[str, list] = {}
+    for _st, _row, out in outputs:
+        for t, v in out.items():
+            pieces.setdefault(t, []).append(v)
+    frames = {}
+    for t, ps in pieces.items():
+        rows = [r for p in ps if isinstance(p, list) for r in p]
+        cols = [p for p in ps if isinstance(p, dict)]
+        dfs = [model.conform(t, p) for p in ps if isinstance(p, pd.DataFrame) and not p.empty]
+        frames[t] = (model.frame_from_records(t, rows) if rows else None,
+                     model.frame_from_columns(t, cols) if cols else None, dfs)
+    return frames
+
+
+def _batches(devices: list[Device], jobs: int, weights: list[int] | None = None) -> list[list[Device]]:
+    """Consecutive groups of devices (the order of the capture is kept), weighed by the bytes of
+    their outputs so that a switch with a few large outputs and a host with many small ones
+    balance out; several groups per worker so that a slow group does not leave the others idle,
+    none above GROUP_BYTES so that a group's rows never dominate memory."""
+    weights = [_device_bytes(d) for d in devices] if weights is None else weights
+    total = sum(weights)
+    target = max(1, min(total // (jobs * 6) + 1, GROUP_BYTES))
+    out: list[list[Device]] = []
+    cur: list[Device] = []
+    acc = 0
+    for d, w in zip(devices, weights):
+        cur.append(d)
+        acc += w
+        if acc >= target:
+            out.append(cur)
+            cur, acc = [], 0
+    if cur:
+        out.append(cur)
+    return out
+
+
+#: the most output bytes parsed as one group
+GROUP_BYTES = 64 * 2**20
+
+
+def _device_bytes(d: Device) -> int:
+    n = 4096  # a device with no outputs still costs a little
+    for e in d.entries:
+        try:
+            n += os.stat(e._dir / e.file).st_size if e._dir is not None else 0
+        except OSError:
+            pass
+    return n
+
+
+def _pool_context():
+    import multiprocessing as mp
+    import threading
+
+    # fork is the cheap start (workers inherit the loaded parsers); with other threads alive
+    # (a live sweep's collectors) a forked child could inherit a held lock: start clean instead
+    if "fork" in mp.get_all_start_methods() and threading.active_count() == 1:
+        return mp.get_context("fork")
+    return mp.get_context("spawn")
+
+
+def ingest(capture: Capture, jobs: int | None = None) -> Ingested:
+    """Parse every device of a capture into one Snapshot.
+
+    `jobs` worker processes parse groups of devices at once (default: the command's --jobs, see
+    workers.configure, else every usable core); 1 parses in this process, as do small captures
+    (MIN_PARALLEL_DEVICES, MIN_PARALLEL_BYTES). The result does not depend on `jobs`: groups are
+    consecutive devices, joined in capture order, and rows sharing a key are merged again after
+    joining (docs/scale.md)."""
+    n = jobs or workers.DEFAULT_JOBS or workers.usable_cores()
+    devices = list(capture.devices)
+    weights = [_device_bytes(d) for d in devices]
+    batches = _batches(devices, n, weights)
+    if n == 1 or len(devices) < MIN_PARALLEL_DEVICES or len(batches) < 2 or sum(weights) < MIN_PARALLEL_BYTES:
+        results = map(_ingest_batch, batches)
+        return _join(results, capture)
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        with ProcessPoolExecutor(max_workers=min(n, len(batches)), mp_context=_pool_context()) as ex:
+            return _join(ex.map(_ingest_batch, batches), capture)
+    except BrokenProcessPool as e:
+        # workers could not start or died (e.g. killed for memory, or a spawn start from a script
+        # without a __main__ guard): parse here instead -- the same result, only slower
+        warnings.warn(f"parallel ingest failed ({e}); parsing in one process", RuntimeWarning, stacklevel=2)
+        return _join(map(_ingest_batch, batches), capture)
+
+
+def _join(results, capture: Capture) -> Ingested:
+    statuses: list[DeviceStatus] = []
+    collection: list[dict] = []
+    recs: dict[str, list] = {}
+    cols: dict[str, list] = {}
+    dfs: dict[str, list] = {}
+    for st, coll, frames in results:
+        statuses.extend(st)
+        collection.extend(coll)
+        for t, (r, c, d) in frames.items():
+            if r is not None:
+                recs.setdefault(t, []).append(r)
+            if c is not None:
+                cols.setdefault(t, []).append(c)
+            dfs.setdefault(t, []).extend(d)
+    # the order Snapshot.from_parts gives a single build: row lists, column pieces, DataFrames
+    parts = {t: recs.get(t, []) + cols.get(t, []) + dfs.get(t, []) for t in set(recs) | set(cols) | set(dfs)}
+    parts["collection"] = [collection]
+    taken_at = capture.meta.get("finished") or capture.meta.get("started")
+    return Ingested(Snapshot.from_parts(parts, taken_at=taken_at), statuses)
+

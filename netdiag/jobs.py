@@ -212,6 +212,11 @@ def load_observed(capture_dir: str | Path | None = None, snapshot_dir: str | Pat
         from netdiag.simulate.write import read_snapshot
 
         snap = read_snapshot(snapshot_dir, tables)
+        from netdiag.shards import read_devices
+
+        known = read_devices(snapshot_dir)  # a parsed (and merged) snapshot says how each device went
+        if known is not None:
+            return snap, known
         devs = sorted(set(snap.ports["device"].unique()) | set(snap.neighbors["device"].unique()))
         return snap, [DeviceStatus(d, "snapshot", True) for d in devs]
     ing = ingest(read_capture(capture_dir))

@@ -92,10 +92,13 @@ _VALUE_UNIT = re.compile(rf"^\s*(?P<num>{_NUM}|-?inf)\s*(?P<unit>[a-zA-Zµ°]*)\
 UNREPORTED = {"", "n/a", "na", "none", "unknown", "not supported", "not available", "-", "--", "unsupported"}
 
 
+_UNREPORTED_NOSPACE = frozenset(u.replace(" ", "") for u in UNREPORTED)
+
+
 def _unreported(text: str) -> bool:
     """'N/A', 'N/A dBm', 'n/a', '', 'Unknown', 'not supported'... : the source did not report it."""
     low = text.strip().lower().replace(" ", "")
-    return low in {u.replace(" ", "") for u in UNREPORTED} or low.startswith(("n/a", "unknown", "notsupported", "notavailable"))
+    return low in _UNREPORTED_NOSPACE or low.startswith(("n/a", "unknown", "notsupported", "notavailable"))
 
 
 def parse_number(text: str) -> float | None:

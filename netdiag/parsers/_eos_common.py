@@ -66,7 +66,12 @@ def _find(data: Any, key: str, depth: int) -> dict | None:
 
 
 def num(v: Any) -> float | None:
-    """A JSON number (or numeric string) as a finite float; None for anything else."""
+    """A JSON number (or numeric string) as a float (not NaN); None for anything else."""
+    t = type(v)
+    if t is float:  # the common case first: JSON numbers with a fraction
+        return None if v != v else v
+    if t is int:
+        return float(v)
     if isinstance(v, bool) or v is None:
         return None
     if isinstance(v, (int, float)):
@@ -97,6 +102,10 @@ def count(v: Any) -> int | None:
 
 def dbm_to_mw(v: Any) -> float | None:
     """An EOS optical power in dBm -> mW; the -30 dBm floor and -inf are no light (0.0 mW)."""
+    if type(v) is float and v - v == 0.0:  # finite: no infinity/NaN cases to tell apart
+        if v <= EOS_NO_LIGHT_DBM:
+            return 0.0
+        return units.dbm_to_mw(v)
     f = num(v)
     if f is None:
         return None
@@ -108,6 +117,8 @@ def dbm_to_mw(v: Any) -> float | None:
 
 
 def finite(v: Any) -> float | None:
+    if type(v) is float:
+        return v if v - v == 0.0 else None  # inf - inf and NaN - NaN are NaN
     f = num(v)
     if f is None or math.isinf(f):
         return None
@@ -124,10 +135,23 @@ def port_name(name: str) -> str:
     return name
 
 
+_MEDIA_SEEN: dict[str, str | None] = {}
+
+
 def media(media_type: Any) -> str | None:
     """EOS mediaType ('40GBASE-SR4', '100GBASE-CR4', '400G-AOC', 'Not Present') -> media class."""
     if not isinstance(media_type, str) or not media_type.strip():
         return None
+    got = _MEDIA_SEEN.get(media_type, _MEDIA_SEEN)
+    if got is not _MEDIA_SEEN:  # a fleet has a handful of media types: classified once each
+        return got
+    got = _media(media_type)
+    if len(_MEDIA_SEEN) < 4096:
+        _MEDIA_SEEN[media_type] = got
+    return got
+
+
+def _media(media_type: str) -> str | None:
     t = media_type.strip().upper()
     if t in ("NOT PRESENT", "UNKNOWN", "N/A"):
         return None

@@ -118,8 +118,17 @@ def read_table(lines: list[str], rule: int, stop=None) -> Table:
     return Table(header=header, spans=spans, rule_line=rule, rows=rows)
 
 
+_NOT_KEY_CHARS = re.compile(r"[^a-z0-9]+")
+_NORM_KEYS: dict[str, str] = {}
+
+
 def norm_key(s: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "", s.lower())
+    k = _NORM_KEYS.get(s)
+    if k is None:  # keys repeat across every port of a fleet: normalised once each
+        k = _NOT_KEY_CHARS.sub("", s.lower())
+        if len(_NORM_KEYS) < 50000:
+            _NORM_KEYS[s] = k
+    return k
 
 
 def is_na(text: str | None) -> bool:
@@ -171,6 +180,29 @@ def boolean(text: str) -> bool | None:
 _POWER_ONE = re.compile(r"^\s*([-+]?(?:inf|\d+(?:\.\d*)?(?:[eE][-+]?\d+)?|\.\d+))\s*(dBm|mW|uW|µW|W)?", re.I)
 
 
+def _memo(fn):
+    """Remember a reading conversion per printed text (a fleet repeats thresholds and common
+    readings on every port); failures are not remembered and raise every time."""
+    seen: dict = {}
+
+    def wrapper(text, *args):
+        if type(text) is not str:  # (1, 1.0 and True are one dict key) not text: no memory
+            return fn(text, *args)
+        key = (text, args) if args else text
+        v = seen.get(key, seen)
+        if v is not seen:
+            return v
+        v = fn(text, *args)
+        if len(seen) >= 100000:
+            seen.clear()
+        seen[key] = v
+        return v
+
+    wrapper.__name__, wrapper.__doc__, wrapper.__wrapped__ = fn.__name__, fn.__doc__, fn
+    return wrapper
+
+
+@_memo
 def power_mw(text: str, default_unit: str = "dBm") -> float | None:
     """'0.3802dBm', '-infdBm', '-inf dBm', 'N/A dBm', '72.290 mW 18.591 dBm' -> mW or None.
 
@@ -188,6 +220,7 @@ def power_mw(text: str, default_unit: str = "dBm") -> float | None:
         raise ValueError(f"power reading out of range: {text!r}") from None
 
 
+@_memo
 def temperature_c(text: str) -> float | None:
     t = text.strip()
     if is_na(t):
@@ -195,6 +228,7 @@ def temperature_c(text: str) -> float | None:
     return units.temperature_to_c(t)
 
 
+@_memo
 def voltage_v(text: str) -> float | None:
     t = text.strip()
     if is_na(t):
@@ -202,6 +236,7 @@ def voltage_v(text: str) -> float | None:
     return units.voltage_to_v(t)
 
 
+@_memo
 def current_ma(text: str) -> float | None:
     t = text.strip()
     if is_na(t):

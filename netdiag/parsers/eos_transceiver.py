@@ -45,6 +45,7 @@ import re
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from netdiag import units
 from netdiag.parsers import Context, ParseError, Tables, register
@@ -61,6 +62,11 @@ _SENSORS = {
 _POWER = ("txPower", "rxPower")
 _LEVELS = (("highAlarm", "high_alarm"), ("highWarn", "high_warn"), ("lowWarn", "low_warn"),
            ("lowAlarm", "low_alarm"))
+_UNIT_LOWER: dict[str, str] = {}
+#: units in which a finite reading needs no conversion beyond dBm -> mW for powers
+_PLAIN_UNITS = frozenset(("", "c", "v", "ma", "dbm"))
+#: EOS sensor key -> [(EOS threshold key, modules column)]
+_THRESHOLD_COLS = {key: [(k, f"{s[2]}_{lv}") for k, lv in _LEVELS] for key, s in _SENSORS.items()}
 _XCVR_KEYS = ("mediaType", "vendorSn", "rxPower", "txPower", "txBias", "temperature", "voltage",
               "updateTime", "details", "narrowBand", "displayName", "parameters", "totalRxPower")
 
@@ -74,7 +80,18 @@ def _str(v: Any) -> str | None:
 
 def _conv(key: str, v: Any, unit: str | None = None) -> float | None:
     """One EOS reading/threshold (JSON) in its EOS unit -> canonical unit."""
-    u = (unit or "").strip().lower()
+    if unit is None:
+        u = ""
+    else:
+        u = _UNIT_LOWER.get(unit)
+        if u is None:
+            u = unit.strip().lower()
+            if len(_UNIT_LOWER) < 256:
+                _UNIT_LOWER[unit] = u
+    if u in _PLAIN_UNITS and type(v) is float and v - v == 0.0:  # a finite number in EOS units
+        if key in _POWER:
+            return 0.0 if v <= EOS_NO_LIGHT_DBM else units.dbm_to_mw(v)
+        return v
     if key in _POWER:
         if u == "mw":
             f = finite(v)
@@ -96,16 +113,15 @@ def _thresholds(key: str, th: Any, unit: str | None = None) -> dict[str, float]:
     """{"highAlarm":..} of sensor `key` -> modules threshold columns; all-zero sets are unset."""
     if not isinstance(th, dict):
         return {}
-    raw = {lv: finite(th.get(k)) for k, lv in _LEVELS}
-    given = [v for v in raw.values() if v is not None]
-    if not given or all(v == 0.0 for v in given):
-        return {}
-    sensor = _SENSORS[key][2]
     out = {}
-    for k, lv in _LEVELS:
-        if raw[lv] is not None:
-            out[f"{sensor}_{lv}"] = _conv(key, th.get(k), unit)
-    return out
+    nonzero = False
+    for k, col in _THRESHOLD_COLS[key]:
+        v = th.get(k)
+        f = finite(v)
+        if f is not None:
+            nonzero = nonzero or f != 0.0
+            out[col] = _conv(key, v, unit)
+    return out if nonzero else {}
 
 
 def _interfaces(doc: dict, what: str) -> dict:
@@ -307,21 +323,47 @@ def _looks_like_xcvr_text(text: str) -> bool:
             and ("Last Update" in head or "If device is externally calibrated" in head))
 
 
-def _floats(tokens: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Reading tokens -> (float64 with NaN for N/A, mask of tokens that are neither number nor N/A).
-    numpy converts the whole column in C; only a column holding something else is walked in Python."""
-    clean = ["nan" if t in _NA_TOKENS else t for t in tokens]
+def _floats(tokens) -> tuple[np.ndarray, np.ndarray]:
+    """Reading tokens (a list or an object array of str) -> (float64 with NaN for N/A, mask of
+    tokens that are neither number nor N/A). The N/A markers are found with a hash lookup over the
+    column and the numbers converted by numpy (float() of each token, in C); only a column holding
+    something else is walked in Python."""
+    arr = tokens if isinstance(tokens, np.ndarray) else np.array(tokens, dtype=object)
+    na = pd.Series(arr, dtype=object, copy=False).isin(_NA_TOKENS).to_numpy()
+    if na.any():
+        arr = arr.copy()
+        arr[na] = "nan"
     try:
-        return np.array(clean, dtype="float64"), np.zeros(len(clean), dtype=bool)
-    except ValueError:
-        vals = np.full(len(clean), np.nan)
-        bad = np.zeros(len(clean), dtype=bool)
-        for i, t in enumerate(clean):
+        return arr.astype("float64"), np.zeros(len(arr), dtype=bool)
+    except (ValueError, TypeError):
+        vals = np.full(len(arr), np.nan)
+        bad = np.zeros(len(arr), dtype=bool)
+        for i, t in enumerate(arr.tolist()):
             try:
                 vals[i] = float(t)
             except ValueError:
                 bad[i] = True
         return vals, bad
+
+
+#: line ends str.splitlines() knows besides "\n" (text with them is split line by line)
+_ODD_EOL = re.compile("[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+_MARK = "\x01"  # (not NUL: numpy drops trailing NULs of strings it compares)
+_MARK_SEP = f" {_MARK} "
+
+
+def _token_columns(body: str) -> list[np.ndarray]:
+    """The first six whitespace-separated tokens of every line of `body` that has at least six,
+    as six columns: the whole body split once (a _MARK token marks each line end; the caller
+    checks the text holds none), line starts found with numpy instead of splitting line by line."""
+    arr = np.array(body.replace("\n", _MARK_SEP).split(), dtype=object)
+    marks = np.flatnonzero(arr == _MARK)
+    starts = np.concatenate(([0], marks + 1))
+    ends = np.concatenate((marks, [len(arr)]))
+    s = starts[(ends - starts) >= 6]
+    return [arr[s + k] for k in range(6)]
 
 
 @register("eos-transceiver-text", tables=("modules", "lanes"), detect=_looks_like_xcvr_text,
@@ -342,17 +384,29 @@ def parse_eos_transceiver_text(text: str, ctx: Context) -> dict:
         raise ParseError("not EOS `show interfaces transceiver` output (no Tx/Rx Power columns)",
                          line=header_at + 1, text=lines[header_at])
     names = _PORT_NAMES
-    rows = [p for p in (ln.split(None, 6) for ln in lines[header_at + 1:]) if len(p) >= 6 and names[p[0]]]
-    if not rows:
-        return {"modules": {}, "lanes": {}}
-    cols = list(zip(*rows))
+    if _ODD_EOL.search(text) is None and _MARK not in text:  # "\n" line ends only: one split
+        body = text[sum(len(ln) + 1 for ln in lines[: header_at + 1]):]
+        cols = _token_columns(body)
+        full = np.array([names[t] for t in cols[0].tolist()], dtype=object)
+        named = full != None  # noqa: E711  (elementwise: first tokens that name an interface)
+        if not named.all():  # the others are not table rows
+            cols = [c[named] for c in cols]
+            full = full[named]
+        if not len(full):
+            return {"modules": {}, "lanes": {}}
+    else:
+        rows = [p for p in (ln.split(None, 6) for ln in lines[header_at + 1:]) if len(p) >= 6 and names[p[0]]]
+        if not rows:
+            return {"modules": {}, "lanes": {}}
+        cols = list(zip(*rows))
+        full = np.array([names[p] for p in cols[0]], dtype=object)
     temp, b1 = _floats(cols[1])
     volt, b2 = _floats(cols[2])
     bias, b3 = _floats(cols[3])
     tx, b4 = _floats(cols[4])
     rx, b5 = _floats(cols[5])
     keep = ~(b1 | b2 | b3 | b4 | b5)  # a line this table does not have (not five readings)
-    ports = np.array([names[p] for p in cols[0]], dtype=object)[keep]
+    ports = full[keep]
     temp, volt, bias, tx, rx = (a[keep] for a in (temp, volt, bias, tx, rx))
     for a in (temp, volt, bias):
         a[np.isinf(a)] = np.nan

@@ -55,8 +55,8 @@ def parse_ethtool_link(text: str, ctx: Context) -> Tables:
     counters: list[dict] = []
     cur: dict | None = None
     known = 0
-    for i, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
+    for line in text.splitlines():
+        if ":" not in line:  # blank lines and link-mode continuation lines: no field (cheap test)
             continue
         m = _HEAD.match(line)
         if m:

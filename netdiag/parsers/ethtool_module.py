@@ -433,51 +433,171 @@ def _length(value: str, *, metres_if_km: bool = False) -> float | None:
     return n if n else None
 
 
-def _handle_line(mod: _Module, label: str, value: str) -> bool:
-    """Apply one `label : value` line; True when it was an ethtool -m field we know."""
+# Labels repeat across every module of a fleet: what a label means (its field, sensor, level and
+# lane) is worked out once per distinct label text and kept in a table; each line then only
+# converts its value. Plans: (action, lane or None, zero_based, arg1, arg2).
+_UNKNOWN_PLAN = ("unknown", None, False, None, None)
+_INFO_LABELS = {"vendor name": "vendor", "vendor pn": "part_number", "vendor sn": "serial",
+                "vendor rev": "revision"}
+_LENGTH_LABELS = ("length (copper)", "length (copper or active cable)", "length (active cable)",
+                  "length (copper or active)")
+_IGNORED_PREFIXES = ("identifier", "extended identifier", "vendor oui", "date code", "transceiver codes",
+                     "encoding", "br, nominal", "revision compliance")
+_PLANS: dict[str, tuple] = {}
+_KEY_PLANS: dict[str, tuple] = {}  # the text before the ':', padding included, as printed
+_NOT_KV = ("not a label",)
+_PLANS_MAX = 20000
+
+
+def _label_plan(label: str) -> tuple:
+    """What a `label` (as printed) tells; the same decisions, in the same order, for every line."""
     lab = _SPACES.sub(" ", label.strip()).lower()
     chan = None
     m = _CHAN.search(lab)
     if m:
         chan = int(m.group(1))
         lab = (lab[:m.start()] + lab[m.end():]).strip()
-    if chan == 0:
-        mod.zero_based = True  # ethtool 4.x qsfp.c printed "(Channel 0)".."(Channel 3)"
+    zero = chan == 0  # ethtool 4.x qsfp.c printed "(Channel 0)".."(Channel 3)"
 
-    if lab == "identifier":
+    def plan(action: str, a: Any = None, b: Any = None) -> tuple:
+        return (action, chan, zero, a, b)
+
+    if lab in ("identifier", "connector", "transceiver type", "transmitter technology",
+               "laser wavelength", "cable assembly length", "module state"):
+        return plan(lab)
+    if lab in _INFO_LABELS:
+        return plan("info", _INFO_LABELS[lab])
+    if lab.startswith("passive cu"):
+        return plan("passive cu")
+    if lab.startswith("active cu"):
+        return plan("active cu")
+    if lab in _LENGTH_LABELS:
+        return plan("length")
+    if lab in ("optical diagnostics support", "diagnostics support"):
+        return plan("dom")
+    if lab in ("media lane count", "media lanes"):
+        return plan("media lanes")
+    if lab in _STATUS_FIELDS:
+        return plan("status", _STATUS_FIELDS[lab])
+    if lab == "alarm/warning flags implemented" or lab.startswith(_IGNORED_PREFIXES):
+        return plan("ignore")
+    sensor = _sensor_of(lab)
+    if sensor is None:
+        return plan("unknown")
+    if lab.endswith("threshold") or lab.endswith("thresh"):
+        level = _level_of(lab)
+        return plan("unknown") if level is None else plan("threshold", sensor, f"{sensor}_{level}")
+    if ("alarm" in lab or "warn" in lab) and _level_of(lab):
+        name = _alarm_name(sensor, _level_of(lab))
+        if sensor in _MODULE_SENSORS and chan is None:
+            return plan("module alarm", name)
+        return plan("lane alarm", name, 1 if chan is None else chan)
+    if sensor in _MODULE_SENSORS:
+        if chan is not None or not lab.startswith(("module", "supply", "internal", "transceiver")):
+            return plan("unknown")
+        return plan("module value", sensor)
+    if lab.startswith(("laser", "transmit", "receiver", "rcvr", "rx", "tx")):
+        return plan("lane value", sensor, 1 if chan is None else chan)
+    return plan("unknown")
+
+
+#: the printed forms of the common readings -> (unit token(s) after the number)
+_FAST_UNIT = {"tx_power_mw": "mW", "rx_power_mw": "mW", "tx_bias_ma": "mA", "voltage_v": "V",
+              "temperature_c": "degrees"}
+_BOOL_TEXT = {"On": True, "Off": False, "Yes": True, "No": False, "on": True, "off": False,
+              "yes": True, "no": False, "None": False, "none": False}
+
+
+def _fast_reading(sensor: str, value: str, is_threshold: bool = False) -> float | None:
+    """_reading for the forms ethtool prints ('1.1621 mW / 0.65 dBm', '9.092 mA', '3.2863 V',
+    '43.69 degrees C / 110.64 degrees F'): one split and one float(); anything else, or a
+    number float() reads differently from the unit parsers, goes the general way."""
+    parts = value.split(None, 3)
+    if len(parts) >= 2 and parts[1] == _FAST_UNIT[sensor] and "_" not in parts[0]:
+        if sensor == "temperature_c" and (len(parts) < 3 or parts[2] != "C"):
+            return _reading(sensor, value, is_threshold=is_threshold)
+        try:
+            v = float(parts[0])
+        except ValueError:
+            return _reading(sensor, value, is_threshold=is_threshold)
+        if v - v != 0.0:  # inf / nan: the unit parsers decide
+            return _reading(sensor, value, is_threshold=is_threshold)
+        if sensor in ("tx_power_mw", "rx_power_mw"):
+            v = max(v, 0.0)
+            if not is_threshold and 0.0 < v and units.mw_to_dbm(v) <= units.NO_LIGHT_DBM + 1e-9:
+                v = 0.0  # 0.0001 mW / -40.00 dBm is the floor of the scale: no light
+        return v
+    return _reading(sensor, value, is_threshold=is_threshold)
+
+
+def _handle_line(mod: _Module, label: str, value: str) -> bool:
+    """Apply one `label : value` line; True when it was an ethtool -m field we know."""
+    p = _PLANS.get(label)
+    if p is None:
+        p = _label_plan(label)
+        if len(_PLANS) < _PLANS_MAX:
+            _PLANS[label] = p
+    return _apply(mod, p, value)
+
+
+def _apply(mod: _Module, p: tuple, value: str) -> bool:
+    action, chan, zero, a, b = p
+    if zero:
+        mod.zero_based = True
+    if action == "lane alarm":
+        on = _BOOL_TEXT.get(value)
+        if on is None:
+            on = _bool(value)
+            if on is None:
+                return False
+        mod.lane_alarm(b, a, on)
+        return True
+    if action == "lane value":
+        mod.lane(b)[a] = _fast_reading(a, value)
+        return True
+    if action == "module alarm":
+        on = _BOOL_TEXT.get(value)
+        if on is None:
+            on = _bool(value)
+            if on is None:
+                return False
+        mod.module_alarms[a] = on
+        return True
+    if action == "threshold":
+        mod.thresholds[b] = _fast_reading(a, value, is_threshold=True)
+        return True
+    if action == "module value":
+        mod.module_vals[a] = _fast_reading(a, value)
+        return True
+    if action == "unknown":
+        return False
+    if action == "ignore":
+        return True
+    if action == "info":
+        mod.info[a] = value.strip() or None
+        return True
+    if action == "identifier":
         code, desc = _hexdesc(value)
         mod.id_code, mod.id_text = code, desc or None
         return True
-    if lab == "connector":
+    if action == "connector":
         code, desc = _hexdesc(value)
         mod.connector = desc or (value.strip() or None)
         return True
-    if lab == "vendor name":
-        mod.info["vendor"] = value.strip() or None
-        return True
-    if lab == "vendor pn":
-        mod.info["part_number"] = value.strip() or None
-        return True
-    if lab == "vendor sn":
-        mod.info["serial"] = value.strip() or None
-        return True
-    if lab == "vendor rev":
-        mod.info["revision"] = value.strip() or None
-        return True
-    if lab == "transceiver type":
+    if action == "transceiver type":
         if value.strip():
             mod.ttypes.append(value.strip())
         return True
-    if lab == "transmitter technology":
+    if action == "transmitter technology":
         mod.tech = _hexdesc(value)[1]
         return True
-    if lab.startswith("passive cu"):
+    if action == "passive cu":
         mod.passive_cu = True
         return True
-    if lab.startswith("active cu"):
+    if action == "active cu":
         mod.active_cu = True
         return True
-    if lab == "laser wavelength":
+    if action == "laser wavelength":
         try:
             m2 = re.match(r"^\s*(\d+(?:\.\d*)?)\s*nm", value)
             wl = float(m2.group(1)) if m2 else None
@@ -485,31 +605,30 @@ def _handle_line(mod: _Module, label: str, value: str) -> bool:
             wl = None
         mod.info["wavelength_nm"] = wl if wl else None
         return True
-    if lab == "cable assembly length":
+    if action == "cable assembly length":
         mod.cable_len = _length(value, metres_if_km=True)
         return True
-    if lab in ("length (copper)", "length (copper or active cable)", "length (active cable)",
-               "length (copper or active)"):
+    if action == "length":
         n = _length(value)
         if n is not None or mod.cable_len is None:
             mod.cable_len = n
         return True
-    if lab in ("optical diagnostics support", "diagnostics support"):
+    if action == "dom":
         mod.dom_flag = _bool(value)
         return True
-    if lab in ("module state",):
+    if action == "module state":
         code, desc = _hexdesc(value)
         mod.info["module_state"] = desc or (value.strip() or None)
         return True
-    if lab in ("media lane count", "media lanes"):
+    if action == "media lanes":
         try:
             mod.info["media_lanes"] = int(value.strip().split()[0])
         except (ValueError, IndexError):
             pass
         return True
-    if lab in _STATUS_FIELDS:
+    if action == "status":
         sv = _status_value(value)
-        field = _STATUS_FIELDS[lab]
+        field = a
         if chan is not None and isinstance(sv, bool):
             idx = max(chan - 1, 0) if chan <= 64 else 63
             cur = mod.status.get(field)
@@ -521,41 +640,26 @@ def _handle_line(mod: _Module, label: str, value: str) -> bool:
         elif sv is not None:
             mod.set_status(field, sv)
         return True
-    if lab in ("alarm/warning flags implemented",) or lab.startswith(("identifier", "extended identifier",
-                                                                        "vendor oui", "date code",
-                                                                        "transceiver codes", "encoding",
-                                                                        "br, nominal", "revision compliance")):
-        return True
+    raise AssertionError(f"unhandled label plan {action!r}")
 
-    sensor = _sensor_of(lab)
-    if sensor is None:
-        return False
-    if lab.endswith("threshold") or lab.endswith("thresh"):
-        level = _level_of(lab)
-        if level is None:
-            return False
-        mod.thresholds[f"{sensor}_{level}"] = _reading(sensor, value, is_threshold=True)
-        return True
-    if ("alarm" in lab or "warn" in lab) and _level_of(lab):
-        on = _bool(value)
-        if on is None:
-            return False
-        name = _alarm_name(sensor, _level_of(lab))
-        if sensor in _MODULE_SENSORS and chan is None:
-            mod.module_alarms[name] = on
-        else:
-            mod.lane_alarm(1 if chan is None else chan, name, on)
-        return True
-    # a measurement
-    if sensor in _MODULE_SENSORS:
-        if chan is not None or not lab.startswith(("module", "supply", "internal", "transceiver")):
-            return False
-        mod.module_vals[sensor] = _reading(sensor, value)
-        return True
-    if lab.startswith(("laser", "transmit", "receiver", "rcvr", "rx", "tx")):
-        mod.lane(1 if chan is None else chan)[sensor] = _reading(sensor, value)
-        return True
-    return False
+
+_FIRST_COLON = re.compile(r"^([^:\n]*):(.*)$", re.M)
+#: line ends str.splitlines() knows besides "\n": text with them takes the line-by-line way
+_ODD_EOL = re.compile("[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+def _pairs_by_line(text: str):
+    """(text before the first ':', the rest) per line as _FIRST_COLON finds them, for text with
+    prompt lines or other line ends; a prompt naming `ethtool -m PORT` gives (None, PORT)."""
+    for line in text.splitlines():
+        if ("#" in line or "$" in line) and _PROMPT.match(line):
+            p = _port_from_prompt(line)
+            if p:
+                yield None, p
+            continue
+        i = line.find(":")
+        if i >= 0:
+            yield line[:i], line[i + 1:]
 
 
 def _port_from_prompt(line: str) -> str | None:
@@ -570,30 +674,64 @@ def parse_ethtool_module(text: str, ctx: Context) -> Tables:
     order: list[str | None] = []
     port = None
     known = 0
-    first_line = None
-    for lineno, raw in enumerate(text.splitlines(), 1):
-        line = raw.rstrip("\r")
-        if not line.strip():
+    mod = None
+    plans = _KEY_PLANS
+    not_kv = _NOT_KV
+    prompts = "#" in text or "$" in text  # no prompt line can be there otherwise
+    if prompts or _ODD_EOL.search(text):
+        pairs = _pairs_by_line(text)
+    else:  # one C pass: (text before the first ':', the rest) of every line that has a ':'
+        pairs = _FIRST_COLON.findall(text)
+    for key, value in pairs:
+        if key is None:  # a prompt line
+            port = value
+            mod = None
             continue
-        if first_line is None:
-            first_line = (lineno, line.strip())
-        if _PROMPT.match(line):
-            p = _port_from_prompt(line)
-            if p:
-                port = p
+        p = plans.get(key)
+        if p is None:
+            label = key.strip()
+            p = _label_plan(label) if label else not_kv
+            if len(plans) < _PLANS_MAX:
+                plans[key] = p
+        if p is not_kv:
             continue
-        m = _KV.match(line)
-        if not m:
+        if value:
+            if value[0].isspace():
+                value = value[1:].rstrip()
+            else:
+                continue  # a ':' glued to text, as in 'http://x', separates no label
+        if mod is None:
+            mod = mods.get(port)
+            if mod is None:
+                mod = mods[port] = _Module()
+                order.append(port)
+        action = p[0]
+        if action == "lane alarm":  # the most frequent lines first, inline
+            on = _BOOL_TEXT.get(value)
+            if on is None:
+                on = _bool(value)
+                if on is None:
+                    continue
+            n = p[4]
+            la = mod.lane_alarms.get(n)
+            if la is None:
+                la = mod.lane_alarms[n] = {}
+                mod.lanes.setdefault(n, {})
+            la[p[3]] = on
+            if p[2]:
+                mod.zero_based = True
+        elif not _apply(mod, p, value):
             continue
-        label, value = m.group("label"), m.group("value") or ""
-        if port not in mods:
-            mods[port] = _Module()
-            order.append(port)
-        if _handle_line(mods[port], label, value):
-            mods[port].fields += 1
-            known += 1
+        mod.fields += 1
+        known += 1
     if known == 0:
-        ln, t = first_line or (1, "")
+        ln, t = 1, ""
+        for ln, raw in enumerate(text.splitlines(), 1):
+            if raw.strip():
+                t = raw.strip()
+                break
+        else:
+            ln = 1
         if _ETHTOOL_ERROR.match(t):
             raise ParseError("ethtool reported an error instead of module data", line=ln, text=t)
         if _HEXDUMP.match(t):

@@ -181,6 +181,9 @@ def _looks_like(text: str) -> bool:
     return good >= 3 and underscored and good >= 0.9 * len(lines)
 
 
+_LANE_OF: dict = {}
+
+
 @register("ethtool-stats", tables=("counters", "lanes"), detect=_looks_like, priority=60,
           description="ethtool -S IFACE: NIC driver statistics (mlx5, ice, i40e, bnxt, generic names)")
 def parse_ethtool_stats(text: str, ctx: Context) -> Tables:
@@ -208,9 +211,14 @@ def parse_ethtool_stats(text: str, ctx: Context) -> Tables:
             break
     lanes = []
     for name, v in values.items():
-        m = _MLX5_LANE.match(name)
-        if m:
-            lanes.append({"lane": int(m.group(1)) + 1, "raw_errors": v})  # mlx5 numbers lanes from 0
+        lane = _LANE_OF.get(name, _LANE_OF)
+        if lane is _LANE_OF:  # counter names repeat on every NIC of a fleet: matched once each
+            m = _MLX5_LANE.match(name)
+            lane = int(m.group(1)) + 1 if m else None  # mlx5 numbers lanes from 0
+            if len(_LANE_OF) < 50000:
+                _LANE_OF[name] = lane
+        if lane is not None:
+            lanes.append({"lane": lane, "raw_errors": v})
     if port is not None:
         row["port"] = port
         for r in lanes:

@@ -190,16 +190,29 @@ def _alarm_flags(prefix: str, state: Any) -> list[str]:
 _THRESH_KEY = re.compile(r"^(high|low)[-_ ](alarm|warning|warn)(?:[-_ ]thresh(?:old)?)?$", re.I)
 
 
+_THRESH_LEVELS: dict = {}  # key as printed -> "high_warn" ... or None (keys repeat on every port)
+
+
+def _thresh_level(k: Any) -> str | None:
+    got = _THRESH_LEVELS.get(k, _THRESH_LEVELS) if isinstance(k, str) else _THRESH_LEVELS
+    if got is not _THRESH_LEVELS:
+        return got
+    m = _THRESH_KEY.match(str(k).strip())
+    got = None if not m else f"{m.group(1).lower()}_{'warn' if m.group(2).lower().startswith('warn') else 'alarm'}"
+    if isinstance(k, str) and len(_THRESH_LEVELS) < 10000:
+        _THRESH_LEVELS[k] = got
+    return got
+
+
 def _thresholds(node: dict, sensor: str, conv) -> dict[str, float]:
     out = {}
     for k, v in node.items():
-        m = _THRESH_KEY.match(str(k).strip())
-        if not m:
+        level = _thresh_level(k)
+        if level is None:
             continue
-        level = "warn" if m.group(2).lower().startswith("warn") else "alarm"
         val = conv(v)
         if val is not None:
-            out[f"{sensor}_{m.group(1).lower()}_{level}"] = val
+            out[f"{sensor}_{level}"] = val
     return out
 
 

@@ -54,6 +54,7 @@ class _Strings:
     def __init__(self):
         self.index: dict = {}
         self.items: list = []
+        self.cut: dict = {}  # text -> its segments' indexes (steps and commands repeat)
 
     def __call__(self, v):
         if v is None:
@@ -66,7 +67,10 @@ class _Strings:
 
     def segments(self, v: str) -> list:
         """`v` cut where its repeated parts begin (', ', ': ', ' (', ' --hosts ', ' | '), each part interned."""
-        return [self(x) for x in _SEGMENT.split(v) if x]
+        got = self.cut.get(v)
+        if got is None:
+            got = self.cut[v] = [self(x) for x in _SEGMENT.split(v) if x]
+        return list(got)
 
 
 def _ends(lv: dict, shared: bool, st: _Strings) -> list:

@@ -27,13 +27,16 @@ def md_escape(value) -> str:
     """A value as literal Markdown text: characters Markdown or embedded HTML would interpret are
     backslash-escaped, line breaks become spaces (a device string cannot start a new block)."""
     s = "" if value is None else str(value)
-    s = "".join(ch if ch.isprintable() else " " for ch in s)
+    if not s.isprintable():  # (checked in C; most strings need no replacing)
+        s = "".join(ch if ch.isprintable() else " " for ch in s)
     return _MD_SPECIAL.sub(r"\\\1", s)
 
 
 def md_code(value) -> str:
     """A value as a Markdown code span (for commands): backticks inside are fenced by longer runs."""
-    s = "" if value is None else "".join(ch if ch.isprintable() else " " for ch in str(value))
+    s = "" if value is None else str(value)
+    if not s.isprintable():
+        s = "".join(ch if ch.isprintable() else " " for ch in s)
     fence = "`"
     while fence in s:
         fence += "`"

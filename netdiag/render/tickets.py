@@ -79,6 +79,14 @@ def write_tickets(result, out_dir: str | Path, templates_dir: str | Path | None 
     for fid, md, data in render_tickets(result, templates_dir):
         write_text_atomic(out / f"{fid}.md", md)
         p = out / f"{fid}.json"
-        write_text_atomic(p, json.dumps(data, indent=2, allow_nan=False) + "\n")
+        write_text_atomic(p, dumps_payload(data))
         paths.append(p)
     return paths
+
+
+def dumps_payload(data: dict) -> str:
+    """A ticket payload as JSON, one top-level field a line (values compact). json.dumps with
+    indent= runs the pure-Python encoder; this keeps the C one (10,000 tickets in seconds)."""
+    enc = json.JSONEncoder(allow_nan=False).encode
+    items = ",\n".join(f"  {enc(k)}: {enc(v)}" for k, v in data.items())
+    return "{\n" + items + "\n}\n"
