@@ -60,9 +60,17 @@ def test_all_lanes_dark_on_admin_down_port_is_not_a_finding():
     assert s.empty
 
 
-def test_all_lanes_dark_with_unknown_admin_state_is_unknown_not_bad():
-    s = run([qsfp()], [lane("eth0", i, rx=0.0) for i in range(1, 5)])
+def test_all_lanes_dark_with_unknown_admin_state_and_no_transmitter_reading_is_unknown_not_bad():
+    # issue 13 weakness 1: unknown stays unknown when nothing says the port is enabled
+    s = run([qsfp()], [lane("eth0", i, rx=0.0, tx=None, bias=None) for i in range(1, 5)])
     assert s.empty
+
+
+def test_all_lanes_dark_with_unknown_admin_state_but_lit_transmitter_is_dark():
+    # issue 13 weakness 1 (changed: the old test called this unknown): a lit laser means the port
+    # is enabled, so no light received on its lanes is evidence even without `ip link`
+    s = run([qsfp()], [lane("eth0", i, rx=0.0) for i in range(1, 5)])
+    assert rules(s) == [("eth0", i, "dark_lane", "critical") for i in range(1, 5)]
 
 
 def test_partially_dark_port_is_flagged_even_without_admin_state():
