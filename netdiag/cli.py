@@ -224,6 +224,35 @@ def cabling_cmd(inventory, plan, capture_dir, snapshot_dir, hosts, as_json):
     return res.exit_code()
 
 
+@main.command("explain")
+@click.argument("target", metavar="DEVICE:PORT")
+@click.option("--capture", "capture_dir", required=True, type=click.Path(file_okay=False), help="a recorded capture")
+@click.option("--inventory", type=click.Path(exists=True, dir_okay=False), help="devices.csv")
+@click.option("--plan", type=click.Path(exists=True, dir_okay=False), help="cabling.csv (the far end, link findings)")
+@click.option("--thresholds", type=click.Path(exists=True, dir_okay=False), help="TOML overriding the defaults")
+@click.option("--json", "as_json", is_flag=True, help="print one JSON object")
+def explain_cmd(target, capture_dir, inventory, plan, thresholds, as_json):
+    """Why a finding was or was not raised at DEVICE:PORT: the evidence each end of its link
+    contributed, what was unknown, and the findings covering it (docs/thresholds.md)."""
+    from netdiag import jobs
+    from netdiag.capture import CaptureError
+    from netdiag.health import explain as ex
+    from netdiag.health.rules import load_thresholds
+
+    device, sep, port = target.rpartition(":")
+    if not sep or not device or not port:
+        raise click.UsageError(f"DEVICE:PORT expected, got {target!r}")
+    inv = _load_inventory(inventory, plan)
+    try:
+        res = jobs.sweep_capture(capture_dir, inv, thresholds)
+    except CaptureError as e:
+        click.echo(f"netdiag explain: {e}", err=True)
+        return exitcodes.UNKNOWN
+    x = ex.explain(res, device, port, load_thresholds(thresholds))
+    click.echo(json.dumps(x, indent=2, allow_nan=False, default=str) if as_json else ex.render_text(x))
+    return exitcodes.OK
+
+
 @main.command("simulate")
 @click.option("--preset", required=True, help="hgx-rail, gb200-nvl72, gb300-dual-plane, b300-quad-plane, ib-ndr")
 @click.option("--gpus", required=True, type=click.IntRange(1), help="fabric size in GPUs")

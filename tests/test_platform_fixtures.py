@@ -24,7 +24,7 @@ EXPECTED = {
                  ("critical", "fec_uncorrectable_cw", "eos-leaf-01", "Ethernet5/1"),
                  ("warning", "module_temperature_high", "eos-leaf-01", "Ethernet7/1"),
                  ("warning", "rx_crc_errors", "eos-leaf-01", "Ethernet6/1")],
-    "ib-fabric": [("critical", "rx_los", "leaf02", "1"),
+    "ib-fabric": [("critical", "dark_lane", "leaf02", "1"),  # LOS flag + 14 dB under its low alarm (issue 13 #2)
                   ("warning", "symbol_errors", "gpu02", "mlx5_0/1"),
                   ("warning", "symbol_errors", "leaf01", "2"),
                   ("warning", "symbol_errors", "leaf01", "63")],

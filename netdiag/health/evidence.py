@@ -73,8 +73,9 @@ def lanes_in_use(f: pd.DataFrame, cfg: dict) -> np.ndarray:
     speed_gbps). In order of evidence:
     1. the module's own transmitter on that lane is lit: in use (a module lights only the lanes its
        data path is configured for);
-    2. the lane is within the port's lane count (breakout map / port config), or else within the
-       module's media lane count, or else within the lanes the port's speed needs
+    2. the lane is within the module's media lane count (CMIS application: DOM lanes are media
+       lanes), or else within the port's lane count (breakout map / port config), or else within
+       the lanes the port's speed needs
        (speed / the fastest lane rate, [lanes].max_lane_gbps);
     3. nothing known: a port whose lit lanes are exactly a leading 1, 2 or 4 of a bank and whose
        other lanes read all-zero uses only the leading ones (CMIS banks print 8 lanes)."""
@@ -90,7 +91,7 @@ def lanes_in_use(f: pd.DataFrame, cfg: dict) -> np.ndarray:
     key = [f["device"], f["port"]]
     n = len(f)
     need = np.full(n, np.nan)
-    for col in ("port_lanes", "media_lanes"):
+    for col in ("media_lanes", "port_lanes"):   # DOM lanes are media lanes (400G-DR4: 8 host, 4 media)
         if col in f:
             v = _f(f[col])
             need = np.where(np.isnan(need), v, need)

@@ -363,7 +363,7 @@ def counter_symptoms(snap: Snapshot, cfg: dict, device_platforms: dict[str, str]
         if not hit.any():
             continue
         sevs, per_h = evidence.lifetime_rate_severity(v, secs, sev, cfg)
-        detail = np.where(np.isnan(per_h), "lifetime count since the last clear (no time base reported)",
+        detail = np.where(np.isnan(per_h), "lifetime count since the last clear, no time base reported",
                           np.char.add(np.char.add("lifetime count: ", np.char.mod("%.3g", np.nan_to_num(per_h))),
                                       " per hour since the last clear"))
         if col in crc_like:

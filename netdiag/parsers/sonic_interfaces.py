@@ -56,6 +56,9 @@ def parse_interfaces_status(text: str, ctx: Context) -> Tables:
             if "fec" in col:
                 fec = cells[col["fec"]].strip()
                 row["fec"] = None if sc.is_na(fec) else fec.lower()
+            if "alias" in col:   # what SONiC may advertise as its LLDP port id (issue 13)
+                alias = cells[col["alias"]].strip()
+                row["alias"] = None if sc.is_na(alias) else alias
             rows.append(row)
     if not found:
         raise ParseError("no 'Interface Lanes Speed MTU ... Oper Admin' table found")
