@@ -259,6 +259,8 @@ def explain_cmd(target, capture_dir, inventory, plan, thresholds, as_json):
 @click.option("--seed", default=1, show_default=True, type=int)
 @click.option("--faults", default=0, show_default=True, type=click.IntRange(0), help="component faults to inject")
 @click.option("--miswires", default=0, show_default=True, type=click.IntRange(0), help="cabling faults to inject")
+@click.option("--evidence-faults", default=0, show_default=True, type=click.IntRange(0),
+              help="evidence-class faults and capture noise to inject (docs/simulate.md)")
 @click.option("--format", "fmt", default="auto", show_default=True, type=click.Choice(["auto", "capture", "parquet"]),
               help="capture (real output formats) or parquet (canonical snapshot); auto: capture up to 10,000 GPUs")
 @click.option("--out", required=True, type=click.Path(file_okay=False), help="output directory")
@@ -266,7 +268,7 @@ def explain_cmd(target, capture_dir, inventory, plan, thresholds, as_json):
               help="advance the fabric in time: DIR/scan-000/, scan-001/... each with its truth.json")
 @click.option("--interval", default=3600.0, show_default=True, type=click.FloatRange(min=1.0),
               help="seconds between scans (with --scans)")
-def simulate_cmd(preset, gpus, seed, faults, miswires, fmt, out, scans, interval):
+def simulate_cmd(preset, gpus, seed, faults, miswires, fmt, out, scans, interval, evidence_faults=0):
     """Make a multi-plane fabric with known faults: DIR/devices.csv, cabling.csv, truth.json and
     capture/ (or snapshot/)."""
     from netdiag.simulate import engine, presets
@@ -287,7 +289,7 @@ def simulate_cmd(preset, gpus, seed, faults, miswires, fmt, out, scans, interval
         fab = tl.fabric
     else:
         try:
-            fab = engine.simulate(p, gpus, seed, miswires=miswires, faults=faults)
+            fab = engine.simulate(p, gpus, seed, miswires=miswires, faults=faults, evidence_faults=evidence_faults)
         except RuntimeError as e:
             raise click.UsageError(str(e)) from None
         write_fabric(fab, out, fmt)

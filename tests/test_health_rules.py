@@ -152,7 +152,7 @@ def test_link_down_only_when_admin_up_and_something_is_plugged_in():
 def test_counters_zero_and_unknown_are_not_symptoms():
     c = [{"device": "h1", "port": "eth0", "fec_uncorrectable_cw": 0, "rx_crc_errors": 0},
          {"device": "h1", "port": "eth1"},
-         {"device": "h1", "port": "eth2", "fec_uncorrectable_cw": 7, "rx_crc_errors": 3}]
+         {"device": "h1", "port": "eth2", "fec_uncorrectable_cw": 70, "rx_crc_errors": 30}]
     s = run(counters=c)
     assert rules(s) == [("eth2", None, "fec_uncorrectable_cw", "critical"), ("eth2", None, "rx_crc_errors", "warning")]
 
@@ -165,7 +165,7 @@ def test_device_reported_ber_limits():
 
 
 def test_symptoms_are_sorted_worst_first():
-    c = [{"device": "h1", "port": "eth0", "rx_crc_errors": 3}, {"device": "h1", "port": "eth9", "fec_uncorrectable_cw": 1}]
+    c = [{"device": "h1", "port": "eth0", "rx_crc_errors": 30}, {"device": "h1", "port": "eth9", "fec_uncorrectable_cw": 10}]
     s = run(counters=c)
     assert list(s["severity"]) == ["critical", "warning"]
 

@@ -230,23 +230,40 @@ def ber_profile(fec: pd.Series, speed: np.ndarray, lanes: np.ndarray, ib: np.nda
 # counters: lifetime counts, PHY-local evidence
 
 
-def lifetime_rate_severity(count: np.ndarray, seconds: np.ndarray, severity: str, cfg: dict) -> tuple[np.ndarray, np.ndarray]:
-    """A counter read once is a count since the last clear. Where the platform reports the time
-    since the clear, judge it as a rate ([counter_rates] per hour): at or over `critical_per_hour`
-    critical, at or over `warning_per_hour` warning (at most the configured severity), else info.
-    Without a time base the configured severity stays. Returns (severity array, rate per hour)."""
+def lifetime_rate_severity(count: np.ndarray, seconds: np.ndarray, severity: str, cfg: dict,
+                           frames: np.ndarray | None = None,
+                           link_downs: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A counter read once is a count since the last clear. It is judged against its exposure:
+    - where the platform reports the time since the clear, as a rate ([counter_rates] per hour): at
+      or over `critical_per_hour` critical, at or over `warning_per_hour` warning;
+    - else, where the port's received frames are known, as a ratio per frame: at or over
+      `critical_per_frame` critical, at or over `warning_per_frame` warning;
+    - below those: info (a lifetime count at a negligible rate is context, not a fault); never above
+      the counter's configured severity;
+    - with no exposure known: counts within `bring_up_allowance` per link bring-up (link-down
+      events + 1) are info, larger counts keep the configured severity.
+    Returns (severity, rate per hour, ratio per frame)."""
     rc = cfg.get("counter_rates", {})
-    crit = float(rc.get("critical_per_hour", 1.0))
-    warn = float(rc.get("warning_per_hour", 1.0 / 24))
+    n = len(count)
     with np.errstate(invalid="ignore", divide="ignore"):
         per_h = np.where(seconds > 0, count / (seconds / 3600.0), np.nan)
-    sev = np.full(len(count), severity, dtype=object)
-    known = ~np.isnan(per_h)
-    judged = np.where(per_h >= crit, "critical", np.where(per_h >= warn, "warning", "info"))
+        fr = np.full(n, np.nan) if frames is None else frames.astype("float64")
+        per_f = np.where(np.isnan(per_h) & (fr > 0), count / fr, np.nan)
+    by_time = np.where(per_h >= float(rc.get("critical_per_hour", 1.0)), "critical",
+                       np.where(per_h >= float(rc.get("warning_per_hour", 1.0 / 24)), "warning", "info"))
+    by_frames = np.where(per_f >= float(rc.get("critical_per_frame", 1e-9)), "critical",
+                         np.where(per_f >= float(rc.get("warning_per_frame", 6.2e-11)), "warning", "info"))
+    # no exposure at all: a few errors per link bring-up (training, module insertion) are what every
+    # link counts since boot; only counts beyond that allowance keep the configured severity
+    allow = float(rc.get("bring_up_allowance", 0))
+    ups = np.full(n, 1.0) if link_downs is None else np.nan_to_num(link_downs.astype("float64"), nan=0.0) + 1.0
+    blind = np.where(count <= allow * ups, "info", severity)
+    sev = np.where(~np.isnan(per_h), by_time, np.where(~np.isnan(per_f), by_frames, blind)).astype(object)
     if severity == "warning":
-        judged = np.where(judged == "critical", "warning", judged)
-    sev = np.where(known, judged, sev)
-    return sev.astype(object), per_h
+        sev = np.where(sev == "critical", "warning", sev)
+    elif severity == "info":
+        sev = np.where(sev != "off", "info", sev)
+    return sev.astype(object), per_h, per_f
 
 
 def phy_local(counters: pd.DataFrame, fec_histogram: pd.DataFrame | None = None) -> tuple[np.ndarray, np.ndarray]:

@@ -353,6 +353,8 @@ def counter_symptoms(snap: Snapshot, cfg: dict, device_platforms: dict[str, str]
         return []
     out = []
     secs = c["time_since_clear_s"].to_numpy(dtype="float64", na_value=np.nan)
+    frames = c["rx_packets"].to_numpy(dtype="float64", na_value=np.nan)
+    downs = c["link_down_events"].to_numpy(dtype="float64", na_value=np.nan)
     phy_known, phy_bad = evidence.phy_local(c, snap.fec_histogram)
     crc_like = set(cfg.get("counter_semantics", {}).get("forwardable", ["rx_crc_errors"]))
     for col, sev in cfg["counters"].items():
@@ -362,10 +364,16 @@ def counter_symptoms(snap: Snapshot, cfg: dict, device_platforms: dict[str, str]
         hit = v > 0
         if not hit.any():
             continue
-        sevs, per_h = evidence.lifetime_rate_severity(v, secs, sev, cfg)
-        detail = np.where(np.isnan(per_h), "lifetime count since the last clear, no time base reported",
+        sevs, per_h, per_f = evidence.lifetime_rate_severity(v, secs, sev, cfg, frames, downs)
+        detail = np.where(~np.isnan(per_h),
                           np.char.add(np.char.add("lifetime count: ", np.char.mod("%.3g", np.nan_to_num(per_h))),
-                                      " per hour since the last clear"))
+                                      " per hour since the last clear"),
+                          np.where(~np.isnan(per_f),
+                                   np.char.add(np.char.add("lifetime count: ", np.char.mod("%.3g", np.nan_to_num(per_f))),
+                                               " per received frame since the last clear (no time base)"),
+                                   np.where(sevs == "info", "lifetime count since the last clear, within the errors "
+                                            "link bring-ups produce (no time base)",
+                                            "lifetime count since the last clear, no time base reported")))
         if col in crc_like:
             fwd = phy_known & ~phy_bad
             sevs = np.where(fwd, "info", sevs)
