@@ -107,6 +107,10 @@ def _one(kind, fab, work, pick, rng, optical, linux_hosts) -> dict | None:
         c = work["counters"]
         m = (c["device"] == dx).to_numpy() & (c["port"] == px).to_numpy()
         c.loc[m, "raw_ber"] = float(10 ** rng.uniform(-7.0, -6.0))
+        for d, p in ends:   # the other end of a healthy no-FEC link: under IEEE's 1e-12
+            if (d, p) != (dx, px):
+                mm = (c["device"] == d).to_numpy() & (c["port"] == p).to_numpy()
+                c.loc[mm, "raw_ber"] = float(10 ** rng.uniform(-15.0, -13.0))
         ref = pick.cage(dx, px)
         return {"kind": "bad_transceiver", "evidence_class": "ber_no_fec", "component": "transceiver", "ref": ref,
                 "links": [cid], "action": f"reseat, then replace the module at {ref}"}
