@@ -168,7 +168,8 @@ def breakout_owner(device: pd.Series, port: pd.Series, lane: np.ndarray, port_la
 # ---------------------------------------------------------------------------------------------
 # module classes and fallback thresholds
 
-_CLASS_RX = re.compile(r"(?<![A-Z])(SR|DR|FR|LR|ER|ZR)\d*", re.I)
+# a reach code standing alone or after a speed ('-SR4', '400G-DR4', 'SFP-10/25GLR-31', '400ZR')
+_CLASS_RX = re.compile(r"(?:(?<![A-Za-z])|(?<=\dG)|(?<=\d))(SR|DR|FR|LR|ER|ZR)(?=\d|\b|-|_)", re.I)
 
 
 def module_class(modules: pd.DataFrame) -> np.ndarray:

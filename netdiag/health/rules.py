@@ -386,7 +386,6 @@ def counter_symptoms(snap: Snapshot, cfg: dict, device_platforms: dict[str, str]
                 e = _emit(g, m, col, level, col, 0.0, "count")
                 e["detail"] = g.loc[m, "_detail"].to_numpy()
                 out.append(e)
-    out += _fec_tail_symptoms(snap, cfg)
     return out + _ber_symptoms(c, ("raw_ber", "effective_ber", "symbol_ber"), snap, cfg, device_platforms)
 
 
@@ -460,6 +459,7 @@ def symptoms(snap: Snapshot, cfg: dict | None = None, device_platforms: dict[str
     thr = effective_thresholds(snap.modules, cfg)
     parts = lane_symptoms(snap, thr, cfg) + module_symptoms(snap, thr, cfg) + port_symptoms(snap, cfg)
     parts += counter_symptoms(snap, cfg, device_platforms)
+    parts += _fec_tail_symptoms(snap, cfg)
     parts += _ber_symptoms(snap.lanes, ("raw_ber",), snap, cfg, device_platforms)
     parts = [p for p in parts if not p.empty]
     if not parts:
