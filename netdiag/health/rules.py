@@ -361,30 +361,27 @@ def counter_symptoms(snap: Snapshot, cfg: dict, device_platforms: dict[str, str]
         if not isinstance(sev, str) or sev == "off" or col not in c.columns:
             continue
         v = c[col].astype("Float64").fillna(0).to_numpy(dtype="float64")
-        hit = v > 0
-        if not hit.any():
+        idx = np.flatnonzero(v > 0)          # only the non-zero rows are judged (a fleet is mostly zeros)
+        if not len(idx):
             continue
-        sevs, per_h, per_f = evidence.lifetime_rate_severity(v, secs, sev, cfg, frames, downs)
-        detail = np.where(~np.isnan(per_h),
-                          np.char.add(np.char.add("lifetime count: ", np.char.mod("%.3g", np.nan_to_num(per_h))),
-                                      " per hour since the last clear"),
-                          np.where(~np.isnan(per_f),
-                                   np.char.add(np.char.add("lifetime count: ", np.char.mod("%.3g", np.nan_to_num(per_f))),
-                                               " per received frame since the last clear (no time base)"),
-                                   np.where(sevs == "info", "lifetime count since the last clear, within the errors "
-                                            "link bring-ups produce (no time base)",
-                                            "lifetime count since the last clear, no time base reported")))
+        sevs, per_h, per_f = evidence.lifetime_rate_severity(v[idx], secs[idx], sev, cfg, frames[idx], downs[idx])
+        detail = np.array([
+            f"lifetime count: {h:.3g} per hour since the last clear" if h == h else
+            f"lifetime count: {fr:.3g} per received frame since the last clear (no time base)" if fr == fr else
+            "lifetime count since the last clear, within the errors link bring-ups produce (no time base)"
+            if sv == "info" else "lifetime count since the last clear, no time base reported"
+            for h, fr, sv in zip(per_h, per_f, sevs)], dtype=object)
         if col in crc_like:
-            fwd = phy_known & ~phy_bad
+            fwd = phy_known[idx] & ~phy_bad[idx]
             sevs = np.where(fwd, "info", sevs)
             detail = np.where(fwd, "CRC errors while this port's FEC/symbol counters are clean: corrupted frames "
                                    "forwarded from upstream (cut-through), not this link", detail)
-        g = c.assign(_sev=sevs, _detail=detail)
+        g = c.iloc[idx].assign(_detail=detail)
         for level in ("critical", "warning", "info"):
-            m = hit & (sevs == level)
+            m = sevs == level
             if m.any():
                 e = _emit(g, m, col, level, col, 0.0, "count")
-                e["detail"] = g.loc[m, "_detail"].to_numpy()
+                e["detail"] = g["_detail"].to_numpy()[m]
                 out.append(e)
     return out + _ber_symptoms(c, ("raw_ber", "effective_ber", "symbol_ber"), snap, cfg, device_platforms)
 
