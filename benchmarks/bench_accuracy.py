@@ -59,7 +59,7 @@ def main() -> int:
                 out = json.loads(r.stdout)
                 truth = json.loads(Path(d, "truth.json").read_text())["faults"]
             sc = score(out["findings"], truth)
-            for i, t in enumerate(truth):   # evidence-class faults: reported per class as well
+            for t in truth:   # evidence-class faults: reported per class as well
                 if t.get("evidence_class"):
                     one = score(out["findings"], [t])
                     k = f"evidence:{t['evidence_class']}"
