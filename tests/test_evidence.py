@@ -377,3 +377,18 @@ def test_explain_says_why_there_is_no_finding():
 def test_explain_rejects_a_target_without_port():
     r = CliRunner().invoke(main, ["explain", "gpu-r07-n01", "--capture", str(DEMO / "capture")])
     assert r.exit_code == 3 and "DEVICE:PORT expected" in r.output
+
+
+def test_w6_link_loss_over_the_class_budget_is_low_rx_even_without_thresholds():
+    # far Tx +0.5 dBm, near Rx -9 dBm: 9.5 dB on an SR link (budget 5 dB); Rx thresholds missing
+    near = mod("h1", "eth0", part_number="QSFP-100G-SR4", **{f"rx_power_mw_{lv}": None for lv in
+                                                              ("high_alarm", "high_warn", "low_warn", "low_alarm")})
+    s = snap(ports=[{"device": d, "port": p, "admin_up": True, "oper_up": True} for d, p in
+                    (("h1", "eth0"), ("leaf", "Ethernet0"))],
+             modules=[near, mod("leaf", "Ethernet0")],
+             lanes=lanes("h1", "eth0", rx=units.dbm_to_mw(-9.0)) + lanes("leaf", "Ethernet0", tx=units.dbm_to_mw(0.5)),
+             neighbors=[{"device": "h1", "port": "eth0", "remote_device": "leaf", "remote_port": "Ethernet0",
+                         "protocol": "lldp"}])
+    got = symptoms(s, CFG)
+    assert rules(got) == [("eth0", i, "rx_power_low", "warning") for i in range(1, 5)]
+    assert got["detail"].iloc[0] == "link loss 9.5 dB over the 5 dB budget (sr; far Tx 0.50 dBm at leaf:Ethernet0)"

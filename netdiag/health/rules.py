@@ -301,6 +301,54 @@ def module_symptoms(snap: Snapshot, thr: pd.DataFrame, cfg: dict) -> list[pd.Dat
     return out
 
 
+def loss_budget_symptoms(snap: Snapshot, thr: pd.DataFrame, cfg: dict, already: list[pd.DataFrame]) -> list[pd.DataFrame]:
+    """Link loss per lane: the far end's Tx (found through LLDP, port ids mapped through the far
+    device's port table) minus this end's Rx, over the loss budget of this module's class
+    ([lanes.loss_budget_db]): loss on that strand even when the Rx thresholds are missing or wide.
+    Lanes already low or dark are not repeated."""
+    budgets = cfg["lanes"].get("loss_budget_db")
+    L, nb = snap.lanes, snap.neighbors
+    if not budgets or L.empty or nb.empty:
+        return []
+    from netdiag.fabric.cabling import canonical_far_ports
+
+    pairs = canonical_far_ports(nb[["device", "port", "remote_device", "remote_port", "remote_port_descr"]], snap.ports)
+    pairs = pairs.dropna(subset=["remote_device", "remote_port"]).drop_duplicates(["device", "port"], keep=False)
+    if pairs.empty:
+        return []
+    near = L[["device", "port", "lane", "rx_power_mw"]].merge(pairs[["device", "port", "remote_device", "remote_port"]],
+                                                               on=["device", "port"])
+    far = L[["device", "port", "lane", "tx_power_mw"]].rename(columns={"device": "remote_device", "port": "remote_port",
+                                                                       "tx_power_mw": "far_tx_mw"})
+    f = near.merge(far, on=["remote_device", "remote_port", "lane"])
+    if f.empty:
+        return []
+    f = f.merge(thr[["device", "port", "module_class"]], on=["device", "port"], how="left")
+    mods = snap.modules[["device", "port", "media"]].drop_duplicates(["device", "port"])
+    f = f.merge(mods, on=["device", "port"], how="left")
+    rx = f["rx_power_mw"].to_numpy(dtype="float64", na_value=np.nan)
+    tx = f["far_tx_mw"].to_numpy(dtype="float64", na_value=np.nan)
+    floor = evidence.dark_floor_mw(cfg)
+    cls = f["module_class"].astype(object).fillna("default").to_numpy()
+    budget = pd.Series(cls).map(lambda c: budgets.get(c, budgets.get("default"))).to_numpy(dtype="float64", na_value=np.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        loss = 10 * np.log10(tx) - 10 * np.log10(rx)
+        over = (rx > floor) & (tx > floor) & (loss > budget) & ~f["media"].isin(["dac", "acc", "aoc"]).to_numpy()
+    flagged = [a[["device", "port", "lane"]] for a in already if len(a)]
+    if flagged and over.any():
+        known = pd.MultiIndex.from_frame(pd.concat(flagged, ignore_index=True).astype({"lane": "Int64"}))
+        here = pd.MultiIndex.from_arrays([f["device"], f["port"], f["lane"].astype("Int64")])
+        over &= ~here.isin(known)
+    if not over.any():
+        return []
+    g = f.assign(_thr=tx / 10 ** (budget / 10.0))
+    e = _emit(g, over, "rx_power_low", "warning", "rx_power_mw", "_thr", "mW", "")
+    e["detail"] = [f"link loss {lo:.1f} dB over the {b:g} dB budget ({c}; far Tx {10 * np.log10(t):.2f} dBm at {d}:{p})"
+                   for lo, b, c, t, d, p in zip(loss[over], budget[over], cls[over], tx[over],
+                                                f["remote_device"].to_numpy()[over], f["remote_port"].to_numpy()[over])]
+    return [e]
+
+
 def port_admin(snap: Snapshot, cfg: dict) -> np.ndarray:
     """Per ports row: 1 admin up (reported or inferred from a lit transmitter / ModuleReady), 0 down,
     NaN unknown (health.evidence.admin_state)."""
@@ -454,7 +502,9 @@ def symptoms(snap: Snapshot, cfg: dict | None = None, device_platforms: dict[str
     """All symptoms of one snapshot, worst first."""
     cfg = cfg or load_thresholds()
     thr = effective_thresholds(snap.modules, cfg)
-    parts = lane_symptoms(snap, thr, cfg) + module_symptoms(snap, thr, cfg) + port_symptoms(snap, cfg)
+    parts = lane_symptoms(snap, thr, cfg)
+    parts += loss_budget_symptoms(snap, thr, cfg, parts)
+    parts += module_symptoms(snap, thr, cfg) + port_symptoms(snap, cfg)
     parts += counter_symptoms(snap, cfg, device_platforms)
     parts += _fec_tail_symptoms(snap, cfg)
     parts += _ber_symptoms(snap.lanes, ("raw_ber",), snap, cfg, device_platforms)
