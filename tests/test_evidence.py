@@ -392,3 +392,16 @@ def test_w6_link_loss_over_the_class_budget_is_low_rx_even_without_thresholds():
     got = symptoms(s, CFG)
     assert rules(got) == [("eth0", i, "rx_power_low", "warning") for i in range(1, 5)]
     assert got["detail"].iloc[0] == "link loss 9.5 dB over the 5 dB budget (sr; far Tx 0.50 dBm at leaf:Ethernet0)"
+
+
+def test_link_down_with_light_both_ways_blames_the_port_whose_fec_is_the_odd_one():
+    # leaf runs RS on its ports but Ethernet0 was set to BASE-R: down both ends, light both ways
+    ports = [{"device": "leaf", "port": f"Ethernet{i}", "admin_up": True, "oper_up": i != 0, "lanes": 4,
+              "fec": "fc" if i == 0 else "rs"} for i in range(0, 16, 4)]
+    ports.append({"device": "h1", "port": "eth0", "admin_up": True, "oper_up": False})
+    s = snap(ports=ports, modules=[mod("h1", "eth0"), mod("leaf", "Ethernet0")],
+             lanes=lanes("h1", "eth0") + lanes("leaf", "Ethernet0"))
+    assert evidence.odd_config(s.ports).values.tolist() == [["leaf", "Ethernet0"]]
+    loc = localize(s, symptoms(s, CFG), _link_inventory())
+    (f,) = loc.findings
+    assert f.kind == "link_down_with_light" and f.suspects[0]["ref"] == "leaf:Ethernet0"

@@ -15,11 +15,13 @@ from netdiag.simulate.score import score
 @pytest.mark.parametrize("preset", ["hgx-rail", "gb300-dual-plane", "ib-ndr"])
 def test_evidence_faults_found_and_noise_quiet(preset, tmp_path):
     r = CliRunner().invoke(main, ["simulate", "--preset", preset, "--gpus", "128", "--seed", "3",
-                                  "--evidence-faults", "10", "--format", "capture", "--out", str(tmp_path)])
+                                  "--evidence-faults", "12", "--format", "capture", "--out", str(tmp_path)])
     assert r.exit_code == 0, r.output
     truth = json.loads((tmp_path / "truth.json").read_text())["faults"]
     classes = {t["evidence_class"] for t in truth}
     assert {"noise_floor", "half_dead_module", "host_side_tx_los", "rx_overload", "no_thresholds"} <= classes
+    if preset == "hgx-rail":
+        assert {"config_mismatch", "ber_no_fec", "no_admin_state"} <= classes
     r = CliRunner().invoke(main, ["sweep", "--inventory", str(tmp_path / "devices.csv"), "--plan",
                                   str(tmp_path / "cabling.csv"), "--capture", str(tmp_path / "capture"), "--json"])
     sc = score(json.loads(r.output)["findings"], truth)

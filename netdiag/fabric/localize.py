@@ -22,7 +22,8 @@ from netdiag.health.rules import SEVERITY_RANK
 from netdiag.inventory import Inventory
 from netdiag.model import Snapshot
 
-FEATURES = ("rx_low", "dark", "tx_low", "err", "hot", "down", "flap", "volt", "seen", "host_tx", "overload", "lit")
+FEATURES = ("rx_low", "dark", "tx_low", "err", "hot", "down", "flap", "volt", "seen", "host_tx", "overload", "lit",
+            "odd_config")
 _RULE_FEATURES = {
     "rx_power_low": ("rx_low",), "dark_lane": ("rx_low", "dark"), "rx_los": ("rx_low", "dark"),
     "rx_lol": ("rx_low",), "tx_power_low": ("tx_low",), "tx_bias_high": ("tx_low",), "tx_bias_low": ("tx_low",),
@@ -52,7 +53,7 @@ def end_features(symptoms: pd.DataFrame, snap: Snapshot, cfg: dict) -> pd.DataFr
     """(device, port) -> boolean features and worst severity (health.evidence builds the inputs:
     info symptoms, e.g. forwarded CRC errors or lifetime counts at a negligible rate, are context,
     not evidence; a flap is judged as a rate where the time since the clear is known; `lit` marks a
-    port receiving light on every lane it uses)."""
+    port receiving light; `odd_config` a port whose FEC mode differs from its device's other ports)."""
     from netdiag.health import evidence
 
     s = symptoms[symptoms["severity"] != "info"] if len(symptoms) else symptoms
@@ -70,6 +71,9 @@ def end_features(symptoms: pd.DataFrame, snap: Snapshot, cfg: dict) -> pd.DataFr
     lit = evidence.lit_ports(snap, symptoms, cfg)
     if len(lit):
         rows.append(pd.DataFrame({"lit": True}, index=pd.MultiIndex.from_frame(lit)))
+    odd = evidence.odd_config(snap.ports)
+    if len(odd):
+        rows.append(pd.DataFrame({"odd_config": True}, index=pd.MultiIndex.from_frame(odd)))
     # no symptomatic end: an empty frame that still has the (device, port) index
     none = pd.MultiIndex.from_arrays([pd.Index([], dtype=object)] * 2, names=["device", "port"])
     f = pd.concat(rows) if rows else pd.DataFrame({"sev": pd.Series([], dtype=float)}, index=none)

@@ -391,3 +391,22 @@ def lit_ports(snap, symptoms: pd.DataFrame, cfg: dict) -> pd.DataFrame:
         if len(d):
             p = p[~pd.MultiIndex.from_frame(p).isin(pd.MultiIndex.from_frame(d))]
     return p.reset_index(drop=True)
+
+
+def odd_config(ports: pd.DataFrame, min_peers: int = 3) -> pd.DataFrame:
+    """(device, port) whose FEC mode differs from the mode most of its device's other ports of the
+    same speed run (at least `min_peers` of them reporting one): with a link down and light both ways,
+    the end whose setting is the odd one out is the likely misconfigured one."""
+    if ports is None or ports.empty:
+        return pd.DataFrame(columns=["device", "port"])
+    p = ports[["device", "port", "fec", "lanes"]].dropna(subset=["fec"])
+    if p.empty:
+        return pd.DataFrame(columns=["device", "port"])
+    p = p.assign(fec=p["fec"].astype(str).str.lower(), _g=p["lanes"].astype("Float64").fillna(-1))
+    cnt = p.groupby(["device", "_g", "fec"], sort=False).size().rename("n").reset_index()
+    top = cnt.sort_values("n", ascending=False, kind="stable").drop_duplicates(["device", "_g"])
+    tot = cnt.groupby(["device", "_g"])["n"].sum().rename("tot").reset_index()
+    top = top.merge(tot, on=["device", "_g"]).rename(columns={"fec": "_mode", "n": "_n"})
+    m = p.merge(top, on=["device", "_g"])
+    odd = (m["fec"] != m["_mode"]) & (m["_n"] >= min_peers) & (m["_n"] * 2 > m["tot"])
+    return m.loc[odd.to_numpy(dtype=bool), ["device", "port"]].reset_index(drop=True)

@@ -13,6 +13,7 @@ Faults (each a finding is expected for):
 | host_side_signal_loss          | host-side Tx LOS + Tx LOL on a module's lanes, output squelched  | port / DEV:PORT       |
 | rx_overload                    | Rx 6-8 dB over the receiver's high alarm (wrong, too strong optic at the far end) | transceiver / far DEV:CAGE |
 | ber_no_fec                     | a no-FEC port whose device-reported BER is 1e-7..1e-6            | transceiver / DEV:CAGE|
+| config_mismatch                | link down both ends with light both ways; one switch port's FEC differs from its peers | port / DEV:PORT |
 
 Noise (never findings): hosts with missing port rows (counters or module rows not captured),
 SONiC leaves advertising their port alias as LLDP port id, background counts since boot on healthy
@@ -31,7 +32,7 @@ import pandas as pd
 from netdiag.simulate import faults as base
 
 KINDS = ("dead_link_no_admin", "dead_link_noise_floor", "dirty_connector_no_thresholds", "half_dead_module",
-         "host_side_signal_loss", "rx_overload", "ber_no_fec")
+         "host_side_signal_loss", "rx_overload", "ber_no_fec", "config_mismatch")
 
 #: the command a Linux host prints its admin state with (omitted for "no admin state")
 IP_LINK = "ip -j -s -d link show"
@@ -74,6 +75,8 @@ def inject(fab, work: dict, count: int, rng: np.random.Generator, noise: bool = 
 def _possible(kind, fab, optical) -> bool:
     if kind == "dead_link_no_admin":
         return fab.preset.host_platform == "linux" and bool((optical & (fab.links["tier"] == "host").to_numpy()).any())
+    if kind == "config_mismatch":   # the switch's status output must show the configured FEC (SONiC's does)
+        return fab.preset.switch_platform == "sonic" and bool(optical.any())
     if kind == "ber_no_fec":   # the switch's outputs must carry the FEC mode and a BER (SONiC's do)
         return fab.preset.switch_platform == "sonic" and bool(optical.any())
     return bool(optical.any())
@@ -114,6 +117,20 @@ def _one(kind, fab, work, pick, rng, optical, linux_hosts) -> dict | None:
         ref = pick.cage(dx, px)
         return {"kind": "bad_transceiver", "evidence_class": "ber_no_fec", "component": "transceiver", "ref": ref,
                 "links": [cid], "action": f"reseat, then replace the module at {ref}"}
+    if kind == "config_mismatch":   # FEC set differently at one switch end: down both ends, light both ways
+        sw = [(d, p) for d, p in ends if pick.plat.get(d, "") == "sonic"]
+        if not sw:
+            return None
+        dx, px = sw[int(rng.integers(len(sw)))]
+        e = work["ends"]
+        m = (e["cable_id"] == cid).to_numpy()
+        e.loc[m, "up"] = False                  # oper down; the lanes stay lit (work["lanes"] up)
+        nb = work["neighbors"]
+        gone = set(zip(e.loc[m, "device"], e.loc[m, "port"]))
+        work["neighbors"] = nb[[(d, p) not in gone for d, p in zip(nb["device"], nb["port"])]].reset_index(drop=True)
+        _post(fab).append(("fec", [(dx, px)], "fc"))
+        return {"kind": "link_down_with_light", "evidence_class": "config_mismatch", "component": "port",
+                "ref": f"{dx}:{px}", "links": [cid], "action": f"set the FEC mode of {dx}:{px} like its peers"}
     if kind == "dead_link_noise_floor":
         base._down(work, cid)
         _post(fab).append(("noise_floor", ends))
