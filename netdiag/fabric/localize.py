@@ -77,8 +77,8 @@ def end_features(symptoms: pd.DataFrame, snap: Snapshot, cfg: dict) -> pd.DataFr
     # no symptomatic end: an empty frame that still has the (device, port) index
     none = pd.MultiIndex.from_arrays([pd.Index([], dtype=object)] * 2, names=["device", "port"])
     f = pd.concat(rows) if rows else pd.DataFrame({"sev": pd.Series([], dtype=float)}, index=none)
-    if len(f):
-        f = f.groupby(level=[0, 1]).max()
+    if len(f):   # numeric before the group-by: object columns (bool + NaN) take pandas' per-group Python path
+        f = f.astype("float64").groupby(level=[0, 1]).max()
     for col in FEATURES:
         if col not in f.columns:
             f[col] = False
