@@ -84,7 +84,7 @@ def end_features(symptoms: pd.DataFrame, snap: Snapshot, cfg: dict) -> pd.DataFr
             f[col] = False
     for col in FEATURES:
         if col != "seen":
-            f[col] = f[col].fillna(False).astype(bool)
+            f[col] = f[col].fillna(0).astype(bool) if f[col].dtype == "float64" else f[col].fillna(False).astype(bool)
     f.index.names = ["device", "port"]
     return f
 
