@@ -405,3 +405,11 @@ def test_link_down_with_light_both_ways_blames_the_port_whose_fec_is_the_odd_one
     loc = localize(s, symptoms(s, CFG), _link_inventory())
     (f,) = loc.findings
     assert f.kind == "link_down_with_light" and f.suspects[0]["ref"] == "leaf:Ethernet0"
+
+
+def test_end_features_with_only_context_features_keeps_a_severity_column():
+    # a fault-free fabric: lit ports only, no symptom (the independent scenarios crashed on 'sev')
+    s = snap(ports=[{"device": "h1", "port": "eth0", "admin_up": True, "oper_up": True}], modules=[mod()], lanes=lanes())
+    f = end_features(symptoms(s, CFG), s, {**CFG, "links": load_rules()["links"]})
+    assert f.loc[("h1", "eth0"), "lit"] and np.isnan(f.loc[("h1", "eth0"), "sev"])
+    assert localize(s, symptoms(s, CFG), _link_inventory()).findings == []

@@ -79,6 +79,8 @@ def end_features(symptoms: pd.DataFrame, snap: Snapshot, cfg: dict) -> pd.DataFr
     f = pd.concat(rows) if rows else pd.DataFrame({"sev": pd.Series([], dtype=float)}, index=none)
     if len(f):   # numeric before the group-by: object columns (bool + NaN) take pandas' per-group Python path
         f = f.astype("float64").groupby(level=[0, 1]).max()
+    if "sev" not in f.columns:   # only context features (lit, odd_config): no severity yet
+        f["sev"] = np.nan
     for col in FEATURES:
         if col not in f.columns:
             f[col] = False
