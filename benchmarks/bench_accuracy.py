@@ -37,6 +37,8 @@ def main() -> int:
     ap.add_argument("--faults", type=int, default=22)
     ap.add_argument("--miswires", type=int, default=4)
     ap.add_argument("--presets", nargs="+", default=sorted(PRESETS))
+    ap.add_argument("--evidence-faults", type=int, default=0,
+                    help="also inject this many evidence-class faults and capture noise (faults_evidence.py)")
     args = ap.parse_args()
     kinds = defaultdict(lambda: [0, 0, 0])
     tot_findings = tot_matched = 0
@@ -45,7 +47,8 @@ def main() -> int:
         for seed in args.seeds:
             with tempfile.TemporaryDirectory() as d:
                 r = run("simulate", "--preset", preset, "--gpus", str(args.gpus), "--seed", str(seed), "--faults",
-                        str(args.faults), "--miswires", str(args.miswires), "--format", "capture", "--out", d)
+                        str(args.faults), "--miswires", str(args.miswires), "--format", "capture", "--out", d,
+                        *(["--evidence-faults", str(args.evidence_faults)] if args.evidence_faults else []))
                 if r.returncode:
                     print(r.stderr[-1500:])
                     return 1
@@ -56,6 +59,13 @@ def main() -> int:
                 out = json.loads(r.stdout)
                 truth = json.loads(Path(d, "truth.json").read_text())["faults"]
             sc = score(out["findings"], truth)
+            for t in truth:   # evidence-class faults: reported per class as well
+                if t.get("evidence_class"):
+                    one = score(out["findings"], [t])
+                    k = f"evidence:{t['evidence_class']}"
+                    kinds[k][0] += 1
+                    kinds[k][1] += one["recall"] == 1.0
+                    kinds[k][2] += one["top1"] == 1.0
             tot_findings += sc["findings"]
             tot_matched += sc["matched_findings"]
             for k, v in sc["per_kind"].items():
@@ -64,6 +74,7 @@ def main() -> int:
                 kinds[k][2] += v["top1"]
             print(f"{preset:18s} {seed:4d} {sc['faults']:6d} {sc['findings']:8d} {sc['precision']:6.3f} "
                   f"{sc['recall']:6.3f} {sc['top1']:6.3f} {dt:7.1f}")
+    per_class = {k: kinds.pop(k) for k in [k for k in kinds if k.startswith("evidence:")]}
     faults = sum(v[0] for v in kinds.values())
     print()
     print(f"{'fault kind':22s} {'faults':>6} {'recall':>6} {'top1':>6}")
@@ -72,6 +83,8 @@ def main() -> int:
     print(f"{'overall':22s} {faults:6d} {sum(v[1] for v in kinds.values()) / faults:6.3f} "
           f"{sum(v[2] for v in kinds.values()) / faults:6.3f}   precision {tot_matched / max(tot_findings, 1):.3f} "
           f"({tot_matched}/{tot_findings})")
+    for k, (n, found, top) in sorted(per_class.items()):
+        print(f"{k:34s} {n:6d} {found / n:6.3f} {top / n:6.3f}")
     return 0
 
 

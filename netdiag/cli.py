@@ -335,12 +335,43 @@ def cabling_cmd(inventory, plan, capture_dir, snapshot_dir, hosts, as_json, colo
     return res.exit_code()
 
 
+@main.command("explain")
+@click.argument("target", metavar="DEVICE:PORT")
+@click.option("--capture", "capture_dir", required=True, type=click.Path(file_okay=False), help="a recorded capture")
+@click.option("--inventory", type=click.Path(exists=True, dir_okay=False), help="devices.csv")
+@click.option("--plan", type=click.Path(exists=True, dir_okay=False), help="cabling.csv (the far end, link findings)")
+@click.option("--thresholds", type=click.Path(exists=True, dir_okay=False), help="TOML overriding the defaults")
+@click.option("--json", "as_json", is_flag=True, help="print one JSON object")
+def explain_cmd(target, capture_dir, inventory, plan, thresholds, as_json):
+    """Why a finding was or was not raised at DEVICE:PORT: the evidence each end of its link
+    contributed, what was unknown, and the findings covering it (docs/thresholds.md)."""
+    from netdiag import jobs
+    from netdiag.capture import CaptureError
+    from netdiag.health import explain as ex
+    from netdiag.health.rules import load_thresholds
+
+    device, sep, port = target.rpartition(":")
+    if not sep or not device or not port:
+        raise click.UsageError(f"DEVICE:PORT expected, got {target!r}")
+    inv = _load_inventory(inventory, plan)
+    try:
+        res = jobs.sweep_capture(capture_dir, inv, thresholds)
+    except CaptureError as e:
+        click.echo(f"netdiag explain: {e}", err=True)
+        return exitcodes.UNKNOWN
+    x = ex.explain(res, device, port, load_thresholds(thresholds))
+    click.echo(json.dumps(x, indent=2, allow_nan=False, default=str) if as_json else ex.render_text(x))
+    return exitcodes.OK
+
+
 @main.command("simulate")
 @click.option("--preset", required=True, help="hgx-rail, gb200-nvl72, gb300-dual-plane, b300-quad-plane, ib-ndr")
 @click.option("--gpus", required=True, type=click.IntRange(1), help="fabric size in GPUs")
 @click.option("--seed", default=1, show_default=True, type=int)
 @click.option("--faults", default=0, show_default=True, type=click.IntRange(0), help="component faults to inject")
 @click.option("--miswires", default=0, show_default=True, type=click.IntRange(0), help="cabling faults to inject")
+@click.option("--evidence-faults", default=0, show_default=True, type=click.IntRange(0),
+              help="evidence-class faults and capture noise to inject (docs/simulate.md)")
 @click.option("--format", "fmt", default="auto", show_default=True, type=click.Choice(["auto", "capture", "parquet"]),
               help="capture (real output formats) or parquet (canonical snapshot); auto: capture up to 10,000 GPUs")
 @click.option("--out", required=True, type=click.Path(file_okay=False), help="output directory")
@@ -351,7 +382,7 @@ def cabling_cmd(inventory, plan, capture_dir, snapshot_dir, hosts, as_json, colo
 @click.option("--event", "events", multiple=True, metavar="EVENT",
               help="fabric-wide event: dark-plane (a random plane) or dark-plane:P (docs/simulate.md)")
 @click.option("--force", is_flag=True, help="write into --out even when it is a non-empty directory")
-def simulate_cmd(preset, gpus, seed, faults, miswires, fmt, out, scans, interval, events, force):
+def simulate_cmd(preset, gpus, seed, faults, miswires, fmt, out, scans, interval, events, force, evidence_faults):
     """Make a multi-plane fabric with known faults: DIR/devices.csv, cabling.csv, truth.json and
     capture/ (or snapshot/)."""
     from netdiag.simulate import engine, presets
@@ -377,7 +408,8 @@ def simulate_cmd(preset, gpus, seed, faults, miswires, fmt, out, scans, interval
         fab = tl.fabric
     else:
         try:
-            fab = engine.simulate(p, gpus, seed, miswires=miswires, faults=faults, events=events)
+            fab = engine.simulate(p, gpus, seed, miswires=miswires, faults=faults, events=events,
+                                  evidence_faults=evidence_faults)
         except (RuntimeError, UserInputError) as e:
             raise click.UsageError(str(e)) from None
         write_fabric(fab, out, fmt)

@@ -47,6 +47,8 @@ TABLES: dict[str, tuple[tuple[str, str], ...]] = {
         ("mtu", INT), ("carrier_changes", INT), ("mac", STR), ("peer_hint", STR),
         ("autoneg", BOOL),          # ext
         ("port_type", STR),         # ext: "FIBRE", "Direct Attach Copper", "Twisted Pair", as reported
+        ("alias", STR),             # ext: the port's alias (SONiC `etp2`, `hundredGigE1/2`), what LLDP may advertise
+        ("description", STR),       # ext: the port's configured description
     ),
     "modules": (
         ("device", STR), ("port", STR),

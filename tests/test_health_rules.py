@@ -60,9 +60,17 @@ def test_all_lanes_dark_on_admin_down_port_is_not_a_finding():
     assert s.empty
 
 
-def test_all_lanes_dark_with_unknown_admin_state_is_unknown_not_bad():
-    s = run([qsfp()], [lane("eth0", i, rx=0.0) for i in range(1, 5)])
+def test_all_lanes_dark_with_unknown_admin_state_and_no_transmitter_reading_is_unknown_not_bad():
+    # issue 13 weakness 1: unknown stays unknown when nothing says the port is enabled
+    s = run([qsfp()], [lane("eth0", i, rx=0.0, tx=None, bias=None) for i in range(1, 5)])
     assert s.empty
+
+
+def test_all_lanes_dark_with_unknown_admin_state_but_lit_transmitter_is_dark():
+    # issue 13 weakness 1 (changed: the old test called this unknown): a lit laser means the port
+    # is enabled, so no light received on its lanes is evidence even without `ip link`
+    s = run([qsfp()], [lane("eth0", i, rx=0.0) for i in range(1, 5)])
+    assert rules(s) == [("eth0", i, "dark_lane", "critical") for i in range(1, 5)]
 
 
 def test_partially_dark_port_is_flagged_even_without_admin_state():
@@ -144,7 +152,7 @@ def test_link_down_only_when_admin_up_and_something_is_plugged_in():
 def test_counters_zero_and_unknown_are_not_symptoms():
     c = [{"device": "h1", "port": "eth0", "fec_uncorrectable_cw": 0, "rx_crc_errors": 0},
          {"device": "h1", "port": "eth1"},
-         {"device": "h1", "port": "eth2", "fec_uncorrectable_cw": 7, "rx_crc_errors": 3}]
+         {"device": "h1", "port": "eth2", "fec_uncorrectable_cw": 70, "rx_crc_errors": 30}]
     s = run(counters=c)
     assert rules(s) == [("eth2", None, "fec_uncorrectable_cw", "critical"), ("eth2", None, "rx_crc_errors", "warning")]
 
@@ -157,7 +165,7 @@ def test_device_reported_ber_limits():
 
 
 def test_symptoms_are_sorted_worst_first():
-    c = [{"device": "h1", "port": "eth0", "rx_crc_errors": 3}, {"device": "h1", "port": "eth9", "fec_uncorrectable_cw": 1}]
+    c = [{"device": "h1", "port": "eth0", "rx_crc_errors": 30}, {"device": "h1", "port": "eth9", "fec_uncorrectable_cw": 10}]
     s = run(counters=c)
     assert list(s["severity"]) == ["critical", "warning"]
 

@@ -37,7 +37,7 @@ EXPECTED = {
                     ("critical", "fec_uncorrectable_cw", "qfx-spine-01", "et-0/0/1"),
                     ("warning", "module_temperature_high", "qfx-spine-01", "et-0/0/5"),
                     ("warning", "rx_crc_errors", "qfx-spine-01", "et-0/0/4")],
-    "ib-fabric": [("critical", "rx_los", "leaf02", "1"),
+    "ib-fabric": [("critical", "dark_lane", "leaf02", "1"),  # LOS flag + 14 dB under its low alarm (issue 13 #2)
                   ("warning", "symbol_errors", "gpu02", "mlx5_0/1"),
                   ("warning", "symbol_errors", "leaf01", "2"),
                   ("warning", "symbol_errors", "leaf01", "63")],

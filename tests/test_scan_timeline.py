@@ -1,4 +1,4 @@
-"""Acceptance of fleet scans on a simulated fabric advanced over seven hourly scans (576 GPUs,
+"""Acceptance of fleet scans on a simulated fabric advanced over seven daily scans (576 GPUs,
 22 component faults, 4 cabling faults, seed 1): trends before alarms, swaps that fix and swaps that
 do not, tickets never opened twice."""
 
@@ -16,7 +16,7 @@ SCANS = 7
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
     out = tmp_path_factory.mktemp("tl")
-    tl = timeline.build(presets.get("gb300-dual-plane"), 576, 1, scans=SCANS, interval_s=3600, miswires=4, faults=22)
+    tl = timeline.build(presets.get("gb300-dual-plane"), 576, 1, scans=SCANS, interval_s=86400, miswires=4, faults=22)
     timeline.write_timeline(tl, out / "fab", "parquet")
     inv = load(out / "fab" / "devices.csv", out / "fab" / "cabling.csv")
     results = [scanlib.scan(inv, out / "state" / "state.db", snapshot_dir=out / "fab" / f"scan-{k:03d}" / "snapshot")
@@ -87,7 +87,7 @@ def test_no_ticket_is_opened_twice(run):
 def test_rates_judge_errors_in_the_window_not_since_boot(run):
     _, results, _ = run
     r = results[1]
-    assert r.window_s == 3600.0 and r.previous_id == results[0].scan_id
+    assert r.window_s == 86400.0 and r.previous_id == results[0].scan_id
     assert r.links is not None and len(r.links) == 2432
     assert int(r.links["link_down_both"].sum()) == 2   # the two flapping links, both ends rose
 

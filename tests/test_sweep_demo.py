@@ -71,8 +71,8 @@ def test_demo_findings_carry_evidence_suspects_plan_and_location():
     assert tx["suspects"][0] == {"component": "transceiver", "ref": "gpu-r07-n02:ens2",
                                  "location": "dc1 hall A row 07 rack r07 U36", "confidence": 0.85}
     fec = by[("gpu-r07-n03", "ens1np0")]
-    assert "gpu-r07-n03:ens1np0 fec_uncorrectable_cw = 145 (non-zero since last clear)" in fec["evidence"]
-    assert "gpu-r07-n03:ens1np0 rx_crc_errors = 5021 (non-zero since last clear)" in fec["evidence"]
+    assert "gpu-r07-n03:ens1np0 fec_uncorrectable_cw = 145 (lifetime count: 1.71e-07 per received frame since the last clear (no time base))" in fec["evidence"]
+    assert "gpu-r07-n03:ens1np0 rx_crc_errors = 5021 (lifetime count: 5.94e-06 per received frame since the last clear (no time base))" in fec["evidence"]
     assert fec["suspects"][0]["ref"] == "gpu-r07-n03:ens1"
     assert by[("gpu-r07-n02", "ens4np0")]["evidence"] == [
         "gpu-r07-n02:ens4np0 module temperature 63.50 C > high alarm 60.00 C"]

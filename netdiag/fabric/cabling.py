@@ -48,6 +48,42 @@ def _normalise_names(obs: pd.DataFrame, names: set[str]) -> pd.Series:
     return rd.where(~unknown | ~rd.index.isin(short.index[short.isin(names)]), short.reindex(rd.index))
 
 
+def _mac_key(v: pd.Series) -> pd.Series:
+    t = v.astype(object).fillna("").astype(str).str.strip()
+    is_mac = t.str.match(_MAC)
+    return t.where(~is_mac, t.str.lower().str.replace(r"[^0-9a-f]", "", regex=True))
+
+
+def canonical_far_ports(obs: pd.DataFrame, ports: pd.DataFrame | None) -> pd.DataFrame:
+    """LLDP port ids are what the far device chose to advertise: its ifname, its alias (SONiC can
+    send `etp2` or `hundredGigE1/2`), its description or its MAC. A port id that is not a port of
+    the far device is mapped onto that device's own port name through its port table (alias,
+    description, MAC) when the far device was collected and the key names exactly one port there;
+    the port description LLDP carries is tried the same way. Unmapped ids stay as they are."""
+    if ports is None or ports.empty or obs.empty:
+        return obs
+    cols = [c for c in ("alias", "description", "mac") if c in ports.columns]
+    known = pd.MultiIndex.from_arrays([ports["device"], ports["port"]])
+    rp = obs["remote_port"].astype(object)
+    is_port = np.asarray(pd.MultiIndex.from_arrays([obs["remote_device"], rp]).isin(known), dtype=bool)
+    need = ~is_port & rp.notna().to_numpy()
+    if not need.any() or not cols:
+        return obs
+    table = pd.concat([pd.DataFrame({"remote_device": ports["device"].to_numpy(), "_key": _mac_key(ports[c]).to_numpy(),
+                                     "_port": ports["port"].to_numpy()}) for c in cols], ignore_index=True)
+    table = table[table["_key"].astype(str) != ""].drop_duplicates()
+    table = table.drop_duplicates(["remote_device", "_key"], keep=False)   # ambiguous keys name no port
+    out = obs.copy()
+    sub = out.loc[need, ["remote_device", "remote_port", "remote_port_descr"]]
+    for src in ("remote_port", "remote_port_descr"):
+        k = sub[["remote_device"]].assign(_key=_mac_key(sub[src]).to_numpy())
+        hit = k.merge(table, on=["remote_device", "_key"], how="left")["_port"].to_numpy()
+        cur = out.loc[need, "remote_port"].to_numpy(dtype=object)
+        mapped = pd.notna(hit) & ~np.asarray(pd.MultiIndex.from_arrays([sub["remote_device"], cur]).isin(known), dtype=bool)
+        out.loc[need, "remote_port"] = np.where(mapped, hit, cur)
+    return out
+
+
 def check(inv: Inventory, neighbors: pd.DataFrame, ports: pd.DataFrame,
           collected: set[str] | None = None) -> CablingResult:
     """Compare the plan with the neighbors seen. `ports` gives link state (for `missing`);
@@ -65,6 +101,7 @@ def check(inv: Inventory, neighbors: pd.DataFrame, ports: pd.DataFrame,
     ends = pd.concat([ea, eb], ignore_index=True)
     obs = neighbors[["device", "port", "remote_device", "remote_port", "remote_port_descr"]].copy()
     obs["remote_device"] = _normalise_names(obs, names)
+    obs = canonical_far_ports(obs, ports)
     obs = obs.drop_duplicates(["device", "port", "remote_device", "remote_port"])
     j = ends.merge(obs, on=["device", "port"], how="left")
     seen = j["remote_device"].notna().to_numpy()

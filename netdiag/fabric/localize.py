@@ -23,7 +23,8 @@ from netdiag.health.rules import SEVERITY_RANK
 from netdiag.inventory import Inventory
 from netdiag.model import Snapshot
 
-FEATURES = ("rx_low", "dark", "tx_low", "err", "hot", "down", "flap", "volt", "seen")
+FEATURES = ("rx_low", "dark", "tx_low", "err", "hot", "down", "flap", "volt", "seen", "host_tx", "overload", "lit",
+            "odd_config")
 _RULE_FEATURES = {
     "rx_power_low": ("rx_low",), "dark_lane": ("rx_low", "dark"), "rx_los": ("rx_low", "dark"),
     "rx_lol": ("rx_low",), "tx_power_low": ("tx_low",), "tx_bias_high": ("tx_low",), "tx_bias_low": ("tx_low",),
@@ -31,6 +32,9 @@ _RULE_FEATURES = {
     "port_rcv_errors": ("err",), "raw_ber": ("err",), "effective_ber": ("err",), "symbol_ber": ("err",),
     "module_temperature_high": ("hot",), "link_down": ("down",), "module_voltage_high": ("volt",),
     "module_voltage_low": ("volt",),
+    # evidence layer (issue 13): host-side Tx flags point at this port/ASIC path, Rx over the high
+    # alarm is overload (wrong optic / no attenuator), FEC histogram tail is PHY-local error evidence
+    "tx_los": ("host_tx",), "tx_lol": ("host_tx",), "rx_power_high": ("overload",), "fec_histogram_tail": ("err",),
 }
 _SPECIFIC = ["transceiver", "cable", "nic", "patch_panel", "linecard", "switch", "plane"]
 
@@ -47,8 +51,13 @@ class Localized:
 
 
 def end_features(symptoms: pd.DataFrame, snap: Snapshot, cfg: dict) -> pd.DataFrame:
-    """(device, port) -> boolean features and worst severity."""
-    s = symptoms
+    """(device, port) -> boolean features and worst severity (health.evidence builds the inputs:
+    info symptoms, e.g. forwarded CRC errors or lifetime counts at a negligible rate, are context,
+    not evidence; a flap is judged as a rate where the time since the clear is known; `lit` marks a
+    port receiving light; `odd_config` a port whose FEC mode differs from its device's other ports)."""
+    from netdiag.health import evidence
+
+    s = symptoms[symptoms["severity"] != "info"] if len(symptoms) else symptoms
     rows = []
     if len(s):
         feat = s["rule"].map(_RULE_FEATURES)
@@ -57,30 +66,35 @@ def end_features(symptoms: pd.DataFrame, snap: Snapshot, cfg: dict) -> pd.DataFr
             piv = pd.crosstab([s2["device"], s2["port"]], s2["feat"]).astype(bool)
             sev = s.assign(r=s["severity"].map(SEVERITY_RANK)).groupby(["device", "port"])["r"].max().rename("sev")
             rows.append(piv.join(sev, how="left"))
-    c = snap.counters
-    flap_n = cfg["links"]["flap_link_down_events"]
-    if len(c):
-        lde = c["link_down_events"].astype("Float64").fillna(0).to_numpy(dtype=float)
-        fl = c.loc[lde >= flap_n, ["device", "port"]]
-        if len(fl):
-            rows.append(pd.DataFrame({"flap": True, "sev": 1}, index=pd.MultiIndex.from_frame(fl)))
+    fl = evidence.flapping_ports(snap.counters, cfg)
+    if len(fl):
+        rows.append(pd.DataFrame({"flap": True, "sev": 1}, index=pd.MultiIndex.from_frame(fl)))
+    lit = evidence.lit_ports(snap, symptoms, cfg)
+    if len(lit):
+        rows.append(pd.DataFrame({"lit": True}, index=pd.MultiIndex.from_frame(lit)))
+    odd = evidence.odd_config(snap.ports)
+    if len(odd):
+        rows.append(pd.DataFrame({"odd_config": True}, index=pd.MultiIndex.from_frame(odd)))
     # no symptomatic end: an empty frame that still has the (device, port) index
     none = pd.MultiIndex.from_arrays([pd.Index([], dtype=object)] * 2, names=["device", "port"])
     f = pd.concat(rows) if rows else pd.DataFrame({"sev": pd.Series([], dtype=float)}, index=none)
-    if len(f):
-        f = f.groupby(level=[0, 1]).max()
+    if len(f):   # numeric before the group-by: object columns (bool + NaN) take pandas' per-group Python path
+        f = f.astype("float64").groupby(level=[0, 1]).max()
+    if "sev" not in f.columns:   # only context features (lit, odd_config): no severity yet
+        f["sev"] = np.nan
     for col in FEATURES:
         if col not in f.columns:
             f[col] = False
     for col in FEATURES:
         if col != "seen":
-            f[col] = f[col].fillna(False).astype(bool)
+            f[col] = f[col].fillna(0).astype(bool) if f[col].dtype == "float64" else f[col].fillna(False).astype(bool)
     f.index.names = ["device", "port"]
     return f
 
 
 def localize(snap: Snapshot, symptoms: pd.DataFrame, inv: Inventory, graph: FabricGraph | None = None,
              exclude_cables: set[str] | None = None, cfg: dict | None = None, rules: dict | None = None) -> Localized:
+    from netdiag.health import evidence
     from netdiag.health.rules import load_thresholds
 
     cfg = cfg or load_thresholds()
@@ -101,8 +115,9 @@ def localize(snap: Snapshot, symptoms: pd.DataFrame, inv: Inventory, graph: Fabr
     fb = feats.reindex(pd.MultiIndex.from_arrays([links["b_device"], links["b_port"]]))
     A = {c: fa[c].fillna(False).to_numpy(dtype=bool) for c in FEATURES if c != "seen"}
     B = {c: fb[c].fillna(False).to_numpy(dtype=bool) for c in FEATURES if c != "seen"}
-    A["seen"] = links["a_device"].isin(seen).to_numpy()
-    B["seen"] = links["b_device"].isin(seen).to_numpy()
+    A["seen"], A["gone"] = evidence.end_seen(links["a_device"], links["a_port"], snap, seen)
+    B["seen"], B["gone"] = evidence.end_seen(links["b_device"], links["b_port"], snap, seen)
+    A["flap"], B["flap"] = evidence.flap_both_ends(A["flap"], B["flap"], *evidence.link_down_known(links, snap))
     sev = np.fmax(fa["sev"].to_numpy(dtype=float), fb["sev"].to_numpy(dtype=float))
     assembly = links["media"].isin(["dac", "acc", "aoc"]).to_numpy()
     n = len(links)

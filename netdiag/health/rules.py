@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from netdiag import units
-from netdiag.health import load_toml
+from netdiag.health import evidence, load_toml
 from netdiag.model import THRESHOLD_LEVELS, Snapshot, threshold_column
 
 SYMPTOM_COLUMNS = ["device", "port", "lane", "rule", "severity", "value", "threshold", "unit", "detail"]
@@ -39,14 +39,34 @@ def load_thresholds(override: str | Path | None = None) -> dict:
     return load_toml("thresholds.toml", override)
 
 
+def _fallback_arrays(classes: np.ndarray, cfg: dict, key: str, conv) -> dict[str, np.ndarray]:
+    """Per row: the fallback value of each level for sensor `key`, from [optics.class.<class>.<key>]
+    when the module's class has one, else [optics.fallback.<key>]."""
+    fb = cfg["optics"]["fallback"][key]
+    out = {lv: np.full(len(classes), float(conv(fb[lv]))) for lv in THRESHOLD_LEVELS}
+    for cls, table in cfg["optics"].get("class", {}).items():
+        if key not in table:
+            continue
+        m = classes == cls
+        if m.any():
+            for lv in THRESHOLD_LEVELS:
+                if lv in table[key]:
+                    out[lv][m] = float(conv(table[key][lv]))
+    return out
+
+
 def effective_thresholds(modules: pd.DataFrame, cfg: dict) -> pd.DataFrame:
     """Per module: the thresholds to judge it by, for each sensor and level.
 
-    The module's own set is used when all four levels are present, ordered and not all zero;
-    otherwise the fallback set from the config. Returns device, port and `<sensor>_<level>` columns
-    (same units as the tables) plus `<sensor>_source` ('module' or 'default')."""
+    Each level the module publishes is checked on its own (present, and for optical power above
+    0 mW: a 0 mW low alarm is -inf dBm and would silence the lane); a bad level is replaced by the
+    fallback of the module's class (docs/thresholds.md). The set is then used when it is ordered
+    (low_alarm <= low_warn <= high_warn <= high_alarm, not all zero); otherwise the whole fallback
+    set of the class applies. Returns device, port and `<sensor>_<level>` columns (same units as
+    the tables) plus `<sensor>_source` ('module', 'mixed' or 'default') and `module_class`."""
     out = modules[["device", "port"]].copy()
-    fb = cfg["optics"]["fallback"]
+    classes = evidence.module_class(modules)
+    out["module_class"] = classes
     for sensor, (key, conv) in _SENSORS.items():
         cols = [threshold_column(sensor, lv) for lv in THRESHOLD_LEVELS]
         m = modules[cols].to_numpy(dtype="float64", na_value=np.nan).copy()
@@ -61,13 +81,22 @@ def effective_thresholds(modules: pd.DataFrame, cfg: dict) -> pd.DataFrame:
                 band = m[only_alarms, 0] - m[only_alarms, 3]
                 m[only_alarms, 1] = m[only_alarms, 0] - 0.05 * band
                 m[only_alarms, 2] = m[only_alarms, 3] + 0.05 * band
-        hi_a, hi_w, lo_w, lo_a = m[:, 0], m[:, 1], m[:, 2], m[:, 3]
+        fb = _fallback_arrays(classes, cfg, key, conv)
+        published = ~np.isnan(m).all(axis=1) & ~(m == 0).all(axis=1)
         with np.errstate(invalid="ignore"):
-            valid = (~np.isnan(m).any(axis=1)) & (lo_a <= lo_w) & (lo_w <= hi_w) & (hi_w <= hi_a) & (hi_a > lo_a)
-            valid &= ~(m == 0).all(axis=1)
+            level_ok = ~np.isnan(m)
+            if sensor in ("rx_power_mw", "tx_power_mw", "tx_bias_ma"):
+                level_ok &= m > 0          # 0 mW / 0 mA is no threshold (and -inf dBm silences the lane)
+        filled = m.copy()
         for i, lv in enumerate(THRESHOLD_LEVELS):
-            out[threshold_column(sensor, lv)] = np.where(valid, m[:, i], conv(fb[key][lv]))
-        out[f"{sensor}_source"] = np.where(valid, "module", "default")
+            filled[:, i] = np.where(level_ok[:, i], m[:, i], fb[lv])
+        hi_a, hi_w, lo_w, lo_a = filled[:, 0], filled[:, 1], filled[:, 2], filled[:, 3]
+        with np.errstate(invalid="ignore"):
+            ordered = (lo_a <= lo_w) & (lo_w <= hi_w) & (hi_w <= hi_a) & (hi_a > lo_a)
+        valid = published & ordered
+        for i, lv in enumerate(THRESHOLD_LEVELS):
+            out[threshold_column(sensor, lv)] = np.where(valid, filled[:, i], fb[lv])
+        out[f"{sensor}_source"] = np.where(valid, np.where(level_ok.all(axis=1), "module", "mixed"), "default")
     return out
 
 
@@ -104,27 +133,9 @@ def _compare(frame: pd.DataFrame, sensor: str, prefix: str, unit: str, extra_mas
     ]
 
 
-def _lanes_in_use(lanes: pd.DataFrame) -> np.ndarray:
-    """Lanes the port really uses. CMIS decoders print a bank of 8 even for 4 used lanes; those
-    unused lanes read 0 Tx, 0 bias and 0 Rx. A port whose lit lanes are exactly a leading 1, 2 or 4
-    and whose remaining lanes are all-zero uses only the leading ones. Lanes beyond the module's
-    media_lanes or the port's lane count are unused too."""
-    lane = lanes["lane"].to_numpy(dtype="float64", na_value=np.nan)
-    tx = lanes["tx_power_mw"].to_numpy(dtype="float64", na_value=np.nan)
-    rx = lanes["rx_power_mw"].to_numpy(dtype="float64", na_value=np.nan)
-    bias = lanes["tx_bias_ma"].to_numpy(dtype="float64", na_value=np.nan)
-    zero = (np.nan_to_num(tx, nan=0.0) == 0) & (np.nan_to_num(rx, nan=0.0) == 0) & (np.nan_to_num(bias, nan=0.0) == 0)
-    lit_lane = np.where(~zero, lane, 0.0)
-    key = [lanes["device"], lanes["port"]]
-    max_lit = pd.Series(lit_lane).groupby(key, sort=False).transform("max").to_numpy()
-    n_lanes = pd.Series(lane).groupby(key, sort=False).transform("max").to_numpy()
-    trailing_unused = np.isin(max_lit, (1, 2, 4)) & (max_lit < n_lanes) & (lane > max_lit)
-    in_use = ~trailing_unused
-    for cap_col in ("media_lanes", "port_lanes"):
-        if cap_col in lanes:
-            cap = lanes[cap_col].to_numpy(dtype="float64", na_value=np.nan)
-            in_use &= ~(lane > cap)
-    return in_use
+def _lanes_in_use(lanes: pd.DataFrame, cfg: dict | None = None) -> np.ndarray:
+    """Lanes the port really uses (health.evidence.lanes_in_use)."""
+    return evidence.lanes_in_use(lanes, cfg or load_thresholds())
 
 
 def lane_symptoms(snap: Snapshot, thr: pd.DataFrame, cfg: dict) -> list[pd.DataFrame]:
@@ -132,9 +143,10 @@ def lane_symptoms(snap: Snapshot, thr: pd.DataFrame, cfg: dict) -> list[pd.DataF
     if lanes.empty:
         return []
     f = lanes.merge(thr, on=["device", "port"], how="left")
-    mods = snap.modules[["device", "port", "media_lanes", "present", "media"]]
+    mods = snap.modules[["device", "port", "media_lanes", "present", "media", "module_state"]]
     f = f.merge(mods, on=["device", "port"], how="left")
-    ports = snap.ports[["device", "port", "admin_up", "lanes"]].rename(columns={"lanes": "port_lanes"})
+    ports = snap.ports[["device", "port", "admin_up", "oper_up", "lanes", "speed_gbps"]].rename(
+        columns={"lanes": "port_lanes"})
     f = f.merge(ports, on=["device", "port"], how="left")
     # ports with no module row still get fallback thresholds
     fb = cfg["optics"]["fallback"]
@@ -142,33 +154,91 @@ def lane_symptoms(snap: Snapshot, thr: pd.DataFrame, cfg: dict) -> list[pd.DataF
         for lv in THRESHOLD_LEVELS:
             c = threshold_column(sensor, lv)
             f[c] = f[c].fillna(conv(fb[key][lv]))
+    floor = evidence.dark_floor_mw(cfg)
     # copper (DAC/ACC) has no optics: its power readings (often -inf or 0) say nothing
-    in_use = _lanes_in_use(f) & ~f["media"].isin(["dac", "acc"]).to_numpy()
-    admin = f["admin_up"].astype("boolean")
-    admin_up = admin.fillna(False).to_numpy(dtype=bool)
-    admin_not_down = admin.fillna(True).to_numpy(dtype=bool)
+    in_use = evidence.lanes_in_use(f, cfg) & ~f["media"].isin(["dac", "acc"]).to_numpy()
+    admin = evidence.admin_state(f, floor)          # 1 up (reported or inferred), 0 down, NaN unknown
+    admin_up = admin == 1.0
+    admin_not_down = ~(admin == 0.0)
+    dark = evidence.dark_lanes(f, cfg)
     rx = f["rx_power_mw"].to_numpy(dtype="float64", na_value=np.nan)
     with np.errstate(invalid="ignore"):
-        dark = rx <= cfg["lanes"]["dark_mw"]
-        lit_rx = rx > cfg["lanes"]["dark_mw"]
-    # a port with some lanes lit and some dark is partially dark whatever its admin state says
+        lit_rx = (rx > floor) & ~dark
+    los = f["rx_los"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+    # a port with some lanes lit and some dark is partially dark whatever its admin state says; a
+    # module's own LOS flag is evidence even when the admin state is unknown
     some_lit = pd.Series(lit_rx & in_use).groupby([f["device"], f["port"]], sort=False).transform("any").to_numpy()
-    dark_finding = dark & in_use & (admin_up | (admin_not_down & some_lit))
-    out = [_emit(f, dark_finding, "dark_lane", "critical", "rx_power_mw", cfg["lanes"]["dark_mw"], "mW",
+    dark_finding = dark & in_use & (admin_up | (admin_not_down & (some_lit | los)))
+    f = f.assign(_dark_thr=np.where(los & ~(rx <= floor), np.nan, floor))
+    out = [_emit(f, dark_finding, "dark_lane", "critical", "rx_power_mw", "_dark_thr", "mW",
                  "no light received")]
     judged = in_use & admin_not_down
-    out += _compare(f, "rx_power_mw", "rx_power", "mW", judged & ~dark)
-    powered = judged & (admin_up | f["admin_up"].isna().to_numpy())  # an admin-down port may turn its laser off
+    rx_judged = judged & ~dark
+    out += _compare(f, "rx_power_mw", "rx_power", "mW", rx_judged)
+    powered = judged & (admin_up | np.isnan(admin))  # an admin-down port may turn its laser off
     tx_low = _compare(f, "tx_power_mw", "tx_power", "mW", powered)
     out += tx_low + _tx_imbalance(f, powered, cfg, tx_low)
+    out += _rx_imbalance(f, rx_judged, cfg, out)
     out += _compare(f, "tx_bias_ma", "tx_bias", "mA", powered)
-    for flag, sev in (("rx_los", "critical"), ("rx_lol", "critical"), ("tx_fault", "critical"),
-                      ("tx_los", "warning"), ("tx_lol", "warning")):
+    # rx_los is read into dark_lane above; LOL and faults as flags. Tx LOS/LOL are the module's
+    # host side (the electrical signal from the ASIC): they point at this port, not the far module.
+    for flag, sev, detail in (("rx_los", "critical", "flag asserted by the module"),
+                              ("rx_lol", "critical", "flag asserted by the module"),
+                              ("tx_fault", "critical", "flag asserted by the module"),
+                              ("tx_los", "critical", "host-side loss of signal: no electrical signal from the port/ASIC"),
+                              ("tx_lol", "critical", "host-side loss of lock on the signal from the port/ASIC")):
         asserted = f[flag].astype("boolean").fillna(False).to_numpy(dtype=bool)
-        out.append(_emit(f, asserted & judged & (admin_up | some_lit), flag, sev, None, np.nan, "",
-                         "flag asserted by the module"))
+        out.append(_emit(f, asserted & judged & (admin_up | some_lit | np.isnan(admin)), flag, sev, None, np.nan, "",
+                         detail))
     out += _flag_only_symptoms(f, judged)
+    return _to_owner_ports(out, snap)
+
+
+def _to_owner_ports(parts: list[pd.DataFrame], snap: Snapshot) -> list[pd.DataFrame]:
+    """A breakout module's lanes are read on its first sub-port: lane symptoms past that port's lane
+    count move to the sibling sub-port that owns the lane (health.evidence.breakout_owner)."""
+    parts = [p for p in parts if len(p)]
+    if not parts or snap.ports.empty:
+        return parts
+    pl = snap.ports[["device", "port", "lanes"]].drop_duplicates(["device", "port"])
+    known = pd.MultiIndex.from_frame(pl[["device", "port"]])
+    out = []
+    for p in parts:
+        lane = p["lane"].to_numpy(dtype="float64", na_value=np.nan)
+        k = p[["device", "port"]].merge(pl, on=["device", "port"], how="left")["lanes"].to_numpy(dtype="float64", na_value=np.nan)
+        with np.errstate(invalid="ignore"):
+            if not ((k > 0) & (lane > k)).any():
+                out.append(p)
+                continue
+        owner = evidence.breakout_owner(p["device"], p["port"], lane, k, known)
+        out.append(p.assign(port=owner))
     return out
+
+
+def _rx_imbalance(f: pd.DataFrame, judged: np.ndarray, cfg: dict, already: list[pd.DataFrame]) -> list[pd.DataFrame]:
+    """One lane's Rx far weaker than the port's strongest lane ([lanes].rx_imbalance_db): loss on that
+    strand (an MPO fiber, a dirty ferrule) even when the module's thresholds are wide or unknown."""
+    gap = cfg["lanes"].get("rx_imbalance_db")
+    if not gap or f.empty:
+        return []
+    rx = f["rx_power_mw"].to_numpy(dtype="float64", na_value=np.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        dbm = np.where(rx > 0, 10.0 * np.log10(rx), np.nan)
+    s = pd.Series(np.where(judged, dbm, np.nan), index=f.index)
+    key = [f["device"], f["port"]]
+    best = s.groupby(key, sort=False).transform("max").to_numpy()
+    n = s.notna().groupby(key, sort=False).transform("sum").to_numpy()
+    weak = judged & (n >= 2) & (dbm < best - gap)
+    if not weak.any():
+        return []
+    flagged = [a[["device", "port", "lane"]] for a in already if len(a)]
+    if flagged:
+        known = pd.MultiIndex.from_frame(pd.concat(flagged, ignore_index=True).astype({"lane": "Int64"}))
+        here = pd.MultiIndex.from_arrays([f["device"], f["port"], f["lane"].astype("Int64")])
+        weak &= ~here.isin(known)
+    g = f.assign(_thr=np.power(10.0, (best - gap) / 10.0))
+    return [_emit(g, weak, "rx_power_low", "warning", "rx_power_mw", "_thr", "mW",
+                  f"more than {gap:g} dB below the port's strongest lane (Rx imbalance)")]
 
 
 def _tx_imbalance(f: pd.DataFrame, judged: np.ndarray, cfg: dict, already: list[pd.DataFrame]) -> list[pd.DataFrame]:
@@ -231,19 +301,88 @@ def module_symptoms(snap: Snapshot, thr: pd.DataFrame, cfg: dict) -> list[pd.Dat
     return out
 
 
+def loss_budget_symptoms(snap: Snapshot, thr: pd.DataFrame, cfg: dict, already: list[pd.DataFrame]) -> list[pd.DataFrame]:
+    """Link loss per lane: the far end's Tx (found through LLDP, port ids mapped through the far
+    device's port table) minus this end's Rx, over the loss budget of this module's class
+    ([lanes.loss_budget_db]): loss on that strand even when the Rx thresholds are missing or wide.
+    Lanes already low or dark are not repeated."""
+    budgets = cfg["lanes"].get("loss_budget_db")
+    L, nb = snap.lanes, snap.neighbors
+    if not budgets or L.empty or nb.empty:
+        return []
+    from netdiag.fabric.cabling import canonical_far_ports
+
+    pairs = canonical_far_ports(nb[["device", "port", "remote_device", "remote_port", "remote_port_descr"]], snap.ports)
+    pairs = pairs.dropna(subset=["remote_device", "remote_port"]).drop_duplicates(["device", "port"], keep=False)
+    if pairs.empty:
+        return []
+    near = L[["device", "port", "lane", "rx_power_mw"]].merge(pairs[["device", "port", "remote_device", "remote_port"]],
+                                                               on=["device", "port"])
+    far = L[["device", "port", "lane", "tx_power_mw"]].rename(columns={"device": "remote_device", "port": "remote_port",
+                                                                       "tx_power_mw": "far_tx_mw"})
+    f = near.merge(far, on=["remote_device", "remote_port", "lane"])
+    if f.empty:
+        return []
+    f = f.merge(thr[["device", "port", "module_class"]], on=["device", "port"], how="left")
+    mods = snap.modules[["device", "port", "media"]].drop_duplicates(["device", "port"])
+    f = f.merge(mods, on=["device", "port"], how="left")
+    rx = f["rx_power_mw"].to_numpy(dtype="float64", na_value=np.nan)
+    tx = f["far_tx_mw"].to_numpy(dtype="float64", na_value=np.nan)
+    floor = evidence.dark_floor_mw(cfg)
+    cls = f["module_class"].astype(object).fillna("default").to_numpy()
+    budget = pd.Series(cls).map(lambda c: budgets.get(c, budgets.get("default"))).to_numpy(dtype="float64", na_value=np.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        loss = 10 * np.log10(tx) - 10 * np.log10(rx)
+        over = (rx > floor) & (tx > floor) & (loss > budget) & ~f["media"].isin(["dac", "acc", "aoc"]).to_numpy()
+    flagged = [a[["device", "port", "lane"]] for a in already if len(a)]
+    if flagged and over.any():
+        known = pd.MultiIndex.from_frame(pd.concat(flagged, ignore_index=True).astype({"lane": "Int64"}))
+        here = pd.MultiIndex.from_arrays([f["device"], f["port"], f["lane"].astype("Int64")])
+        over &= ~here.isin(known)
+    if not over.any():
+        return []
+    g = f.assign(_thr=tx / 10 ** (budget / 10.0))
+    e = _emit(g, over, "rx_power_low", "warning", "rx_power_mw", "_thr", "mW", "")
+    e["detail"] = [f"link loss {lo:.1f} dB over the {b:g} dB budget ({c}; far Tx {10 * np.log10(t):.2f} dBm at {d}:{p})"
+                   for lo, b, c, t, d, p in zip(loss[over], budget[over], cls[over], tx[over],
+                                                f["remote_device"].to_numpy()[over], f["remote_port"].to_numpy()[over])]
+    return [e]
+
+
+def port_admin(snap: Snapshot, cfg: dict) -> np.ndarray:
+    """Per ports row: 1 admin up (reported or inferred from a lit transmitter / ModuleReady), 0 down,
+    NaN unknown (health.evidence.admin_state)."""
+    p = snap.ports
+    keys = ["device", "port"]
+    tx = snap.lanes.groupby(keys, sort=False)["tx_power_mw"].max().rename("tx_power_mw") if len(snap.lanes) else None
+    f = p[keys + ["admin_up"]]
+    if tx is not None:
+        f = f.merge(tx.reset_index(), on=keys, how="left")
+    else:
+        f = f.assign(tx_power_mw=np.nan)
+    f = f.merge(snap.modules[keys + ["module_state"]].drop_duplicates(keys), on=keys, how="left")
+    return evidence.admin_state(f, evidence.dark_floor_mw(cfg))
+
+
 def port_symptoms(snap: Snapshot, cfg: dict) -> list[pd.DataFrame]:
     p = snap.ports
     if p.empty:
         return []
-    down = (p["admin_up"].astype("boolean").fillna(False) & (p["oper_up"].astype("boolean") == False)).fillna(False)  # noqa: E712
+    admin = port_admin(snap, cfg)
+    down = (admin == 1.0) & (p["oper_up"].astype("boolean") == False).fillna(False).to_numpy(dtype=bool)  # noqa: E712
     # a port with nothing plugged in is not a link: only a cage holding a module or cable counts
     plugged = snap.modules.loc[snap.modules["present"].astype("boolean").fillna(False).to_numpy(dtype=bool),
                                ["device", "port"]]
     keys = pd.MultiIndex.from_arrays([p["device"], p["port"]])
     has = keys.isin(pd.MultiIndex.from_frame(plugged)) | keys.isin(
         pd.MultiIndex.from_frame(snap.lanes[["device", "port"]].drop_duplicates()))
-    out = [_emit(p, down.to_numpy(dtype=bool) & has, "link_down", "critical", None, np.nan, "",
-                 "admin up, link down, a module is plugged in")]
+    inferred = p["admin_up"].isna().to_numpy()
+    detail = np.where(inferred, "admin state not reported (inferred up: the module transmits or is ready), link down, "
+                      "a module is plugged in", "admin up, link down, a module is plugged in")
+    pp = p.assign(_detail=detail)
+    out = [_emit(pp, down & has, "link_down", "critical", None, np.nan, "", "")]
+    if len(out[0]):
+        out[0]["detail"] = pp.loc[down & has, "_detail"].to_numpy()
     sev = cfg["counters"].get("carrier_changes", "off")
     if sev != "off":
         v = p["carrier_changes"].astype("Float64").fillna(0).to_numpy(dtype="float64")
@@ -252,21 +391,68 @@ def port_symptoms(snap: Snapshot, cfg: dict) -> list[pd.DataFrame]:
 
 
 def counter_symptoms(snap: Snapshot, cfg: dict, device_platforms: dict[str, str] | None) -> list[pd.DataFrame]:
+    """Counters read once are counts since the last clear. Each configured counter is judged:
+    - as a rate where the platform reports the time since the clear (evidence.lifetime_rate_severity);
+      otherwise at its configured severity, the detail saying it is a lifetime count;
+    - CRC/FCS errors on a port whose PHY reports its own FEC/symbol counters clean are corrupted
+      frames forwarded from upstream (cut-through), not this link: info, not a fault."""
     c = snap.counters
     if c.empty:
         return []
     out = []
+    secs = c["time_since_clear_s"].to_numpy(dtype="float64", na_value=np.nan)
+    frames = c["rx_packets"].to_numpy(dtype="float64", na_value=np.nan)
+    downs = c["link_down_events"].to_numpy(dtype="float64", na_value=np.nan)
+    phy_known, phy_bad = evidence.phy_local(c, snap.fec_histogram)
+    crc_like = set(cfg.get("counter_semantics", {}).get("forwardable", ["rx_crc_errors"]))
     for col, sev in cfg["counters"].items():
-        if sev == "off" or col not in c.columns:
+        if not isinstance(sev, str) or sev == "off" or col not in c.columns:
             continue
         v = c[col].astype("Float64").fillna(0).to_numpy(dtype="float64")
-        out.append(_emit(c, v > 0, col, sev, col, 0.0, "count", "non-zero since last clear"))
+        idx = np.flatnonzero(v > 0)          # only the non-zero rows are judged (a fleet is mostly zeros)
+        if not len(idx):
+            continue
+        sevs, per_h, per_f = evidence.lifetime_rate_severity(v[idx], secs[idx], sev, cfg, frames[idx], downs[idx])
+        detail = np.array([
+            f"lifetime count: {h:.3g} per hour since the last clear" if h == h else
+            f"lifetime count: {fr:.3g} per received frame since the last clear (no time base)" if fr == fr else
+            "lifetime count since the last clear, within the errors link bring-ups produce (no time base)"
+            if sv == "info" else "lifetime count since the last clear, no time base reported"
+            for h, fr, sv in zip(per_h, per_f, sevs)], dtype=object)
+        if col in crc_like:
+            fwd = phy_known[idx] & ~phy_bad[idx]
+            sevs = np.where(fwd, "info", sevs)
+            detail = np.where(fwd, "CRC errors while this port's FEC/symbol counters are clean: corrupted frames "
+                                   "forwarded from upstream (cut-through), not this link", detail)
+        g = c.iloc[idx].assign(_detail=detail)
+        for level in ("critical", "warning", "info"):
+            m = sevs == level
+            if m.any():
+                e = _emit(g, m, col, level, col, 0.0, "count")
+                e["detail"] = g["_detail"].to_numpy()[m]
+                out.append(e)
     return out + _ber_symptoms(c, ("raw_ber", "effective_ber", "symbol_ber"), snap, cfg, device_platforms)
+
+
+def _fec_tail_symptoms(snap: Snapshot, cfg: dict) -> list[pd.DataFrame]:
+    """Codewords in the FEC histogram's tail bins (evidence.fec_tail): the link corrects errors at
+    the edge of what FEC can; PHY-local evidence for this receiver."""
+    t = evidence.fec_tail(snap.fec_histogram, cfg)
+    if t.empty:
+        return []
+    sev = cfg.get("fec_histogram", {}).get("severity", "warning")
+    if sev == "off":
+        return []
+    t = t.assign(_thr=float(cfg.get("fec_histogram", {}).get("tail_bin", 13)))
+    e = _emit(t, np.ones(len(t), bool), "fec_histogram_tail", sev, "tail", "_thr", "codewords",
+              "codewords with errors in the FEC histogram's tail bins (little FEC margin left)")
+    return [e]
 
 
 def _ber_symptoms(frame: pd.DataFrame, columns, snap: Snapshot, cfg: dict,
                   device_platforms: dict[str, str] | None) -> list[pd.DataFrame]:
-    """Device-reported BER (port or lane) over the limits of the port's technology and media."""
+    """Device-reported BER (port or lane) over the limits of the port's technology, FEC mode, lane
+    rate and media (evidence.ber_profile)."""
     if frame.empty:
         return []
     present = [b for b in columns if frame[b].notna().any()]
@@ -277,34 +463,50 @@ def _ber_symptoms(frame: pd.DataFrame, columns, snap: Snapshot, cfg: dict,
     prof = ber_profiles(rows, snap, device_platforms)
     frame = rows
     out = []
+    tables = {p: v for p, v in cfg["ber"].items() if isinstance(v, dict)}
     for ber in present:
         v = frame[ber].to_numpy(dtype="float64", na_value=np.nan)
-        err = prof.map({p: v[ber][0] for p, v in cfg["ber"].items()}).to_numpy(dtype="float64")
-        warn = prof.map({p: v[ber][1] for p, v in cfg["ber"].items()}).to_numpy(dtype="float64")
+        err = prof.map({p: t[ber][0] for p, t in tables.items() if ber in t}).to_numpy(dtype="float64", na_value=np.nan)
+        warn = prof.map({p: t[ber][1] for p, t in tables.items() if ber in t}).to_numpy(dtype="float64", na_value=np.nan)
         f = frame.assign(_err=err, _warn=warn)
         with np.errstate(invalid="ignore"):
-            out.append(_emit(f, v > err, ber, "critical", ber, "_err", "", "over error limit"))
-            out.append(_emit(f, (v > warn) & ~(v > err), ber, "warning", ber, "_warn", "", "over warning limit"))
+            crit = v > err
+            wrn = (v > warn) & ~crit
+        for m, sev, thr in ((crit, "critical", "_err"), (wrn, "warning", "_warn")):
+            e = _emit(f, m, ber, sev, ber, thr, "")
+            if len(e):
+                e["detail"] = (("over error limit (" if sev == "critical" else "over warning limit (")
+                               + prof[m].astype(str).to_numpy() + ")")
+            out.append(e)
     return out
 
 
 def ber_profiles(frame: pd.DataFrame, snap: Snapshot, device_platforms: dict[str, str] | None) -> pd.Series:
-    """Which BER table applies to each row of `frame` (device, port): infiniband (dac or optical)
-    or ethernet, from the device's platform, the port's name and the module's media."""
+    """Which BER table applies to each row of `frame` (device, port): InfiniBand (DAC or optical)
+    from the device's platform and the port's name, Ethernet by FEC mode x lane rate from the
+    ports table (evidence.ber_profile)."""
     plat = frame["device"].map(device_platforms or {}).astype("object").fillna("").astype(str)
-    ib = plat.str.startswith("ib") | frame["port"].astype(str).str.match(r"^mlx\d+_\d+/\d+$")
-    media = frame[["device", "port"]].merge(snap.modules[["device", "port", "media"]].drop_duplicates(["device", "port"]),
-                                            on=["device", "port"], how="left")["media"].to_numpy()
+    ib = (plat.str.startswith("ib") | frame["port"].astype(str).str.match(r"^mlx\d+_\d+/\d+$")).to_numpy(dtype=bool)
+    keys = frame[["device", "port"]]
+    media = keys.merge(snap.modules[["device", "port", "media"]].drop_duplicates(["device", "port"]),
+                       on=["device", "port"], how="left")["media"].to_numpy()
+    pr = keys.merge(snap.ports[["device", "port", "fec", "speed_gbps", "lanes"]].drop_duplicates(["device", "port"]),
+                    on=["device", "port"], how="left")
     dac = np.isin(media, ["dac", "acc"])
-    return pd.Series(np.where(ib, np.where(dac, "infiniband_dac", "infiniband"), "ethernet"), index=frame.index)
+    prof = evidence.ber_profile(pr["fec"], pr["speed_gbps"].to_numpy(dtype="float64", na_value=np.nan),
+                                pr["lanes"].to_numpy(dtype="float64", na_value=np.nan), ib, dac)
+    return pd.Series(prof, index=frame.index)
 
 
 def symptoms(snap: Snapshot, cfg: dict | None = None, device_platforms: dict[str, str] | None = None) -> pd.DataFrame:
     """All symptoms of one snapshot, worst first."""
     cfg = cfg or load_thresholds()
     thr = effective_thresholds(snap.modules, cfg)
-    parts = lane_symptoms(snap, thr, cfg) + module_symptoms(snap, thr, cfg) + port_symptoms(snap, cfg)
+    parts = lane_symptoms(snap, thr, cfg)
+    parts += loss_budget_symptoms(snap, thr, cfg, parts)
+    parts += module_symptoms(snap, thr, cfg) + port_symptoms(snap, cfg)
     parts += counter_symptoms(snap, cfg, device_platforms)
+    parts += _fec_tail_symptoms(snap, cfg)
     parts += _ber_symptoms(snap.lanes, ("raw_ber",), snap, cfg, device_platforms)
     parts = [p for p in parts if not p.empty]
     if not parts:

@@ -55,7 +55,11 @@ def parse_interfaces_status(text: str, ctx: Context) -> Tables:
                 row["mtu"] = sc.count(cells[col["mtu"]])
             if "fec" in col:
                 fec = cells[col["fec"]].strip()
-                row["fec"] = None if sc.is_na(fec) else fec.lower()
+                # 'none' is a FEC mode (no FEC), not a missing value: it selects the no-FEC BER limits
+                row["fec"] = "none" if fec.lower() == "none" else (None if sc.is_na(fec) else fec.lower())
+            if "alias" in col:   # what SONiC may advertise as its LLDP port id (issue 13)
+                alias = cells[col["alias"]].strip()
+                row["alias"] = None if sc.is_na(alias) else alias
             rows.append(row)
     if not found:
         raise ParseError("no 'Interface Lanes Speed MTU ... Oper Admin' table found")

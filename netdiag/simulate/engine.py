@@ -132,7 +132,8 @@ def neighbors_of(e: pd.DataFrame, protocol: str) -> pd.DataFrame:
 
 
 def simulate(preset: Preset, gpus: int, seed: int, miswires: int = 0, faults: int = 0,
-             taken_at: str = "2026-11-28T03:00:00Z", events: tuple[str, ...] = ()) -> Fabric:
+             taken_at: str = "2026-11-28T03:00:00Z", events: tuple[str, ...] = (),
+             evidence_faults: int = 0) -> Fabric:
     """Build the plan, cable it (with `miswires` cabling faults), fill healthy readings, inject
     `faults` component faults (see faults.py), and assemble the snapshot."""
     rng = np.random.default_rng(seed)
@@ -152,7 +153,12 @@ def simulate(preset: Preset, gpus: int, seed: int, miswires: int = 0, faults: in
     for ev in events:  # fabric-wide events (faults_events.py), e.g. a dark plane
         from netdiag.simulate import faults_events
         faults_events.apply(ev, fab, work, rng)
+    if evidence_faults:  # evidence-class faults and noise (faults_evidence.py)
+        from netdiag.simulate import faults_evidence
+        faults_evidence.inject(fab, work, evidence_faults, rng)
     snap = state.snapshot(work["mods"], work["lanes"], work["ends"], work["counters"], work["neighbors"], taken_at)
+    if evidence_faults:
+        faults_evidence.finish(fab, snap)
     if fab.unreachable:  # never collected: none of its rows exist
         gone = set(fab.unreachable)
         for t in ("ports", "modules", "lanes", "counters", "neighbors"):

@@ -1,0 +1,412 @@
+"""What each port's data says, before any rule compares it with a threshold (docs/thresholds.md).
+
+The evidence layer answers, column-wise over the canonical tables:
+- is the port administratively up? (reported, or inferred from a lit transmitter or a module in
+  ModuleReady; otherwise unknown, never "down")
+- which lanes does the port use? (the port's lane count, the module's media lanes, the port's speed,
+  the module's own lit transmitters; "non-zero now" only when nothing else is known)
+- is a lane dark? (the module's Rx LOS flag, a reading at the optics' noise floor, or far below the
+  module's own low alarm; not a fixed -40 dBm)
+- which module class is it (SR, DR, FR, LR, ER/ZR, AOC) for fallback thresholds?
+- which BER table applies (FEC mode x lane rate)?
+- is a counter a lifetime count, and what rate does it give where the platform reports the time
+  since the counters were cleared?
+
+Unknown stays unknown (NaN / <NA>); evidence that is present is never dropped because some other
+field is missing.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from netdiag import units
+
+# counters that are measured by the receiving PHY of this link (its FEC decoder, its PCS): they
+# localize. CRC/FCS is counted by the MAC and can come from corrupted frames a cut-through switch
+# forwarded from elsewhere.
+PHY_LOCAL_COUNTERS = ("fec_uncorrectable_cw", "symbol_errors")
+PHY_LOCAL_BER = ("raw_ber", "effective_ber", "symbol_ber")
+PHY_KNOWN_COUNTERS = PHY_LOCAL_COUNTERS + ("fec_corrected_cw", "fec_corrected_bits")
+
+
+def _f(s) -> np.ndarray:
+    return pd.Series(s).to_numpy(dtype="float64", na_value=np.nan) if not isinstance(s, np.ndarray) else s.astype("float64")
+
+
+# ---------------------------------------------------------------------------------------------
+# admin state
+
+
+def admin_state(f: pd.DataFrame, dark_mw: float) -> np.ndarray:
+    """Per row of `f` (device, port, admin_up, module_state, tx_power_mw): 1.0 admin up (reported, or
+    inferred), 0.0 admin down (reported), NaN unknown.
+
+    Inferred up when the admin state is not reported and the port's module transmits (any lane's Tx
+    above the noise floor: a laser is on only when the port is enabled) or reports ModuleReady."""
+    admin = f["admin_up"].astype("boolean") if "admin_up" in f else pd.Series(pd.NA, index=f.index, dtype="boolean")
+    known = admin.notna().to_numpy()
+    out = np.where(known, admin.fillna(False).to_numpy(dtype=bool).astype(float), np.nan)
+    if known.all():
+        return out
+    tx = _f(f["tx_power_mw"]) if "tx_power_mw" in f else np.full(len(f), np.nan)
+    with np.errstate(invalid="ignore"):
+        lit = tx > dark_mw
+    key = [f["device"], f["port"]]
+    any_lit = pd.Series(lit, index=f.index).groupby(key, sort=False).transform("any").to_numpy(dtype=bool)
+    ready = np.zeros(len(f), dtype=bool)
+    if "module_state" in f:
+        ready = f["module_state"].astype(object).fillna("").astype(str).str.lower().str.contains(
+            "moduleready|module ready|ready", regex=True).to_numpy(dtype=bool)
+    return np.where(known, out, np.where(any_lit | ready, 1.0, np.nan))
+
+
+# ---------------------------------------------------------------------------------------------
+# lanes in use and dark lanes
+
+
+def lanes_in_use(f: pd.DataFrame, cfg: dict) -> np.ndarray:
+    """Lanes the port really uses, per lane row of `f` (lane, tx/rx/bias, port_lanes, media_lanes,
+    speed_gbps). In order of evidence:
+    1. the module's own transmitter on that lane is lit: in use (a module lights only the lanes its
+       data path is configured for);
+    2. the lane is within the module's media lane count (CMIS application: DOM lanes are media
+       lanes), or else within the port's lane count (breakout map / port config), or else within
+       the lanes the port's speed needs
+       (speed / the fastest lane rate, [lanes].max_lane_gbps);
+    3. nothing known: a port whose lit lanes are exactly a leading 1, 2 or 4 of a bank and whose
+       other lanes read all-zero uses only the leading ones (CMIS banks print 8 lanes)."""
+    lc = cfg["lanes"]
+    floor = dark_floor_mw(cfg)
+    lane = _f(f["lane"])
+    tx = _f(f["tx_power_mw"])
+    rx = _f(f["rx_power_mw"])
+    bias = _f(f["tx_bias_ma"])
+    with np.errstate(invalid="ignore"):
+        tx_lit = tx > floor
+    zero = (np.nan_to_num(tx, nan=0.0) == 0) & (np.nan_to_num(rx, nan=0.0) == 0) & (np.nan_to_num(bias, nan=0.0) == 0)
+    key = [f["device"], f["port"]]
+    n = len(f)
+    need = np.full(n, np.nan)
+    for col in ("media_lanes", "port_lanes"):   # DOM lanes are media lanes (400G-DR4: 8 host, 4 media)
+        if col in f:
+            v = _f(f[col])
+            need = np.where(np.isnan(need), v, need)
+    if "speed_gbps" in f:
+        sp = _f(f["speed_gbps"])
+        with np.errstate(invalid="ignore", divide="ignore"):
+            by_speed = np.where(sp > 0, np.ceil(sp / float(lc.get("max_lane_gbps", 100.0))), np.nan)
+        need = np.where(np.isnan(need), by_speed, need)
+    lit_lane = np.where(~zero, lane, 0.0)
+    max_lit = pd.Series(lit_lane, index=f.index).groupby(key, sort=False).transform("max").to_numpy()
+    n_lanes = pd.Series(lane, index=f.index).groupby(key, sort=False).transform("max").to_numpy()
+    heuristic = ~(np.isin(max_lit, (1, 2, 4)) & (max_lit < n_lanes) & (lane > max_lit))
+    with np.errstate(invalid="ignore"):
+        by_count = np.where(np.isnan(need), heuristic, lane <= need)
+    return tx_lit | by_count
+
+
+def dark_floor_mw(cfg: dict) -> float:
+    """The optics' noise floor in mW: a reading at or below it is no light ([lanes].dark_dbm)."""
+    lc = cfg["lanes"]
+    if "dark_dbm" in lc:
+        return float(units.dbm_to_mw(lc["dark_dbm"]))
+    return float(lc.get("dark_mw", 1e-4))
+
+
+def dark_lanes(f: pd.DataFrame, cfg: dict) -> np.ndarray:
+    """No light on the lane: the module's Rx LOS flag (unless the lane's own reading is above its low
+    alarm: flags are latched), a reading at or below the noise floor, or a reading more than
+    [lanes].dark_below_low_alarm_db under the module's own Rx low alarm."""
+    rx = _f(f["rx_power_mw"])
+    los = f["rx_los"].astype("boolean").fillna(False).to_numpy(dtype=bool) if "rx_los" in f else np.zeros(len(f), bool)
+    lo = _f(f["rx_power_mw_low_alarm"]) if "rx_power_mw_low_alarm" in f else np.full(len(f), np.nan)
+    margin = float(cfg["lanes"].get("dark_below_low_alarm_db", 10.0))
+    with np.errstate(invalid="ignore"):
+        floor = rx <= dark_floor_mw(cfg)
+        far_below = (lo > 0) & (rx < lo / 10 ** (margin / 10.0))
+        # CMIS flags are latched: a LOS flag beside a reading above the low alarm is a past event
+        contradicted = rx > np.where(lo > 0, lo, dark_floor_mw(cfg))
+    return (los & ~contradicted) | floor | far_below
+
+
+# ---------------------------------------------------------------------------------------------
+# breakout: lanes of a module read on the first sub-port belong to the sibling sub-ports
+
+_SONIC = re.compile(r"^(Ethernet)(\d+)$")
+_EOS = re.compile(r"^((?:Ethernet|Et)\d+(?:/\d+)*/)(\d+)$")
+_CUMULUS = re.compile(r"^(swp\d+s)(\d+)$")
+
+
+def breakout_owner(device: pd.Series, port: pd.Series, lane: np.ndarray, port_lanes: np.ndarray,
+                   known_ports: pd.MultiIndex) -> np.ndarray:
+    """For lanes beyond their port's lane count: the sibling sub-port that owns the lane when the
+    device reports that port (SONiC EthernetN + k, EOS Ethernet1/1 -> 1/3, Cumulus swp1s0 -> s1),
+    else the port itself. Module data of a breakout sits on the first sub-port."""
+    out = port.to_numpy(dtype=object).copy()
+    with np.errstate(invalid="ignore"):
+        beyond = (port_lanes > 0) & (lane > port_lanes)
+    idx = np.flatnonzero(beyond)
+    for i in idx:   # only lanes past a port's lane count: a handful per breakout module
+        p, k, ln = str(out[i]), int(port_lanes[i]), int(lane[i])
+        step = (ln - 1) // k
+        cand = None
+        for rx, per_lane in ((_SONIC, True), (_EOS, True), (_CUMULUS, False)):
+            m = rx.match(p)
+            if m:
+                base = int(m.group(2))
+                cand = f"{m.group(1)}{base + step * k if per_lane else base + step}"
+                break
+        if cand and (device.iat[i], cand) in known_ports:
+            out[i] = cand
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# module classes and fallback thresholds
+
+# a reach code standing alone or after a speed ('-SR4', '400G-DR4', 'SFP-10/25GLR-31', '400ZR')
+_CLASS_RX = re.compile(r"(?:(?<![A-Za-z])|(?<=\dG)|(?<=\d))(SR|DR|FR|LR|ER|ZR)(?=\d|\b|-|_)", re.I)
+
+
+def module_class(modules: pd.DataFrame) -> np.ndarray:
+    """Class of each module for fallback thresholds: sr, dr, fr, lr, er (ER/ZR), aoc, copper or
+    default. From the media, then the reach code in the part number / identifier (…-SR4, DR4,
+    400ZR), then the wavelength (850 nm multimode -> sr; 1310 nm single-mode with a length -> dr
+    up to 500 m, fr up to 2 km, lr beyond)."""
+    n = len(modules)
+    media = modules["media"].astype(object).fillna("").astype(str).str.lower().to_numpy() if n else np.array([], object)
+    out = np.full(n, "default", dtype=object)
+    if not n:
+        return out
+    text = (modules["part_number"].astype(object).fillna("").astype(str) + " "
+            + modules["identifier"].astype(object).fillna("").astype(str))
+    code = text.str.extract(_CLASS_RX, expand=False).fillna("").str.lower().to_numpy(dtype=object)
+    code = np.where(code == "zr", "er", code)
+    wl = _f(modules["wavelength_nm"])
+    length = _f(modules["length_m"])
+    with np.errstate(invalid="ignore"):
+        by_wl = np.where((wl >= 800) & (wl <= 950), "sr",
+                         np.where((wl >= 1260) & (wl <= 1360),
+                                  np.where(length <= 500, "dr", np.where(length <= 2000, "fr",
+                                                                         np.where(length > 2000, "lr", "default"))),
+                                  np.where((wl >= 1500) & (wl <= 1620), "er", "default")))
+    out = np.where(code != "", code, by_wl)
+    out = np.where(media == "aoc", "aoc", out)
+    out = np.where(np.isin(media, ["dac", "acc"]), "copper", out)
+    return out.astype(object)
+
+
+# ---------------------------------------------------------------------------------------------
+# BER tables: FEC mode x lane rate
+
+
+def ber_profile(fec: pd.Series, speed: np.ndarray, lanes: np.ndarray, ib: np.ndarray, dac: np.ndarray) -> np.ndarray:
+    """Which [ber.*] table of thresholds.toml applies to each row: infiniband / infiniband_dac for
+    InfiniBand; for Ethernet by FEC mode and lane rate: ethernet_nofec (no FEC: the raw BER is the
+    delivered BER), ethernet_fc (BASE-R/Firecode), ethernet_rs528 (RS(528,514), 25G NRZ lanes),
+    ethernet_rs544 (RS(544,514), 50/100G PAM4 lanes), ethernet_rs544_200g (200G lanes); plain
+    `ethernet` when the FEC mode is not reported."""
+    fe = fec.astype(object).fillna("").astype(str).str.lower().str.replace(r"[^a-z0-9]", "", regex=True).to_numpy(dtype=object)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        lane_rate = np.where(lanes > 0, speed / lanes, np.nan)
+    nofec = np.isin(fe, ["none", "off", "nofec", "disabled"])
+    fc = np.isin(fe, ["fc", "baser", "firecode", "fcfec"])
+    rs528 = np.isin(fe, ["rs528", "rs528514", "cl91", "kr4"])
+    rs544 = np.isin(fe, ["rs544", "rs544514", "kp4", "cl134"])
+    rs = np.isin(fe, ["rs", "rsfec", "on", "auto"]) & ~rs528 & ~rs544
+    with np.errstate(invalid="ignore"):
+        rs528 |= rs & (lane_rate <= 30)
+        rs544 |= rs & (lane_rate > 30)
+        fast = lane_rate > 150
+    eth = np.where(nofec, "ethernet_nofec", np.where(fc, "ethernet_fc", np.where(
+        rs528, "ethernet_rs528", np.where(rs544 & fast, "ethernet_rs544_200g", np.where(rs544, "ethernet_rs544", "ethernet")))))
+    return np.where(ib, np.where(dac, "infiniband_dac", "infiniband"), eth).astype(object)
+
+
+# ---------------------------------------------------------------------------------------------
+# counters: lifetime counts, PHY-local evidence
+
+
+def lifetime_rate_severity(count: np.ndarray, seconds: np.ndarray, severity: str, cfg: dict,
+                           frames: np.ndarray | None = None,
+                           link_downs: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A counter read once is a count since the last clear. It is judged against its exposure:
+    - where the platform reports the time since the clear, as a rate ([counter_rates] per hour): at
+      or over `critical_per_hour` critical, at or over `warning_per_hour` warning;
+    - else, where the port's received frames are known, as a ratio per frame: at or over
+      `critical_per_frame` critical, at or over `warning_per_frame` warning;
+    - below those: info (a lifetime count at a negligible rate is context, not a fault); never above
+      the counter's configured severity;
+    - with no exposure known: counts within `bring_up_allowance` per link bring-up (link-down
+      events + 1) are info, larger counts keep the configured severity.
+    Returns (severity, rate per hour, ratio per frame)."""
+    rc = cfg.get("counter_rates", {})
+    n = len(count)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        per_h = np.where(seconds > 0, count / (seconds / 3600.0), np.nan)
+        fr = np.full(n, np.nan) if frames is None else frames.astype("float64")
+        per_f = np.where(np.isnan(per_h) & (fr > 0), count / fr, np.nan)
+    by_time = np.where(per_h >= float(rc.get("critical_per_hour", 1.0)), "critical",
+                       np.where(per_h >= float(rc.get("warning_per_hour", 1.0 / 24)), "warning", "info"))
+    by_frames = np.where(per_f >= float(rc.get("critical_per_frame", 1e-9)), "critical",
+                         np.where(per_f >= float(rc.get("warning_per_frame", 6.2e-11)), "warning", "info"))
+    # no exposure at all: a few errors per link bring-up (training, module insertion) are what every
+    # link counts since boot; only counts beyond that allowance keep the configured severity
+    allow = float(rc.get("bring_up_allowance", 0))
+    ups = np.full(n, 1.0) if link_downs is None else np.nan_to_num(link_downs.astype("float64"), nan=0.0) + 1.0
+    blind = np.where(count <= allow * ups, "info", severity)
+    sev = np.where(~np.isnan(per_h), by_time, np.where(~np.isnan(per_f), by_frames, blind)).astype(object)
+    if severity == "warning":
+        sev = np.where(sev == "critical", "warning", sev)
+    elif severity == "info":
+        sev = np.where(sev != "off", "info", sev)
+    return sev.astype(object), per_h, per_f
+
+
+def phy_local(counters: pd.DataFrame, fec_histogram: pd.DataFrame | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Per counters row: (PHY-local evidence reported, PHY-local errors present). Reported when any
+    FEC/symbol counter or a BER is given, or the port has a FEC histogram; errors when FEC
+    uncorrectable codewords or symbol errors are non-zero."""
+    n = len(counters)
+    known = np.zeros(n, bool)
+    bad = np.zeros(n, bool)
+    for c in PHY_KNOWN_COUNTERS + PHY_LOCAL_BER:
+        if c in counters:
+            v = _f(counters[c])
+            known |= ~np.isnan(v)
+            if c in PHY_LOCAL_COUNTERS:
+                with np.errstate(invalid="ignore"):
+                    bad |= v > 0
+    if fec_histogram is not None and len(fec_histogram):
+        k = pd.MultiIndex.from_arrays([counters["device"], counters["port"]]).isin(
+            pd.MultiIndex.from_arrays([fec_histogram["device"], fec_histogram["port"]]))
+        known |= np.asarray(k, dtype=bool)
+    return known, bad
+
+
+def fec_tail(hist: pd.DataFrame, cfg: dict) -> pd.DataFrame:
+    """Ports whose FEC histogram has codewords in its tail bins: at or over
+    [fec_histogram].tail_fraction of the correctable symbols per codeword (RS(544,514) corrects 15,
+    RS(528,514) 7). Non-zero counts there mean the link has no margin left. Columns device, port,
+    tail (codewords in the tail), bin (first tail bin)."""
+    if hist is None or hist.empty:
+        return pd.DataFrame(columns=["device", "port", "tail", "bin"])
+    hc = cfg.get("fec_histogram", {})
+    t = int(hc.get("tail_bin", 13))
+    b = _f(hist["bin"])
+    cnt = _f(hist["count"])
+    with np.errstate(invalid="ignore"):
+        tail = (b >= t) & (cnt > 0)
+    sel = hist[tail]
+    if sel.empty:
+        return pd.DataFrame(columns=["device", "port", "tail", "bin"])
+    g = sel.assign(_c=_f(sel["count"])).groupby(["device", "port"], sort=False).agg(tail=("_c", "sum"), bin=("bin", "min"))
+    return g.reset_index()
+
+
+# ---------------------------------------------------------------------------------------------
+# link level: port-level "seen", flaps on both ends
+
+
+def ports_seen(snap) -> pd.MultiIndex:
+    """(device, port) pairs the snapshot holds any row for."""
+    keys = [snap.ports, snap.modules, snap.lanes, snap.counters]
+    parts = [t[["device", "port"]] for t in keys if len(t)]
+    if not parts:
+        return pd.MultiIndex.from_arrays([[], []], names=["device", "port"])
+    allp = pd.concat(parts, ignore_index=True).drop_duplicates()
+    return pd.MultiIndex.from_frame(allp)
+
+
+def end_seen(devices: pd.Series, ports: pd.Series, snap, collected_devices: set) -> tuple[np.ndarray, np.ndarray]:
+    """Per link end: (seen, gone). Seen: the snapshot has a row for that port. Gone: its device was
+    collected but the port is missing (a NIC port that vanished is evidence, not silence)."""
+    seen_ports = ports_seen(snap)
+    here = pd.MultiIndex.from_arrays([devices, ports])
+    seen = np.asarray(here.isin(seen_ports), dtype=bool)
+    dev_ok = devices.isin(collected_devices).to_numpy(dtype=bool)
+    # a device that reports ports at all (some platforms give only neighbors): a port absent from
+    # its port table is gone
+    with_ports = devices.isin(set(snap.ports["device"].unique())).to_numpy(dtype=bool)
+    gone = dev_ok & with_ports & ~seen
+    return seen, gone
+
+
+def flap_both_ends(a_flap: np.ndarray, b_flap: np.ndarray, a_known: np.ndarray, b_known: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A flap is a link going down and up: both ends count it. When both ends' link-down counters
+    are known, a flap needs both ends over the limit (one end's count since boot from the other
+    end's reboots is not a flap); with one end unknown, that end's own count stands."""
+    both = a_flap & b_flap
+    a = np.where(b_known, both, a_flap)
+    b = np.where(a_known, both, b_flap)
+    return a, b
+
+
+def flapping_ports(counters: pd.DataFrame, cfg: dict) -> pd.DataFrame:
+    """(device, port) whose link-down count reaches [links].flap_link_down_events. With a time base
+    (time_since_clear_s) the count must also come at [links].flap_per_day or faster: twelve
+    link-downs over 200 days of host reboots are not a flapping link."""
+    if counters is None or counters.empty:
+        return pd.DataFrame(columns=["device", "port"])
+    n = float(cfg["links"]["flap_link_down_events"])
+    per_day = float(cfg["links"].get("flap_per_day", n))
+    lde = _f(counters["link_down_events"])
+    secs = _f(counters["time_since_clear_s"]) if "time_since_clear_s" in counters else np.full(len(counters), np.nan)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rate = np.where(secs > 0, lde / (secs / 86400.0), np.nan)
+        hit = (lde >= n) & ~(rate < per_day)
+    return counters.loc[hit, ["device", "port"]].reset_index(drop=True)
+
+
+def link_down_known(links: pd.DataFrame, snap) -> tuple[np.ndarray, np.ndarray]:
+    """Per planned link: is the link-down counter of end a / end b reported?"""
+    c = snap.counters
+    if c.empty:
+        z = np.zeros(len(links), bool)
+        return z, z.copy()
+    k = c.loc[c["link_down_events"].notna().to_numpy(dtype=bool), ["device", "port"]]
+    idx = pd.MultiIndex.from_frame(k)
+    a = pd.MultiIndex.from_arrays([links["a_device"], links["a_port"]]).isin(idx)
+    b = pd.MultiIndex.from_arrays([links["b_device"], links["b_port"]]).isin(idx)
+    return np.asarray(a, dtype=bool), np.asarray(b, dtype=bool)
+
+
+def lit_ports(snap, symptoms: pd.DataFrame, cfg: dict) -> pd.DataFrame:
+    """(device, port) that receive light: some lane reads above the noise floor and no lane has a
+    dark/LOS symptom. With a link down at both ends, light both ways points at configuration (FEC,
+    speed, autoneg), not at the optics."""
+    L = snap.lanes
+    if L.empty:
+        return pd.DataFrame(columns=["device", "port"])
+    rx = _f(L["rx_power_mw"])
+    with np.errstate(invalid="ignore"):
+        lit = rx > dark_floor_mw(cfg)
+    p = L.loc[lit, ["device", "port"]].drop_duplicates()
+    if len(symptoms):
+        d = symptoms.loc[symptoms["rule"].isin(["dark_lane", "rx_los"]), ["device", "port"]].drop_duplicates()
+        if len(d):
+            p = p[~pd.MultiIndex.from_frame(p).isin(pd.MultiIndex.from_frame(d))]
+    return p.reset_index(drop=True)
+
+
+def odd_config(ports: pd.DataFrame, min_peers: int = 3) -> pd.DataFrame:
+    """(device, port) whose FEC mode differs from the mode most of its device's other ports of the
+    same speed run (at least `min_peers` of them reporting one): with a link down and light both ways,
+    the end whose setting is the odd one out is the likely misconfigured one."""
+    if ports is None or ports.empty:
+        return pd.DataFrame(columns=["device", "port"])
+    p = ports[["device", "port", "fec", "lanes"]].dropna(subset=["fec"])
+    if p.empty:
+        return pd.DataFrame(columns=["device", "port"])
+    p = p.assign(fec=p["fec"].astype(str).str.lower(), _g=p["lanes"].astype("Float64").fillna(-1))
+    cnt = p.groupby(["device", "_g", "fec"], sort=False).size().rename("n").reset_index()
+    top = cnt.sort_values("n", ascending=False, kind="stable").drop_duplicates(["device", "_g"])
+    tot = cnt.groupby(["device", "_g"])["n"].sum().rename("tot").reset_index()
+    top = top.merge(tot, on=["device", "_g"]).rename(columns={"fec": "_mode", "n": "_n"})
+    m = p.merge(top, on=["device", "_g"])
+    odd = (m["fec"] != m["_mode"]) & (m["_n"] >= min_peers) & (m["_n"] * 2 > m["tot"])
+    return m.loc[odd.to_numpy(dtype=bool), ["device", "port"]].reset_index(drop=True)
