@@ -26,8 +26,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from netdiag.fabric import naming
-
 KINDS = ("dirty_connector", "damaged_fiber", "decaying_transmitter", "bad_transceiver", "hot_module", "dead_link",
          "bad_dac_aoc", "twin_port_module", "breakout_cable", "failing_switch", "flapping_link")
 
@@ -73,7 +71,13 @@ class _Picker:
         return row
 
     def cage(self, device: str, port: str) -> str:
-        return f"{device}:{naming.cage_of(self.plat.get(device, ''), port)}"
+        """The module's ref, DEVICE:CAGE, from the simulator's own cabling (never the localizer's naming)."""
+        L = self.links
+        for end in ("a", "b"):
+            m = (L[f"{end}_device"] == device).to_numpy() & (L[f"{end}_port"] == port).to_numpy()
+            if m.any():
+                return f"{device}:{L.loc[m, f'{end}_cage'].iloc[0]}"
+        raise KeyError(f"{device}:{port} is not cabled")
 
 
 def _ends(work, device, port):
@@ -237,11 +241,11 @@ def _inject_one(kind, fab, work, pick: _Picker, rng, optical, assembly) -> dict 
         return {"kind": kind, "component": "transceiver", "ref": ref, "links": sorted(legs["cable_id"]),
                 "action": ACTIONS[kind].format(ref=ref)}
     if kind == "breakout_cable":
-        harness = links["cable_id"].map(naming.harness_of)
+        harness = links["harness"]
         cand = pick.free(harness.notna().to_numpy())
         if cand.empty:
             return None
-        h = cand["cable_id"].map(naming.harness_of)
+        h = cand["harness"]
         counts = h.value_counts()
         total = harness.value_counts()
         full = [x for x in counts.index if counts[x] == total[x]]
