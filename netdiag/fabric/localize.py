@@ -178,13 +178,9 @@ def localize(snap: Snapshot, symptoms: pd.DataFrame, inv: Inventory, graph: Fabr
         for rec in mine[["device", "port", "lane", "rule", "severity", "value", "threshold", "unit",
                          "detail"]].to_dict("records"):
             by_port.setdefault((rec["device"], rec["port"]), []).append(rec)
-    serial = {}
-    if len(snap.modules) and "serial" in snap.modules:
-        mods = snap.modules[snap.modules["device"].isin(set(near["device"]))]
-        serial = {(d, p): s for d, p, s in zip(mods["device"], mods["port"], mods["serial"]) if isinstance(s, str) and s}
     child_findings: dict[str, Finding] = {}
     for r in diag.itertuples(index=False):
-        f = _link_finding(r, rules["pattern"][r.pidx], by_port, ident, serial, inv, snap.taken_at)
+        f = _link_finding(r, rules["pattern"][r.pidx], by_port, ident, inv, snap.taken_at)
         child_findings[r.cable_id] = f
     for part in shared:
         kids = [child_findings[c] for c in part["cables"] if c in child_findings]
@@ -460,17 +456,17 @@ _BASIS = {"serial": "identified by its serial number", "plan": "named by the pla
           "name": "identified by port name only (no serial number reported)"}
 
 
-def _link_finding(r, pat: dict, by_port: dict, ident: dict, serial: dict, inv: Inventory, taken_at) -> Finding:
+def _link_finding(r, pat: dict, by_port: dict, ident: dict, inv: Inventory, taken_at) -> Finding:
     suspects = []
     notes = []
     for role, conf in pat["suspects"]:
         comp, ref, basis = _ref(role, r, ident)
         dev = ref.split(":")[0] if comp in ("transceiver", "port") else r.x_device
         suspects.append({"component": comp, "ref": ref, "location": _loc(inv, dev), "confidence": conf})
-        if comp == "transceiver" and basis:
+        if comp == "transceiver" and basis == "name" and not suspects[:-1]:
+            # the part to replace first is known only by its port's name: say so
             end = (r.x_device, r.x_port) if role.endswith("_x") else (r.y_device, r.y_port)
-            sn = serial.get(end)
-            notes.append(f"module {ref} at {end[0]}:{end[1]}: {_BASIS[basis]}" + (f" {sn}" if basis == "serial" and sn else ""))
+            notes.append(f"module {ref} at {end[0]}:{end[1]}: {_BASIS[basis]}")
     total = sum(s["confidence"] for s in suspects) or 1.0
     for s in suspects:
         s["confidence"] = round(s["confidence"] / total, 3)
