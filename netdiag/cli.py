@@ -237,7 +237,9 @@ def cabling_cmd(inventory, plan, capture_dir, snapshot_dir, hosts, as_json):
               help="advance the fabric in time: DIR/scan-000/, scan-001/... each with its truth.json")
 @click.option("--interval", default=3600.0, show_default=True, type=click.FloatRange(min=1.0),
               help="seconds between scans (with --scans)")
-def simulate_cmd(preset, gpus, seed, faults, miswires, fmt, out, scans, interval):
+@click.option("--kinds", default="", help="comma-separated fault kinds to inject in turn (default: the component "
+              "kinds; docs/simulate.md lists them)")
+def simulate_cmd(preset, gpus, seed, faults, miswires, fmt, out, scans, interval, kinds):
     """Make a multi-plane fabric with known faults: DIR/devices.csv, cabling.csv, truth.json and
     capture/ (or snapshot/)."""
     from netdiag.simulate import engine, presets
@@ -258,8 +260,9 @@ def simulate_cmd(preset, gpus, seed, faults, miswires, fmt, out, scans, interval
         fab = tl.fabric
     else:
         try:
-            fab = engine.simulate(p, gpus, seed, miswires=miswires, faults=faults)
-        except RuntimeError as e:
+            fab = engine.simulate(p, gpus, seed, miswires=miswires, faults=faults,
+                                  kinds=tuple(k.strip() for k in kinds.split(",") if k.strip()) or None)
+        except (RuntimeError, ValueError) as e:
             raise click.UsageError(str(e)) from None
         write_fabric(fab, out, fmt)
     click.echo(f"wrote {out}: {len(fab.devices)} devices, {len(fab.plan)} cables, {len(fab.truth)} injected faults",

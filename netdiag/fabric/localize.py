@@ -285,8 +285,9 @@ def shared_parts(diag: pd.DataFrame, graph: FabricGraph, rules: dict, seen: set[
     was collected. The base rate is that of its peers (same component, device role and media,
     leave-one-out, Laplace-smoothed); the p-value a binomial tail in log space; the parts
     significant under Benjamini-Hochberg at false-discovery rate `fdr` over every part tested are
-    then taken greedily (the most significant first, ties to the more specific part), re-testing
-    the rest without the links already explained. A part whose links span several classes (a
+    then taken greedily, narrowest kind of part first (harness, NIC, patch panel, linecard, switch,
+    plane) and the most significant first within a kind, re-testing the rest without the links
+    already explained: a plane is blamed only for what its switches and cables do not explain. A part whose links span several classes (a
     leaf's host-facing AOCs and its fiber uplinks) is tested on all of them at once against the
     mean of its classes' peer rates. Modules are not tested here: their identity (one
     serial on several ports) merges their links directly; such a group (`groups`: representative
@@ -387,7 +388,7 @@ def shared_parts(diag: pd.DataFrame, graph: FabricGraph, rules: dict, seen: set[
             logp = log_binomial_tail(k, d["n"], d["base"])
             if logp > cutoff:
                 continue
-            key = (logp, _SPECIFIC.index(d["component"]) if d["component"] in _SPECIFIC else 99, -k)
+            key = (_SPECIFIC.index(d["component"]) if d["component"] in _SPECIFIC else 99, logp, -k)
             if best is None or key < best[0]:
                 best = (key, {**d, "cables": cables, "k": k, "p": math.exp(logp), "logp": logp, "tests": m})
         if best is None:

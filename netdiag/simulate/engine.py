@@ -132,7 +132,7 @@ def neighbors_of(e: pd.DataFrame, protocol: str) -> pd.DataFrame:
 
 
 def simulate(preset: Preset, gpus: int, seed: int, miswires: int = 0, faults: int = 0,
-             taken_at: str = "2026-11-28T03:00:00Z") -> Fabric:
+             taken_at: str = "2026-11-28T03:00:00Z", kinds: tuple[str, ...] | None = None) -> Fabric:
     """Build the plan, cable it (with `miswires` cabling faults), fill healthy readings, inject
     `faults` component faults (see faults.py), and assemble the snapshot."""
     rng = np.random.default_rng(seed)
@@ -148,7 +148,7 @@ def simulate(preset: Preset, gpus: int, seed: int, miswires: int = 0, faults: in
     work = {"mods": mods, "lanes": L, "ends": e, "counters": counters, "neighbors": neighbors}
     if faults:
         from netdiag.simulate import faults as faultlib
-        faultlib.inject(fab, work, faults, rng)
+        faultlib.inject(fab, work, faults, rng, kinds=kinds)
     snap = state.snapshot(work["mods"], work["lanes"], work["ends"], work["counters"], work["neighbors"], taken_at)
     if fab.unreachable:  # never collected: none of its rows exist
         gone = set(fab.unreachable)

@@ -123,19 +123,32 @@ def _down(work, cable_id):
     work["neighbors"] = nb[keep].reset_index(drop=True)
 
 
-def inject(fab, work: dict, count: int, rng: np.random.Generator, noise: bool = True) -> None:
-    """Inject `count` faults, kinds in turn (skipping kinds the fabric cannot have), plus noise."""
+def inject(fab, work: dict, count: int, rng: np.random.Generator, noise: bool = True,
+           kinds: tuple[str, ...] | None = None) -> None:
+    """Inject `count` faults, kinds in turn (skipping kinds the fabric cannot have), plus noise.
+    `kinds` picks from KINDS and faults_inference.KINDS (default: KINDS)."""
+    from netdiag.simulate import faults_inference
+
     pick = _Picker(fab, work, rng)
     links = fab.links
     optical = links["media"].isin(["fiber"]).to_numpy()
     assembly = links["media"].isin(["dac", "aoc", "acc"]).to_numpy()
-    kinds = [k for k in KINDS if _possible(k, fab, optical, assembly)]
+    wanted = tuple(kinds) if kinds else KINDS
+    unknown = [k for k in wanted if k not in KINDS and k not in faults_inference.KINDS]
+    if unknown:
+        raise ValueError(f"unknown fault kind(s) {', '.join(unknown)}; known: "
+                         f"{', '.join(KINDS + faults_inference.KINDS)}")
+    kinds = [k for k in wanted if (_possible(k, fab, optical, assembly) if k in KINDS
+                                   else faults_inference.possible(k, fab))]
+    if not kinds:
+        raise RuntimeError(f"preset {fab.preset.name} cannot have any of the fault kinds {', '.join(wanted)}")
     made = 0
     attempt = 0
     while made < count and attempt < count * 4 + len(kinds):
         kind = kinds[attempt % len(kinds)]
         attempt += 1
-        t = _inject_one(kind, fab, work, pick, rng, optical, assembly)
+        t = (_inject_one(kind, fab, work, pick, rng, optical, assembly) if kind in KINDS
+             else faults_inference.inject_one(kind, fab, work, pick, rng))
         if t is not None:
             t["id"] = f"fault-{made}"
             fab.truth.append(t)
