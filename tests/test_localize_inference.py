@@ -197,3 +197,16 @@ def test_simulate_kinds_writes_inference_faults_with_truth_from_the_topology(tmp
                           "--faults", "1", "--kinds", "no_such_kind", "--out", str(tmp_path / "x")],
                          capture_output=True, text=True)
     assert bad.returncode != 0 and "unknown fault kind(s) no_such_kind" in bad.stderr
+
+
+def test_localize_toml_override_changes_only_the_keys_it_names(tmp_path):
+    from netdiag.fabric.localize import load_rules
+
+    f = tmp_path / "mine.toml"
+    f.write_text("[shared]\nfdr = 0.05\n[shared.action]\nswitch_rx = \"Call the vendor about {ref}\"\n")
+    base, mine = load_rules(), load_rules(f)
+    assert mine["shared"]["fdr"] == 0.05 and base["shared"]["fdr"] == 0.01
+    assert mine["shared"]["min_links"] == base["shared"]["min_links"]
+    assert mine["shared"]["action"]["switch_rx"] == "Call the vendor about {ref}"
+    assert mine["shared"]["action"]["switch_tx"] == base["shared"]["action"]["switch_tx"]
+    assert mine["pattern"] == base["pattern"]

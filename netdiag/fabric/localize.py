@@ -9,9 +9,8 @@ shared-part test is a group-by over the fabric's parts table with a binomial tai
 from __future__ import annotations
 
 import math
-import tomllib
 from dataclasses import dataclass
-from importlib import resources
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -35,8 +34,11 @@ _RULE_FEATURES = {
 _SPECIFIC = ["transceiver", "cable", "nic", "patch_panel", "linecard", "switch", "plane"]
 
 
-def load_rules() -> dict:
-    return tomllib.loads(resources.files("netdiag.health").joinpath("localize.toml").read_text())
+def load_rules(override: str | Path | None = None) -> dict:
+    """The packaged localize.toml, deep-merged with a user's TOML file when given."""
+    from netdiag.health import load_toml
+
+    return load_toml("localize.toml", override)
 
 
 @dataclass
