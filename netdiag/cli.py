@@ -3,19 +3,42 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
+import traceback
 from pathlib import Path
 
 import click
 
 from netdiag import __version__, exitcodes
+from netdiag.errors import UserInputError
+
+_DEBUG = {"on": False}   # --debug seen on the command line (NETDIAG_DEBUG=1 does the same)
+
+
+def _debugging() -> bool:
+    return _DEBUG["on"] or os.environ.get("NETDIAG_DEBUG", "").strip().lower() not in ("", "0", "no", "false")
+
+
+def _set_debug(ctx, param, value):
+    if value:
+        _DEBUG["on"] = True
+
+
+def _debug_option(f):
+    return click.option("--debug", is_flag=True, expose_value=False, is_eager=True, callback=_set_debug,
+                        help="on an internal error, print the Python traceback (or set NETDIAG_DEBUG=1)")(f)
 
 
 class _Group(click.Group):
-    """Usage errors exit UNKNOWN (3) so they never collide with WARNING/CRITICAL."""
+    """Exit codes of the command line (docs/exit-codes.md): usage errors (what the user typed) and
+    bad input exit UNKNOWN (3) so they never collide with WARNING/CRITICAL; any other exception is a
+    bug, reported as one `netdiag: internal error:` line and a hint, also exit 3, with the traceback
+    under --debug / NETDIAG_DEBUG=1."""
 
     def main(self, *args, **kwargs):
         kwargs.setdefault("standalone_mode", False)
+        _DEBUG["on"] = False
         try:
             rv = super().main(*args, **kwargs)
         except click.exceptions.Exit as e:
@@ -26,13 +49,34 @@ class _Group(click.Group):
         except click.Abort:
             click.echo("Aborted!", err=True)
             sys.exit(exitcodes.UNKNOWN)
+        except UserInputError as e:
+            click.echo(f"netdiag: error: {e}", err=True)
+            sys.exit(exitcodes.UNKNOWN)
+        except Exception as e:  # noqa: BLE001 - the one place a bug becomes an exit status
+            _internal_error(e)
+            sys.exit(exitcodes.UNKNOWN)
         sys.exit(rv if isinstance(rv, int) else 0)
+
+
+def _internal_error(e: BaseException) -> None:
+    """A bug, not bad input: one line naming it, where to look, and the traceback under --debug."""
+    what = " ".join(str(e).split()) or "(no message)"
+    click.echo(f"netdiag: internal error: {type(e).__name__}: {what}", err=True)
+    if _debugging():
+        click.echo("".join(traceback.format_exception(e)).rstrip("\n"), err=True)
+    else:
+        click.echo("netdiag: this is a bug in netdiag, not a problem with your input; re-run with --debug "
+                   "(or NETDIAG_DEBUG=1) for the traceback and report it with that output", err=True)
 
 
 @click.group(cls=_Group)
 @click.version_option(__version__, prog_name="netdiag")
+@_debug_option
 def main():
-    """netdiag: link-health and cabling diagnostics for multi-plane AI fabrics."""
+    """netdiag: link-health and cabling diagnostics for multi-plane AI fabrics.
+
+    Exit status of every command: 0 OK (nothing wrong found), 1 WARNING, 2 CRITICAL, 3 UNKNOWN
+    (could not tell, bad arguments or input, or an internal error); see docs/exit-codes.md."""
 
 
 @main.command("parse")
@@ -158,7 +202,7 @@ def _write_report(jobs, res, html, tickets, templates) -> None:
 
     try:
         out = jobs.report(res, html, tickets, templates)
-    except (jinja2.TemplateError, OSError, ValueError) as e:
+    except (jinja2.TemplateError, OSError, UserInputError) as e:
         where = f"{e.filename}:{e.lineno}: " if isinstance(e, jinja2.TemplateSyntaxError) else ""
         click.echo(f"netdiag sweep: report: {where}{type(e).__name__}: {e}", err=True)
         raise click.exceptions.Exit(exitcodes.UNKNOWN) from None
@@ -183,7 +227,7 @@ def _sweep_live(jobs, inv, hosts, rack, plane, role, ssh_config, parallel, recor
                       device_timeout=device_timeout, max_output=max_output, channels=channels)
     try:
         return jobs.sweep_live(inv, list(hosts), rack, plane, role, ssh_config, parallel, record, thresholds, opts)
-    except (ValueError, SSHConfigError) as e:
+    except (UserInputError, SSHConfigError) as e:
         raise click.UsageError(str(e)) from None
     except SweepInterrupted as e:
         click.echo(f"netdiag sweep: {e}", err=True)
@@ -294,7 +338,7 @@ def plan_import_cmd(ptm, ibnd, inventory, media, out):
             df = plan_io.from_ptm_dot(Path(ptm).read_text(), inv, media)
         else:
             df = plan_io.from_ibnetdiscover(Path(ibnd).read_bytes(), inv)
-    except (plan_io.PlanError, ValueError) as e:
+    except plan_io.PlanError as e:
         click.echo(f"netdiag plan import: {ptm or ibnd}: {e}", err=True)
         return exitcodes.UNKNOWN
     plan_io.write_plan(df, out)
@@ -338,7 +382,8 @@ def _act_sweep(inventory, plan, capture_dir, hosts, ssh_config, thresholds, reco
                                         thresholds=thresholds)
         return inv, (jobs.sweep_capture(capture_dir, inv, thresholds) if capture_dir else None)
     except CaptureError as e:
-        raise click.UsageError(str(e)) from None
+        click.echo(f"netdiag: {e}", err=True)
+        raise click.exceptions.Exit(exitcodes.UNKNOWN) from None
 
 
 @main.command("isolate")
@@ -377,7 +422,7 @@ def isolate_cmd(inventory, plan, capture_dir, hosts, thresholds, journal_path, d
         journal = Journal(journal_path)
         try:
             res = act_apply.undo(undo_ref, inv, journal, SSHConnector(SSHSettings(ssh_config)))
-        except ValueError as e:
+        except UserInputError as e:
             raise click.UsageError(str(e)) from None
         finally:
             journal.close()
@@ -453,6 +498,18 @@ from netdiag.cli_scan import history_cmd, merge_cmd, scan_cmd  # noqa: E402  (fl
 
 for _cmd in (scan_cmd, merge_cmd, history_cmd):
     main.add_command(_cmd)
+
+
+def _add_debug_everywhere(group: click.Group) -> None:
+    """`--debug` is also accepted after the command name (netdiag sweep ... --debug)."""
+    for cmd in group.commands.values():
+        if not any(p.name == "debug" for p in cmd.params):
+            _debug_option(cmd)
+        if isinstance(cmd, click.Group):
+            _add_debug_everywhere(cmd)
+
+
+_add_debug_everywhere(main)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -9,6 +9,7 @@ import sys
 import click
 
 from netdiag import exitcodes
+from netdiag.errors import UserInputError
 
 
 def _describe(e: dict) -> str:
@@ -62,7 +63,7 @@ def scan_cmd(inventory, plan, state, capture_dir, snapshot_dir, hosts, rack, pla
         raise click.UsageError("give exactly one of --capture DIR, --snapshot DIR or a live selection (--hosts ...)")
     try:
         shard_t = parse_shard(shard) if shard else None
-    except ValueError as e:
+    except UserInputError as e:
         raise click.UsageError(str(e)) from None
     inv = _load_inventory(inventory, plan)
     live_sel = None
@@ -80,7 +81,7 @@ def scan_cmd(inventory, plan, state, capture_dir, snapshot_dir, hosts, rack, pla
     except (CaptureError, StoreError) as e:
         click.echo(f"netdiag scan: {e}", err=True)
         return exitcodes.UNKNOWN
-    except ValueError as e:
+    except UserInputError as e:
         raise click.UsageError(str(e)) from None
     if not quiet:
         for e in res.events:

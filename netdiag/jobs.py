@@ -12,6 +12,7 @@ import pandas as pd
 from netdiag import exitcodes
 from netdiag.capture import read_capture
 from netdiag.collect import cause_of
+from netdiag.errors import UserInputError
 from netdiag.findings import Finding, port_findings
 from netdiag.health.rules import load_thresholds, symptoms
 from netdiag.ingest import DeviceStatus, ingest
@@ -127,7 +128,7 @@ def sweep_live(inventory: Inventory, patterns: list[str] | None = None, rack: st
     a live sweep and a replay of its capture give the same findings.
 
     `options` is a netdiag.collect.ssh.SSHOptions (timeouts, output cap, channels per device);
-    `progress` None draws a progress bar when stderr is a terminal. Raises ValueError when the
+    `progress` None draws a progress bar when stderr is a terminal. Raises UserInputError when the
     selection is empty, SweepInterrupted (with the partial capture) on Ctrl-C."""
     from netdiag.collect.ssh import SSHConnector
     from netdiag.collect.sshconfig import SSHSettings
@@ -135,7 +136,7 @@ def sweep_live(inventory: Inventory, patterns: list[str] | None = None, rack: st
 
     devices = sorted(inventory.select(patterns or None, rack, plane, role), key=lambda d: d.name)
     if not devices:
-        raise ValueError("no device in the inventory matches the selection")
+        raise UserInputError("no device in the inventory matches the selection")
     connector = SSHConnector(SSHSettings(ssh_config), options)
     bar = Progress(len(devices), progress)
     path = collect_live(devices, record_dir or default_record_dir(), connector, parallel, bar)
@@ -208,7 +209,7 @@ def isolate(result: SweepResult, thresholds: str | Path | None = None, journal=N
     from netdiag.fabric.graph import FabricGraph
 
     if result.inventory is None or result.inventory.plan.empty:
-        raise ValueError("an isolation plan needs the inventory and the cabling plan")
+        raise UserInputError("an isolation plan needs the inventory and the cabling plan")
     isolated, drained = journal.active() if journal is not None else (set(), {})
     rules = Rules.from_config(load_thresholds(thresholds))
     return plan_isolation(result.findings, FabricGraph(result.inventory), rules,

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from netdiag.capture import utc_now
+from netdiag.errors import UserInputError
 from netdiag.findings import Finding
 from netdiag.health import rates as ratelib
 from netdiag.health import trends as trendlib
@@ -72,9 +73,9 @@ def parse_shard(text: str) -> tuple[int, int]:
     try:
         i, n = (int(x) for x in text.split("/"))
     except ValueError:
-        raise ValueError(f"--shard {text!r}: expected i/N, e.g. 0/4") from None
+        raise UserInputError(f"--shard {text!r}: expected i/N, e.g. 0/4") from None
     if n < 1 or not 0 <= i < n:
-        raise ValueError(f"--shard {text!r}: need 0 <= i < N")
+        raise UserInputError(f"--shard {text!r}: need 0 <= i < N")
     return i, n
 
 
@@ -136,7 +137,7 @@ def _observe(capture_dir, snapshot_dir, live: dict | None, inventory: Inventory 
             i, n = live["shard"]
             devs = [d for d in devs if shard_of(d.name, n) == i]
         if not devs:
-            raise ValueError("no device in the inventory matches the selection")
+            raise UserInputError("no device in the inventory matches the selection")
         connector = SSHConnector(SSHSettings(live.get("ssh_config")), live.get("options"))
         capture_dir = collect_live(devs, live.get("record") or jobs.default_record_dir(), connector,
                                    live.get("parallel", 16), Progress(len(devs), False))

@@ -18,6 +18,7 @@ from netdiag.act import k8s, slurm
 from netdiag.act.commands import IB_PLATFORMS, port_commands
 from netdiag.act.isolate import IsolationPlan
 from netdiag.act.journal import Journal, decode, new_run_id
+from netdiag.errors import UserInputError
 from netdiag.inventory import Inventory
 from netdiag.platforms import UnsafeName
 
@@ -146,7 +147,7 @@ def undo(ref: str, inventory: Inventory, journal: Journal, connector) -> ApplyRe
     """Undo the done actions of run `ref` (or the one action with id `ref`), newest first."""
     rows = [r for r in journal.actions(ref) if r["status"] == "done" and r["undo"]]
     if not rows:
-        raise ValueError(f"nothing to undo for {ref!r} (no applied action with that run or action id)")
+        raise UserInputError(f"nothing to undo for {ref!r} (no applied action with that run or action id)")
     rows.reverse()
     actions = []
     ports = [r for r in rows if r["kind"] == "isolate"]

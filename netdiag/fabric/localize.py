@@ -17,6 +17,7 @@ import pandas as pd
 
 from netdiag.fabric import naming
 from netdiag.fabric.graph import SWITCH_ROLES, FabricGraph
+from netdiag.fabric.stats import log_binom_sf
 from netdiag.findings import Finding, _jsonable, describe, finding_id
 from netdiag.health.rules import SEVERITY_RANK
 from netdiag.inventory import Inventory
@@ -246,17 +247,7 @@ def _identity_groups(diag: pd.DataFrame, rules: dict, ident: dict) -> dict[str, 
 
 def log_binomial_tail(k: int, n: int, p: float) -> float:
     """log P(X >= k) for X ~ Binomial(n, p), summed in log space (no overflow for any n)."""
-    if k <= 0:
-        return 0.0
-    if k > n or p <= 0.0:
-        return -math.inf
-    if p >= 1.0:
-        return 0.0
-    i = np.arange(k, n + 1, dtype=float)
-    lg = np.vectorize(math.lgamma)
-    terms = (math.lgamma(n + 1) - lg(i + 1) - lg(n - i + 1) + i * math.log(p) + (n - i) * math.log1p(-p))
-    top = terms.max()
-    return float(min(0.0, top + math.log(np.exp(terms - top).sum())))
+    return float(log_binom_sf(k, n, p))
 
 
 def _bh_cutoff(logp: np.ndarray, m: int, q: float) -> float:

@@ -16,6 +16,8 @@ from pathlib import Path
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from netdiag.errors import UserInputError
+
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]{}<>|~!#&])")
 
 
@@ -61,7 +63,7 @@ def _loader(templates_dir: str | Path | None) -> jinja2.BaseLoader:
         return pkg
     path = Path(templates_dir)
     if not path.is_dir():
-        raise ValueError(f"--templates {templates_dir}: not a directory")
+        raise UserInputError(f"--templates {templates_dir}: not a directory")
     return jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(path)), pkg])
 
 
