@@ -75,5 +75,15 @@ def main() -> int:
     return 0
 
 
+def independent_table() -> str:
+    """The same questions asked of the independent scenario source (benchmarks/scenarios)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from benchmarks.bench_independent import run, table
+    return table(run())
+
+
 if __name__ == "__main__":
-    raise SystemExit(main())
+    rc = main()
+    print()
+    print(independent_table())
+    raise SystemExit(rc)
