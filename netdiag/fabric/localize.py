@@ -307,92 +307,111 @@ def shared_parts(diag: pd.DataFrame, graph: FabricGraph, rules: dict, seen: set[
     if hidden:
         flags = flags[~flags["cable_id"].isin(hidden)]
         diag = diag[~diag["cable_id"].isin(hidden)]
-    # device-side parts of every end of the fabric: (component, ref) per end, with its class
     dev_parts = _device_side_parts(e)
-    tests = []     # (component, ref, direction, n, cables, base rate)
+    cparts = _cable_side_parts(plan)
+    lk = e.groupby("cable_id", sort=False).agg(_any=("_col", "any"), _media=("_media", "first"))
+    cparts = cparts.merge(lk, left_on="cable_id", right_index=True)
+    cparts = cparts[cparts["_any"]]
+    chosen, absorbed = [], set()
+    # rounds: the links explained by the parts found so far leave the peers' base rates, so one
+    # failing switch does not hide another; each round is a fresh Benjamini-Hochberg over its tests
+    while True:
+        m, cands = _part_tests(dev_parts, cparts, flags, diag, absorbed, min_links)
+        cutoff = _bh_cutoff(np.array([c["logp"] for c in cands]), m, q)
+        cands = [c for c in cands if c["logp"] <= cutoff and (c["component"], c["ref"]) not in
+                 {(x["component"], x["ref"]) for x in chosen}]
+        found = 0
+        while cands:
+            best = None
+            for d in cands:
+                cables = [c for c in d["all"] if c not in absorbed]
+                k = len(cables)
+                if k < min_links:
+                    continue
+                logp = log_binomial_tail(k, d["n"], d["base"])
+                if logp > cutoff:
+                    continue
+                key = (_SPECIFIC.index(d["component"]) if d["component"] in _SPECIFIC else 99, logp, -k)
+                if best is None or key < best[0]:
+                    best = (key, {**d, "cables": cables, "k": k, "p": math.exp(logp), "logp": logp, "tests": m})
+            if best is None:
+                break
+            part = best[1]
+            chosen.append(part)
+            found += 1
+            part["cables"] = sorted({x for c in part["cables"] for x in groups.get(c, [c])})
+            part["k"] = len(part["cables"])
+            absorbed.update(part["cables"])
+            cands = [d for d in cands if (d["component"], d["ref"]) != (part["component"], part["ref"])]
+        if not found:
+            return chosen, absorbed
+
+
+def _part_tests(dev_parts: pd.DataFrame, cparts: pd.DataFrame, flags: pd.DataFrame, diag: pd.DataFrame,
+                drop: set[str], min_links: int) -> tuple[int, list[dict]]:
+    """The shared-part tests without the links in `drop`: how many parts are tested (m), and the
+    candidates (parts with at least `min_links` symptomatic links) with n, peer rate and log p."""
+    m = 0
+    cands: list[dict] = []
+    if drop:
+        flags = flags[~flags["cable_id"].isin(drop)]
+        diag = diag[~diag["cable_id"].isin(drop)]
     if len(dev_parts):
+        dpa = dev_parts[~dev_parts["cable_id"].isin(drop)] if drop else dev_parts
         for direction, colflag in (("rx", "_col"), ("tx", "_farcol")):
-            dp = dev_parts[dev_parts[colflag]]
+            dp = dpa[dpa[colflag]]
             if dp.empty:
                 continue
             hit = dp.merge(flags[flags[direction]][["cable_id", "device"]], on=["cable_id", "device"])
             cls = ["component", "role", "_media"]
+            keys = ["component", "ref", "role", "_media"]
             N = dp.groupby(cls, sort=False).size().rename("N")
             K = hit.groupby(cls, sort=False).size().rename("K")
             members = dp.groupby(cls, sort=False)["ref"].nunique().rename("members")
-            per = dp.groupby(["component", "ref"] + cls[1:], sort=False).size().rename("n").reset_index()
-            kc = hit.groupby(["component", "ref"] + cls[1:], sort=False).size().rename("k")
-            per = per.join(kc, on=["component", "ref"] + cls[1:]).join(N, on=cls).join(K, on=cls).join(members, on=cls)
-            per = per.fillna({"k": 0, "K": 0})
+            per = dp.groupby(keys, sort=False).size().rename("n").reset_index()
+            per = (per.join(hit.groupby(keys, sort=False).size().rename("k"), on=keys)
+                   .join(N, on=cls).join(K, on=cls).join(members, on=cls).fillna({"k": 0, "K": 0}))
             # the part's expected share from its peers in each class it has links in (leave-one-out,
             # Laplace-smoothed; a class with no other member gives no peers: not tested)
-            per["rate"] = (per["K"] - per["k"] + 1.0) / (per["N"] - per["n"] + 2.0)
-            per["peers"] = per["members"] >= 2
-            per["exp"] = per["rate"] * per["n"]
-            agg = per[per["peers"]].groupby(["component", "ref"], sort=False).agg(n=("n", "sum"), exp=("exp", "sum"))
+            per = per[per["members"] >= 2]
+            per = per.assign(exp=(per["K"] - per["k"] + 1.0) / (per["N"] - per["n"] + 2.0) * per["n"])
+            agg = per.groupby(["component", "ref"], sort=False).agg(n=("n", "sum"), exp=("exp", "sum"), k=("k", "sum"))
+            agg = agg[agg["n"] >= min_links]
+            m += len(agg)
+            agg = agg[agg["k"] >= min_links]
+            if agg.empty:
+                continue
             cab = hit.groupby(["component", "ref"], sort=False)["cable_id"].agg(list)
             for (comp, ref), row in agg.iterrows():
-                nn = int(row["n"])
-                if nn < min_links:
-                    continue
-                tests.append((comp, ref, direction, nn, cab.get((comp, ref), []), float(row["exp"]) / nn))
+                nn, cables = int(row["n"]), sorted(cab[(comp, ref)])
+                base = float(row["exp"]) / nn
+                cands.append({"component": comp, "ref": ref, "direction": direction, "all": cables, "n": nn,
+                              "base": base, "logp": log_binomial_tail(len(cables), nn, base)})
     # cable-side parts: links with at least one end collected; a patch panel only for what a
     # passive part can cause (loss, or errors both ways), a harness or plane for any symptom
-    lk = e.groupby("cable_id", sort=False).agg(_any=("_col", "any"), _media=("_media", "first"))
-    cparts = _cable_side_parts(plan)
-    cparts = cparts.merge(lk, left_on="cable_id", right_index=True)
-    cparts = cparts[cparts["_any"]]
-    if len(cparts):
+    cp = cparts[~cparts["cable_id"].isin(drop)] if drop else cparts
+    if len(cp):
         medium = set(diag.loc[diag["medium"].to_numpy(dtype=bool), "cable_id"])
         anysym = set(diag["cable_id"])
-        cparts = cparts.assign(_bad=np.where(cparts["component"] == "patch_panel", cparts["cable_id"].isin(medium),
-                                             cparts["cable_id"].isin(anysym)))
+        cp = cp.assign(_bad=np.where(cp["component"] == "patch_panel", cp["cable_id"].isin(medium),
+                                     cp["cable_id"].isin(anysym)))
         cls = ["component", "_media"]
-        N = cparts.groupby(cls, sort=False).size()
-        K = cparts.groupby(cls, sort=False)["_bad"].sum()
-        members = cparts.groupby(cls, sort=False)["ref"].nunique()
-        n = cparts.groupby(["component", "ref", "_media"], sort=False).size()
-        kk = cparts[cparts["_bad"]].groupby(["component", "ref", "_media"], sort=False)["cable_id"].agg(list)
-        for key, nn in n.items():
-            comp, ref, med = key
-            if nn < min_links or members[(comp, med)] < 2:
-                continue
-            cables = kk.get(key, [])
-            tests.append((comp, ref, "any", int(nn), cables,
-                          (int(K[(comp, med)]) - len(cables) + 1.0) / (int(N[(comp, med)]) - nn + 2.0)))
-    m = len(tests)
-    cands = []
-    for comp, ref, direction, nn, cables, base in tests:
-        kk = len(cables)
-        if kk < min_links:
-            continue
-        cands.append({"component": comp, "ref": ref, "direction": direction, "all": sorted(cables), "n": nn,
-                      "base": base, "logp": log_binomial_tail(kk, nn, base)})
-    cutoff = _bh_cutoff(np.array([c["logp"] for c in cands]), m, q)
-    cands = [c for c in cands if c["logp"] <= cutoff]
-    chosen, absorbed = [], set()
-    while cands:
-        best = None
-        for d in cands:
-            cables = [c for c in d["all"] if c not in absorbed]
-            k = len(cables)
-            if k < min_links:
-                continue
-            logp = log_binomial_tail(k, d["n"], d["base"])
-            if logp > cutoff:
-                continue
-            key = (_SPECIFIC.index(d["component"]) if d["component"] in _SPECIFIC else 99, logp, -k)
-            if best is None or key < best[0]:
-                best = (key, {**d, "cables": cables, "k": k, "p": math.exp(logp), "logp": logp, "tests": m})
-        if best is None:
-            break
-        part = best[1]
-        chosen.append(part)
-        part["cables"] = sorted({x for c in part["cables"] for x in groups.get(c, [c])})
-        part["k"] = len(part["cables"])
-        absorbed.update(part["cables"])
-        cands = [d for d in cands if (d["component"], d["ref"]) != (part["component"], part["ref"])]
-    return chosen, absorbed
+        keys = ["component", "ref", "_media"]
+        per = cp.groupby(keys, sort=False).agg(n=("cable_id", "size"), k=("_bad", "sum")).reset_index()
+        per = (per.join(cp.groupby(cls, sort=False).size().rename("N"), on=cls)
+               .join(cp.groupby(cls, sort=False)["_bad"].sum().rename("K"), on=cls)
+               .join(cp.groupby(cls, sort=False)["ref"].nunique().rename("members"), on=cls))
+        per = per[(per["members"] >= 2) & (per["n"] >= min_links)]
+        m += len(per)
+        per = per[per["k"] >= min_links]
+        if len(per):
+            cab = cp[cp["_bad"]].groupby(keys, sort=False)["cable_id"].agg(list)
+            for r in per.rename(columns={"_media": "media"}).itertuples(index=False):
+                cables = sorted(cab[(r.component, r.ref, r.media)])
+                base = (r.K - r.k + 1.0) / (r.N - r.n + 2.0)
+                cands.append({"component": r.component, "ref": r.ref, "direction": "any", "all": cables,
+                              "n": int(r.n), "base": base, "logp": log_binomial_tail(len(cables), int(r.n), base)})
+    return m, cands
 
 
 def _device_side_parts(e: pd.DataFrame) -> pd.DataFrame:
