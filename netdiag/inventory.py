@@ -15,6 +15,8 @@ import pandas as pd
 DEVICE_COLUMNS = ("name", "platform", "address", "role", "plane", "site", "hall", "row", "rack", "u")
 DEVICE_OPTIONAL = ("port", "user", "jump")
 CABLE_COLUMNS = ("cable_id", "a_device", "a_port", "b_device", "b_port", "media", "length_m", "plane", "path")
+# optional: the physical cage and the module id of each end (docs/localization.md); empty = unknown
+CABLE_OPTIONAL = ("a_cage", "b_cage", "a_module", "b_module")
 MEDIA = ("dac", "acc", "aoc", "fiber")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:@+-]{0,127}$")
 
@@ -248,9 +250,9 @@ def load_cabling_frame(path: str | Path, devices: dict[str, DeviceInfo] | None =
     cable ids, bad lengths, a missing plane on a plane-less device pair, path hops not PANEL:PORT.
     Raises InventoryError naming file:line: column: why for every bad row."""
     path = Path(path)
-    df, line, problems = _read_csv(path, CABLE_COLUMNS, ())
+    df, line, problems = _read_csv(path, CABLE_COLUMNS, CABLE_OPTIONAL)
     problems = [p for p in problems if "ignored" not in p]
-    df = df[list(CABLE_COLUMNS)]
+    df = df[list(CABLE_COLUMNS) + [c for c in CABLE_OPTIONAL if c in df.columns]]
     errs: list[tuple[int, int, str]] = []   # (line, order, message)
 
     def bad(mask, message) -> None:

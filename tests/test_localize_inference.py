@@ -210,3 +210,25 @@ def test_localize_toml_override_changes_only_the_keys_it_names(tmp_path):
     assert mine["shared"]["action"]["switch_rx"] == "Call the vendor about {ref}"
     assert mine["shared"]["action"]["switch_tx"] == base["shared"]["action"]["switch_tx"]
     assert mine["pattern"] == base["pattern"]
+
+
+def test_plan_cage_and_module_columns_are_optional_and_name_the_module(tmp_path):
+    from netdiag.inventory import load
+
+    (tmp_path / "devices.csv").write_text("name,platform,address,role,plane,site,hall,row,rack,u\n"
+                                          "h1,linux,10.0.0.1,gpu_host,,dc1,A,01,r01,10\n"
+                                          "sw,sonic,10.0.0.2,leaf,0,dc1,A,01,r02,40\n")
+    head = "cable_id,a_device,a_port,b_device,b_port,media,length_m,plane,path"
+    rows = ["C1,h1,ens1f0np0,sw,Ethernet0,fiber,3,0,", "C2,h1,ens2f0np0,sw,Ethernet4,fiber,3,0,"]
+    (tmp_path / "old.csv").write_text(head + "\n" + "\n".join(rows) + "\n")
+    (tmp_path / "new.csv").write_text(head + ",a_cage,b_cage,a_module\n" + rows[0] + ",osfp1,etp1,twin-A\n"
+                                      + rows[1] + ",osfp1,etp1,twin-A\n")
+    old = load(tmp_path / "devices.csv", tmp_path / "old.csv")
+    assert list(old.plan.columns) == list(CABLE_COLUMNS)          # an old plan loads unchanged
+    e = FabricGraph(old).ends.set_index(["device", "port"])
+    assert e.loc[("h1", "ens1f0np0"), "module_basis"] == "name"
+    new = load(tmp_path / "devices.csv", tmp_path / "new.csv")
+    e = FabricGraph(new).ends.set_index(["device", "port"])
+    assert e.loc[("h1", "ens1f0np0"), "module"] == e.loc[("h1", "ens2f0np0"), "module"] == "h1:twin-A"
+    assert e.loc[("sw", "Ethernet0"), "module"] == e.loc[("sw", "Ethernet4"), "module"] == "sw:etp1"
+    assert set(e["module_basis"]) == {"plan"}

@@ -103,8 +103,9 @@ class FabricGraph:
         ends["cage_source"] = "name"
         # the plan may name each end's cage and module (optional columns; old plans load unchanged)
         for col, dst in (("cage", "cage"), ("module", "plan_module")):
-            if f"a_{col}" in plan.columns and f"b_{col}" in plan.columns:
-                given = pd.concat([plan[f"a_{col}"], plan[f"b_{col}"]], ignore_index=True).astype(object)
+            if f"a_{col}" in plan.columns or f"b_{col}" in plan.columns:
+                given = pd.concat([plan[c] if c in plan.columns else pd.Series([None] * len(plan), dtype=object)
+                                   for c in (f"a_{col}", f"b_{col}")], ignore_index=True).astype(object)
                 ok = given.notna() & (given.astype(str).str.strip() != "")
                 if dst == "cage":
                     ends.loc[ok.to_numpy(), "cage"] = given[ok].astype(str).str.strip().to_numpy()
