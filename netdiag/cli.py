@@ -382,7 +382,10 @@ def explain_cmd(target, capture_dir, inventory, plan, thresholds, as_json):
 @click.option("--event", "events", multiple=True, metavar="EVENT",
               help="fabric-wide event: dark-plane (a random plane) or dark-plane:P (docs/simulate.md)")
 @click.option("--force", is_flag=True, help="write into --out even when it is a non-empty directory")
-def simulate_cmd(preset, gpus, seed, faults, miswires, fmt, out, scans, interval, events, force, evidence_faults):
+@click.option("--kinds", default="", help="comma-separated fault kinds to inject in turn (default: the component "
+              "kinds; docs/simulate.md lists them)")
+def simulate_cmd(preset, gpus, seed, faults, miswires, fmt, out, scans, interval, events, force, evidence_faults,
+                 kinds):
     """Make a multi-plane fabric with known faults: DIR/devices.csv, cabling.csv, truth.json and
     capture/ (or snapshot/)."""
     from netdiag.simulate import engine, presets
@@ -409,7 +412,8 @@ def simulate_cmd(preset, gpus, seed, faults, miswires, fmt, out, scans, interval
     else:
         try:
             fab = engine.simulate(p, gpus, seed, miswires=miswires, faults=faults, events=events,
-                                  evidence_faults=evidence_faults)
+                                  evidence_faults=evidence_faults,
+                                  kinds=tuple(k.strip() for k in kinds.split(",") if k.strip()) or None)
         except (RuntimeError, UserInputError) as e:
             raise click.UsageError(str(e)) from None
         write_fabric(fab, out, fmt)

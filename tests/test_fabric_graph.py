@@ -31,18 +31,53 @@ def test_cage_names_per_platform():
     assert naming.cage_of("eos", "Ethernet3/1/1") == "Ethernet3/1"
     assert naming.linecard_of("eos", "Ethernet3/1/1") == "3"
     assert naming.cage_of("ibdiagnet", "2") == "cage1" and naming.cage_of("ibdiagnet", "3") == "cage2"
-    assert naming.cage_of("linux", "ens3f1np1") == "ens3" and naming.cage_of("linux", "ens3np0") == "ens3"
-    assert naming.cage_of("ib-host", "mlx5_3/1") == "mlx5_3"
+    # issue 14: a host NIC port has a cage (and module) of its own; the NIC is a separate part
+    assert naming.cage_of("linux", "ens3f1np1") == "ens3f1np1" and naming.cage_of("linux", "ens3np0") == "ens3np0"
+    assert naming.nic_of("linux", "ens3f1np1") == "ens3" and naming.nic_of("linux", "ens3f0np0") == "ens3"
+    assert naming.nic_of("linux", "enp65s0f1np1") == "enp65s0" and naming.nic_of("linux", "rail3") is None
+    assert naming.cage_of("ib-host", "mlx5_3/1") == "mlx5_3/1" and naming.nic_of("ib-host", "mlx5_3/1") == "mlx5_3"
     assert naming.harness_of("H0000012.3") == "H0000012" and naming.harness_of("C7") is None
 
 
-def test_graph_cages_agree_with_how_the_simulator_cabled_them():
+def test_graph_modules_agree_with_how_the_simulator_cabled_them():
+    """Identity from data (issue 14): with the modules' serial numbers the graph finds the module
+    slots the simulator built (its own a_cage/b_cage columns, not netdiag's naming), including a
+    twin-port OSFP spanning two HCAs, which no port name reveals."""
     for preset in presets.PRESETS:
         fab, inv = sim_inventory(preset)
-        g = FabricGraph(inv)
+        g = FabricGraph(inv, serials=fab.snapshot.modules[["device", "port", "serial"]])
         e = g.ends.merge(fab.plan[["cable_id", "a_cage", "b_cage"]], on="cable_id")
-        want = e["a_cage"].where(e["end"] == "a", e["b_cage"])
-        assert (want == e["cage"]).all(), preset
+        want = e["device"] + ":" + e["a_cage"].where(e["end"] == "a", e["b_cage"])
+        assert (want == e["module"]).all(), preset
+        assert (e["module_basis"] == "serial").all(), preset
+        if preset == "dgx-twin-osfp":   # by name alone each HCA port would be its own module
+            assert (FabricGraph(inv).ends["module"] != e["module"]).any()
+
+
+def test_different_serials_in_one_name_cage_are_two_modules_and_one_serial_on_two_nics_is_one():
+    devices = {n: DeviceInfo(name=n, platform=p, role=r) for n, p, r in
+               (("h1", "linux", "gpu_host"), ("sw", "sonic", "leaf"))}
+    plan = pd.DataFrame([("C1", "h1", "ens5f0np0", "sw", "Ethernet0", "fiber", 3.0, "0", ""),
+                         ("C2", "h1", "ens5f1np1", "sw", "Ethernet4", "fiber", 3.0, "0", ""),
+                         ("C3", "h1", "ens6np0", "sw", "Ethernet8", "fiber", 3.0, "0", ""),
+                         ("C4", "h1", "ens7np0", "sw", "Ethernet12", "fiber", 3.0, "0", "")], columns=list(CABLE_COLUMNS))
+    inv = Inventory(devices=devices, plan=plan)
+    serials = pd.DataFrame([("h1", "ens5f0np0", "MT2301X00001"), ("h1", "ens5f1np1", "MT2301X00002"),
+                            ("h1", "ens6np0", "MT2301X00009"), ("h1", "ens7np0", "MT2301X00009"),
+                            ("sw", "Ethernet0", "S1"), ("sw", "Ethernet4", "S2"),
+                            ("sw", "Ethernet8", "S3"), ("sw", "Ethernet12", "S3")], columns=["device", "port", "serial"])
+    e = FabricGraph(inv, serials=serials).ends.set_index(["device", "port"])
+    mod = e["module"].to_dict()
+    assert mod[("h1", "ens5f0np0")] == "h1:ens5f0np0" and mod[("h1", "ens5f1np1")] == "h1:ens5f1np1"
+    assert mod[("h1", "ens6np0")] == mod[("h1", "ens7np0")] == "h1:ens6np0"     # one module on two NICs
+    assert mod[("sw", "Ethernet0")] == "sw:Ethernet0" and mod[("sw", "Ethernet4")] == "sw:Ethernet4"
+    assert mod[("sw", "Ethernet8")] == mod[("sw", "Ethernet12")] == "sw:Ethernet8"
+    nic = dict(zip(e.index, e["nic"]))
+    assert nic[("h1", "ens5f0np0")] == nic[("h1", "ens5f1np1")] == "ens5"
+    g = FabricGraph(inv, serials=serials)
+    parts = g.parts
+    refs = parts.groupby("component")["ref"].agg(set)
+    assert not (refs["nic"] & refs["transceiver"])    # NIC and module refs never coincide
 
 
 def test_twin_port_module_is_shared_by_two_links_and_far_end_and_plane():
@@ -53,6 +88,8 @@ def test_twin_port_module_is_shared_by_two_links_and_far_end_and_plane():
     assert g.plane_of("gpu-r0001-n01", "ens1f1np1") == "1"
     parts = dict(g.parts_of("H0000001"))
     assert parts["nic"] == "gpu-r0001-n01:ens1" and parts["switch"] == "leaf-p1-0000" and parts["plane"] == "1"
+    # the module of a host port is its own (no serials given: named after the port), never the NIC's ref
+    assert ("transceiver", "gpu-r0001-n01:ens1f1np1") in g.parts_of("H0000001")
     fabric_link = fab.plan[fab.plan["cable_id"].str.startswith("F")].iloc[0]
     kinds = [c for c, _ in g.parts_of(fabric_link["cable_id"])]
     assert kinds.count("patch_panel") == 2 and kinds.count("transceiver") == 2 and kinds.count("switch") == 2

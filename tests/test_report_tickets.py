@@ -62,7 +62,7 @@ def test_decaying_transmitter_ticket_says_where_what_to_bring_and_how_to_verify(
     ticket = {t[2]["kind"]: t for t in tickets.render_tickets(res)}["decaying_transmitter"]
     _, md, data = ticket
     assert data["summary"] == ("[CRITICAL] decaying_transmitter gpu-r07-n02:ens2np0 - leaf-p1-r07:Ethernet16 "
-                               "cable C07-02-2: transceiver gpu-r07-n02:ens2")
+                               "cable C07-02-2: transceiver gpu-r07-n02:ens2np0")
     assert data["priority"] == "P1" and data["component"] == "transceiver"
     assert data["location"] == {"site": "dc1", "hall": "A", "row": "07", "rack": "r07", "u": "36",
                                 "text": "dc1 hall A row 07 rack r07 U36", "device": "gpu-r07-n02",
@@ -76,8 +76,8 @@ def test_decaying_transmitter_ticket_says_where_what_to_bring_and_how_to_verify(
     steps = data["steps"]
     assert steps[0].startswith("Start at gpu-r07-n02:ens2np0 (dc1 hall A row 07 rack r07 U36)")
     assert steps[1].startswith("Inspect the fiber end faces with a scope and clean them")
-    assert steps.index("Reseat the module at gpu-r07-n02:ens2; re-measure") < next(
-        i for i, s in enumerate(steps) if "replace the transceiver gpu-r07-n02:ens2" in s)
+    assert steps.index("Reseat the module at gpu-r07-n02:ens2np0; re-measure") < next(
+        i for i, s in enumerate(steps) if "replace the transceiver gpu-r07-n02:ens2np0" in s)
     lane2 = a["lanes"][1]
     assert (lane2["lane"], lane2["tx_dbm"], lane2["rx_dbm"]) == (2, -9.21, -0.79)
     assert a["thresholds"]["tx"] == [-8.0, -4.0, 2.5, 5.5]

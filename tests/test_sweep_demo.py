@@ -64,16 +64,16 @@ def test_demo_findings_carry_evidence_suspects_plan_and_location():
     # one strand dark, the far transmitter unknown (leaf not collected): the strand first
     assert [(s["component"], s["ref"]) for s in dark["suspects"]] == [
         ("connector", "C07-01-3"), ("cable", "C07-01-3"), ("transceiver", "leaf-p0-r07:Ethernet8"),
-        ("transceiver", "gpu-r07-n01:ens3")]
+        ("transceiver", "gpu-r07-n01:ens3np0")]
     assert dark["suspects"][0]["location"] == "dc1 hall A row 07 rack r07 U40"
     tx = by[("gpu-r07-n02", "ens2np0")]
     assert tx["evidence"][0] == "gpu-r07-n02:ens2np0 lane 2: Tx power 0.1200 mW (-9.21 dBm) < low alarm 0.1585 mW (-8.00 dBm)"
-    assert tx["suspects"][0] == {"component": "transceiver", "ref": "gpu-r07-n02:ens2",
+    assert tx["suspects"][0] == {"component": "transceiver", "ref": "gpu-r07-n02:ens2np0",
                                  "location": "dc1 hall A row 07 rack r07 U36", "confidence": 0.85}
     fec = by[("gpu-r07-n03", "ens1np0")]
     assert "gpu-r07-n03:ens1np0 fec_uncorrectable_cw = 145 (lifetime count: 1.71e-07 per received frame since the last clear (no time base))" in fec["evidence"]
     assert "gpu-r07-n03:ens1np0 rx_crc_errors = 5021 (lifetime count: 5.94e-06 per received frame since the last clear (no time base))" in fec["evidence"]
-    assert fec["suspects"][0]["ref"] == "gpu-r07-n03:ens1"
+    assert fec["suspects"][0]["ref"] == "gpu-r07-n03:ens1np0"
     assert by[("gpu-r07-n02", "ens4np0")]["evidence"] == [
         "gpu-r07-n02:ens4np0 module temperature 63.50 C > high alarm 60.00 C"]
     dead = by[("gpu-r07-n03", "ens4np0")]

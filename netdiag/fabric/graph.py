@@ -3,12 +3,18 @@
 - `graph`: a networkx MultiGraph, one node per device (role, plane, location), one edge per
   planned cable (key = cable_id; ports, plane, media, patch-panel path). Built on first use: it is
   the topology for queries and paths, not something to loop over per link.
-- `ends`: one row per cable end (device, port, cage, far end, plane, media): far end and plane of
-  a port are lookups here.
+- `ends`: one row per cable end (device, port, cage, module, nic, far end, plane, media): far end
+  and plane of a port are lookups here. `module` is the ref of the transceiver in that end
+  (DEVICE:CAGE), identified from data first (`identify`, docs/localization.md): ports whose EEPROMs
+  report one serial number share one module, ports with different serials are different modules
+  whatever their names say; then the plan's optional a_cage/b_cage/a_module/b_module columns; the
+  platform's port naming last (`module_basis` says which).
 - `parts`: one row per (cable_id, component, ref): the field-replaceable and shared parts each link
   depends on, in the finding vocabulary of docs/findings.md (transceiver DEVICE:CAGE, cable
   cable_id or breakout harness, patch_panel PANEL:PORT, nic DEVICE:NIC, switch DEVICE, linecard
-  DEVICE:LC, plane). "Links that share a part" is a group-by over this table.
+  DEVICE:LC, plane). "Links that share a part" is a group-by over this table. A host's NIC ref
+  (DEVICE:ens5, DEVICE:mlx5_3) never equals a module ref (DEVICE:ens5f0np0, DEVICE:mlx5_3/1); a
+  host port whose name does not tell its NIC has no NIC part.
 """
 
 from __future__ import annotations
@@ -25,8 +31,60 @@ from netdiag.inventory import Inventory
 SWITCH_ROLES = {"leaf", "spine", "superspine", "core", "tor"}
 
 
+_NO_SERIAL = {"", "n/a", "na", "none", "unknown", "0", "-", "null", "not available"}
+
+
+def module_refs(ends: pd.DataFrame, serials: pd.DataFrame | None) -> tuple[np.ndarray, np.ndarray]:
+    """The module (transceiver ref DEVICE:CAGE) of each cable end, and what identified it.
+
+    `ends` needs device, port, cage and optionally plan_module; `serials` is (device, port, serial)
+    from the modules table. Ports of one device reporting one serial are one module, named after the
+    cage of its first port (shortest name first, then alphabetical); ports of one name-cage reporting different serials are
+    different modules, each named after its own port; a plan module groups ports without a serial;
+    the name-cage is the last resort."""
+    dev = ends["device"].astype(object).to_numpy()
+    port = ends["port"].astype(object).to_numpy()
+    cage = ends["cage"].astype(object).to_numpy()
+    ref = (ends["device"].astype(str) + ":" + ends["cage"].astype(str)).to_numpy(dtype=object)
+    basis = np.full(len(ends), "name", dtype=object)
+    if "cage_source" in ends:
+        basis[ends["cage_source"].to_numpy() == "plan"] = "plan"
+    if "plan_module" in ends:
+        pm = ends["plan_module"].astype(object).to_numpy()
+        has = pd.notna(pm) & (pd.Series(pm, dtype=object).astype(str).str.strip() != "").to_numpy()
+        ref[has] = (ends["device"][has].astype(str) + ":" + pd.Series(pm[has], dtype=object).astype(str)).to_numpy()
+        basis[has] = "plan"
+    if serials is None or serials.empty or len(ends) == 0:
+        return ref, basis
+    s = serials[["device", "port", "serial"]].dropna(subset=["serial"])
+    s = s[~s["serial"].astype(str).str.strip().str.lower().isin(_NO_SERIAL)].drop_duplicates(["device", "port"])
+    if s.empty:
+        return ref, basis
+    key = pd.MultiIndex.from_arrays([s["device"], s["port"]])
+    ser = pd.Series(s["serial"].astype(str).str.strip().to_numpy(), index=key)
+    got = ser.reindex(pd.MultiIndex.from_arrays([dev, port])).to_numpy(dtype=object)
+    known = pd.notna(got)
+    if not known.any():
+        return ref, basis
+    k = pd.DataFrame({"i": np.flatnonzero(known), "device": dev[known], "port": port[known],
+                      "cage": cage[known], "serial": got[known]})
+    # the module's name: the cage of its first port (shortest name, then alphabetical: ens9 < ens10)
+    k["_len"] = k["port"].astype(str).str.len()
+    k = k.sort_values(["device", "serial", "_len", "port"], kind="stable")
+    first = k.groupby(["device", "serial"], sort=False).head(1).set_index(["device", "serial"])
+    k["name_cage"] = first["cage"].reindex(pd.MultiIndex.from_frame(k[["device", "serial"]])).to_numpy()
+    k["name_port"] = first["port"].reindex(pd.MultiIndex.from_frame(k[["device", "serial"]])).to_numpy()
+    # a name-cage whose ports report different serials holds more than one module
+    mixed = k.groupby(["device", "cage"], sort=False)["serial"].transform("nunique").to_numpy() > 1
+    mixed_name = k.assign(m=mixed).groupby(["device", "serial"], sort=False)["m"].transform("any").to_numpy()
+    name = np.where(mixed_name, k["name_port"].to_numpy(dtype=object), k["name_cage"].to_numpy(dtype=object))
+    ref[k["i"].to_numpy()] = (k["device"].astype(str) + ":" + pd.Series(name, index=k.index).astype(str)).to_numpy()
+    basis[k["i"].to_numpy()] = "serial"
+    return ref, basis
+
+
 class FabricGraph:
-    def __init__(self, inventory: Inventory):
+    def __init__(self, inventory: Inventory, serials: pd.DataFrame | None = None):
         self.inventory = inventory
         plan = inventory.plan
         dev = inventory.devices
@@ -42,8 +100,35 @@ class FabricGraph:
         ends["platform"] = ends["device"].map(platform).fillna("")
         ends["role"] = ends["device"].map(role).fillna("")
         ends["cage"] = naming.cages(ends["platform"], ends["port"])
+        ends["cage_source"] = "name"
+        # the plan may name each end's cage and module (optional columns; old plans load unchanged)
+        for col, dst in (("cage", "cage"), ("module", "plan_module")):
+            if f"a_{col}" in plan.columns or f"b_{col}" in plan.columns:
+                given = pd.concat([plan[c] if c in plan.columns else pd.Series([None] * len(plan), dtype=object)
+                                   for c in (f"a_{col}", f"b_{col}")], ignore_index=True).astype(object)
+                ok = given.notna() & (given.astype(str).str.strip() != "")
+                if dst == "cage":
+                    ends.loc[ok.to_numpy(), "cage"] = given[ok].astype(str).str.strip().to_numpy()
+                    ends.loc[ok.to_numpy(), "cage_source"] = "plan"
+                else:
+                    ends[dst] = given.where(ok, None).to_numpy(dtype=object)
+        host = ~ends["role"].isin(SWITCH_ROLES | {"patch_panel"}).to_numpy()
+        nic = naming.nics(ends["platform"], ends["port"])
+        nic[~host] = None
+        ends["nic"] = nic
         self.ends = ends
         self._plan = plan
+        self.identify(serials)
+
+    def identify(self, serials: pd.DataFrame | None) -> "FabricGraph":
+        """Name each end's module from the EEPROM serial numbers in `serials` (device, port,
+        serial: the modules table) where known; see `module_refs`."""
+        ref, basis = module_refs(self.ends, serials)
+        self.ends["module"] = ref
+        self.ends["module_basis"] = basis
+        for name in ("parts", "_end_index"):
+            self.__dict__.pop(name, None)
+        return self
 
     # --- lookups --------------------------------------------------------------------------------
     @cached_property
@@ -79,7 +164,7 @@ class FabricGraph:
     def _parts(self, e: pd.DataFrame, plan: pd.DataFrame) -> pd.DataFrame:
         cid = e["cable_id"].to_numpy()
         dev = e["device"].to_numpy()
-        ref_cage = (e["device"] + ":" + e["cage"].astype(str)).to_numpy()
+        ref_cage = e["module"].to_numpy(dtype=object)
         assembly = e["media"].isin(["dac", "acc", "aoc"]).to_numpy()
         is_switch = e["role"].isin(SWITCH_ROLES).to_numpy()
         is_host = ~is_switch & (e["role"] != "patch_panel").to_numpy()
@@ -88,8 +173,13 @@ class FabricGraph:
             pd.DataFrame({"cable_id": cid[~assembly], "component": "transceiver", "ref": ref_cage[~assembly],
                           "device": dev[~assembly]}),
             pd.DataFrame({"cable_id": cid[is_switch], "component": "switch", "ref": dev[is_switch], "device": dev[is_switch]}),
-            pd.DataFrame({"cable_id": cid[is_host], "component": "nic", "ref": ref_cage[is_host], "device": dev[is_host]}),
         ]
+        nic = e["nic"].to_numpy(dtype=object)
+        has_nic = is_host & pd.notna(nic)
+        if has_nic.any():
+            frames.append(pd.DataFrame({"cable_id": cid[has_nic], "component": "nic",
+                                        "ref": pd.Series(dev[has_nic], dtype=object) + ":" + pd.Series(nic[has_nic], dtype=object),
+                                        "device": dev[has_nic]}))
         harness = plan["cable_id"].map(naming.harness_of)
         frames.append(pd.DataFrame({"cable_id": plan["cable_id"].to_numpy(), "component": "cable",
                                     "ref": harness.fillna(plan["cable_id"]).to_numpy(), "device": None}))

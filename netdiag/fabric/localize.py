@@ -9,15 +9,15 @@ shared-part test is a group-by over the fabric's parts table with a binomial tai
 from __future__ import annotations
 
 import math
-import tomllib
 from dataclasses import dataclass
-from importlib import resources
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from netdiag.fabric.graph import FabricGraph
-from netdiag.fabric.stats import binom_sf
+from netdiag.fabric import naming
+from netdiag.fabric.graph import SWITCH_ROLES, FabricGraph
+from netdiag.fabric.stats import log_binom_sf
 from netdiag.findings import Finding, _jsonable, describe, finding_id
 from netdiag.health.rules import SEVERITY_RANK
 from netdiag.inventory import Inventory
@@ -39,8 +39,11 @@ _RULE_FEATURES = {
 _SPECIFIC = ["transceiver", "cable", "nic", "patch_panel", "linecard", "switch", "plane"]
 
 
-def load_rules() -> dict:
-    return tomllib.loads(resources.files("netdiag.health").joinpath("localize.toml").read_text())
+def load_rules(override: str | Path | None = None) -> dict:
+    """The packaged localize.toml, deep-merged with a user's TOML file when given."""
+    from netdiag.health import load_toml
+
+    return load_toml("localize.toml", override)
 
 
 @dataclass
@@ -92,6 +95,28 @@ def end_features(symptoms: pd.DataFrame, snap: Snapshot, cfg: dict) -> pd.DataFr
     return f
 
 
+def _extra_features(symptoms: pd.DataFrame, snap: Snapshot, index: pd.MultiIndex) -> pd.DataFrame:
+    """Features the patterns need beyond end_features, per (device, port) of `index`:
+    hot_alarm  module temperature over the module's own high alarm (not only a warning)
+    lit        light received on the port's lanes (Rx known and above the dark level, nothing low)
+    """
+    out = pd.DataFrame({"hot_alarm": False, "lit": False}, index=index)
+    if len(symptoms):
+        s = symptoms
+        hot = s[(s["rule"] == "module_temperature_high") & (s["severity"] == "critical")]
+        if len(hot):
+            out.loc[out.index.isin(pd.MultiIndex.from_frame(hot[["device", "port"]])), "hot_alarm"] = True
+    L = snap.lanes
+    if len(L):
+        rx = L["rx_power_mw"].to_numpy(dtype="float64", na_value=np.nan)
+        with np.errstate(invalid="ignore"):
+            lane_lit = rx > 1e-3          # above -30 dBm: light, not the noise floor
+        g = pd.DataFrame({"device": L["device"].to_numpy(), "port": L["port"].to_numpy(), "lit": lane_lit})
+        lit = g.groupby(["device", "port"], sort=False)["lit"].any()
+        out["lit"] = lit.reindex(index).fillna(False).to_numpy(dtype=bool)
+    return out
+
+
 def localize(snap: Snapshot, symptoms: pd.DataFrame, inv: Inventory, graph: FabricGraph | None = None,
              exclude_cables: set[str] | None = None, cfg: dict | None = None, rules: dict | None = None) -> Localized:
     from netdiag.health import evidence
@@ -100,6 +125,8 @@ def localize(snap: Snapshot, symptoms: pd.DataFrame, inv: Inventory, graph: Fabr
     cfg = cfg or load_thresholds()
     rules = rules or load_rules()
     graph = graph or FabricGraph(inv)
+    if len(snap.modules) and "serial" in snap.modules:
+        graph.identify(snap.modules[["device", "port", "serial"]])
     cfg = {**cfg, "links": rules["links"]}
     feats = end_features(symptoms, snap, cfg)
     plan = inv.plan
@@ -111,38 +138,54 @@ def localize(snap: Snapshot, symptoms: pd.DataFrame, inv: Inventory, graph: Fabr
     links = plan[in_play].reset_index(drop=True)
     if links.empty:
         return Localized([], set(), pd.DataFrame())
-    fa = feats.reindex(pd.MultiIndex.from_arrays([links["a_device"], links["a_port"]]))
-    fb = feats.reindex(pd.MultiIndex.from_arrays([links["b_device"], links["b_port"]]))
+    ia = pd.MultiIndex.from_arrays([links["a_device"], links["a_port"]])
+    ib = pd.MultiIndex.from_arrays([links["b_device"], links["b_port"]])
+    fa, fb = feats.reindex(ia), feats.reindex(ib)
+    xa, xb = _extra_features(symptoms, snap, ia), _extra_features(symptoms, snap, ib)
     A = {c: fa[c].fillna(False).to_numpy(dtype=bool) for c in FEATURES if c != "seen"}
     B = {c: fb[c].fillna(False).to_numpy(dtype=bool) for c in FEATURES if c != "seen"}
+    for c in xa.columns:
+        A[c], B[c] = xa[c].to_numpy(dtype=bool), xb[c].to_numpy(dtype=bool)
     A["seen"], A["gone"] = evidence.end_seen(links["a_device"], links["a_port"], snap, seen)
     B["seen"], B["gone"] = evidence.end_seen(links["b_device"], links["b_port"], snap, seen)
     A["flap"], B["flap"] = evidence.flap_both_ends(A["flap"], B["flap"], *evidence.link_down_known(links, snap))
     sev = np.fmax(fa["sev"].to_numpy(dtype=float), fb["sev"].to_numpy(dtype=float))
-    assembly = links["media"].isin(["dac", "acc", "aoc"]).to_numpy()
+    media = links["media"].astype(str).str.lower()
+    link_feats = {"assembly": media.isin(["dac", "acc", "aoc"]).to_numpy(),
+                  "copper": media.isin(["dac", "acc"]).to_numpy(), "aoc": (media == "aoc").to_numpy()}
     n = len(links)
     chosen = np.full(n, -1)
     x_is_a = np.ones(n, dtype=bool)
     for i, pat in enumerate(rules["pattern"]):
-        for xa, X, Y in ((True, A, B), (False, B, A)):
+        for xa_, X, Y in ((True, A, B), (False, B, A)):
             m = chosen < 0
             for feat, want in pat["when"].items():
-                if feat == "assembly":
-                    v = assembly
+                if feat in link_feats:
+                    v = link_feats[feat]
                 else:
                     name, side = feat.rsplit("_", 1)
                     v = (X if side == "x" else Y)[name]
                 m &= v == want
             chosen[m] = i
-            x_is_a[m] = xa
+            x_is_a[m] = xa_
     diag = links.assign(pattern=[rules["pattern"][i]["name"] if i >= 0 else None for i in chosen],
                         pidx=chosen, x_is_a=x_is_a, sev=sev)
+    # which end's receiver saw trouble: a part is blamed for what it received or what it sent
+    sym_a = A["err"] | A["rx_low"] | A["dark"] | A["down"] | A["flap"]
+    sym_b = B["err"] | B["rx_low"] | B["dark"] | B["down"] | B["flap"]
+    diag["rx_a"], diag["rx_b"] = sym_a, sym_b
+    diag["tx_a"], diag["tx_b"] = A["tx_low"] | sym_b, B["tx_low"] | sym_a
+    # what a passive part of the path (patch panel) can cause: loss, or errors seen both ways
+    diag["medium"] = A["rx_low"] | A["dark"] | B["rx_low"] | B["dark"] | (A["err"] & B["err"])
     diag = diag[diag["pidx"] >= 0].reset_index(drop=True)
     diag["x_device"] = np.where(diag["x_is_a"], diag["a_device"], diag["b_device"])
     diag["x_port"] = np.where(diag["x_is_a"], diag["a_port"], diag["b_port"])
     diag["y_device"] = np.where(diag["x_is_a"], diag["b_device"], diag["a_device"])
     diag["y_port"] = np.where(diag["x_is_a"], diag["b_port"], diag["a_port"])
-    shared, absorbed = _shared_parts(diag, graph, rules, len(inv.plan))
+    e = graph.ends
+    near = e[e["cable_id"].isin(set(diag["cable_id"]))]
+    ident = {(d, p): (m, b) for d, p, m, b in zip(near["device"], near["port"], near["module"], near["module_basis"])}
+    shared, absorbed = shared_parts(diag, graph, rules, seen, plan, _identity_groups(diag, rules, ident))
     findings = []
     # symptom records of the diagnosed links' ends only, converted once
     by_port: dict[tuple[str, str], list[dict]] = {}
@@ -153,12 +196,9 @@ def localize(snap: Snapshot, symptoms: pd.DataFrame, inv: Inventory, graph: Fabr
         for rec in mine[["device", "port", "lane", "rule", "severity", "value", "threshold", "unit",
                          "detail"]].to_dict("records"):
             by_port.setdefault((rec["device"], rec["port"]), []).append(rec)
-    e = graph.ends
-    near = e[e["device"].isin(set(diag["a_device"]) | set(diag["b_device"]))]
-    cage = dict(zip(zip(near["device"], near["port"]), near["cage"]))
     child_findings: dict[str, Finding] = {}
     for r in diag.itertuples(index=False):
-        f = _link_finding(r, rules["pattern"][r.pidx], by_port, cage, inv, snap.taken_at)
+        f = _link_finding(r, rules["pattern"][r.pidx], by_port, ident, inv, snap.taken_at)
         child_findings[r.cable_id] = f
     for part in shared:
         kids = [child_findings[c] for c in part["cables"] if c in child_findings]
@@ -171,85 +211,268 @@ def localize(snap: Snapshot, symptoms: pd.DataFrame, inv: Inventory, graph: Fabr
 
 
 def _merge_same_part(findings: list[Finding], rules: dict, inv: Inventory, taken_at) -> list[Finding]:
-    """Link findings whose first suspect is the same module (a twin-port module seen from both of
-    its ports): one finding for the part, the links under it, one ticket."""
+    """Link findings whose first suspect is one replaceable part: a module (identified by its serial
+    number, so a twin-port module seen from both of its ports, even on two NICs) or a breakout
+    harness (legs C123.1, C123.2 of one harness). One finding for the part, the links under it."""
+    def key(f: Finding):
+        s = f.suspects[0] if f.suspects else None
+        if not s:
+            return None
+        if s["component"] == "transceiver":
+            return ("transceiver", s["ref"])
+        if s["component"] == "cable" and f.link.get("cable_id"):
+            h = naming.harness_of(f.link["cable_id"])
+            return ("cable", h) if h else None
+        return None
+
     groups: dict[tuple[str, str], list[Finding]] = {}
     for f in findings:
-        s = f.suspects[0] if f.suspects else None
-        if s and s["component"] == "transceiver":
-            groups.setdefault((s["component"], s["ref"]), []).append(f)
-    out = [f for f in findings if not (f.suspects and f.suspects[0]["component"] == "transceiver"
-                                       and len(groups[(f.suspects[0]["component"], f.suspects[0]["ref"])]) > 1)]
+        k = key(f)
+        if k:
+            groups.setdefault(k, []).append(f)
+    out = [f for f in findings if not (key(f) and len(groups[key(f)]) > 1)]
     for (comp, ref), fs in groups.items():
         if len(fs) > 1:
-            part = {"component": comp, "ref": ref, "k": len(fs), "n": len(fs), "p": float("nan"), "base": float("nan")}
+            part = {"component": comp, "ref": ref, "k": len(fs), "n": len(fs), "p": float("nan"), "base": float("nan"),
+                    "direction": None}
             out.append(_shared_finding(part, fs, rules, inv, taken_at))
     return out
 
 
-def _shared_parts(diag: pd.DataFrame, graph: FabricGraph, rules: dict, total_links: int):
-    """Parts whose links are symptomatic beyond the base rate. Device-side parts count only links
-    whose blamed or observing end is on that device; cable-side parts count any symptomatic link."""
+def _identity_groups(diag: pd.DataFrame, rules: dict, ident: dict) -> dict[str, list[str]]:
+    """Links whose first suspect is one replaceable part by identity (one module serial, one
+    breakout harness): representative cable -> all the group's cables, for groups of two or more.
+    The shared-part test counts such a group once: one bad module is one event, not k."""
+    key = []
+    for r in diag.itertuples(index=False):
+        role = rules["pattern"][r.pidx]["suspects"][0][0]
+        if role.startswith("transceiver"):
+            end = (r.x_device, r.x_port) if role.endswith("_x") else (r.y_device, r.y_port)
+            key.append(("transceiver", ident.get(end, (f"{end[0]}:{end[1]}", ""))[0]))
+        elif role == "cable" and naming.harness_of(r.cable_id):
+            key.append(("cable", naming.harness_of(r.cable_id)))
+        else:
+            key.append(None)
+    groups: dict = {}
+    for k, c in zip(key, diag["cable_id"]):
+        if k is not None:
+            groups.setdefault(k, []).append(c)
+    return {min(cs): sorted(cs) for cs in groups.values() if len(cs) > 1}
+
+
+def log_binomial_tail(k: int, n: int, p: float) -> float:
+    """log P(X >= k) for X ~ Binomial(n, p), summed in log space (no overflow for any n)."""
+    return float(log_binom_sf(k, n, p))
+
+
+def _bh_cutoff(logp: np.ndarray, m: int, q: float) -> float:
+    """Benjamini-Hochberg over `m` tests of which `logp` are the ones that can be rejected (the
+    rest have p = 1): the largest log p-value rejected at false-discovery rate q (-inf: none)."""
+    if not len(logp) or m <= 0:
+        return -math.inf
+    srt = np.sort(logp)
+    ranks = np.arange(1, len(srt) + 1)
+    ok = srt <= np.log(ranks * q / m)
+    if not ok.any():
+        return -math.inf
+    return float(srt[np.flatnonzero(ok).max()])
+
+
+_DEVICE_SIDE = ("switch", "linecard", "nic")
+_CABLE_SIDE = ("cable", "patch_panel", "plane")
+
+
+def shared_parts(diag: pd.DataFrame, graph: FabricGraph, rules: dict, seen: set[str], plan: pd.DataFrame,
+                 groups: dict[str, list[str]] | None = None):
+    """Shared parts (switch, linecard, NIC, breakout harness, patch panel, plane) whose links are
+    symptomatic beyond what their peers show (docs/localization.md).
+
+    Device-side parts are tested per direction: `rx` counts the part's links whose receiver at the
+    part's device saw trouble, `tx` the links whose far receiver saw trouble in what the part sent
+    (or whose own transmitter reports low power). n counts only the part's links whose observing end
+    was collected. The base rate is that of its peers (same component, device role and media,
+    leave-one-out, Laplace-smoothed); the p-value a binomial tail in log space; the parts
+    significant under Benjamini-Hochberg at false-discovery rate `fdr` over every part tested are
+    then taken greedily, narrowest kind of part first (harness, NIC, patch panel, linecard, switch,
+    plane) and the most significant first within a kind, re-testing the rest without the links
+    already explained: a plane is blamed only for what its switches and cables do not explain. A part whose links span several classes (a
+    leaf's host-facing AOCs and its fiber uplinks) is tested on all of them at once against the
+    mean of its classes' peer rates. Modules are not tested here: their identity (one
+    serial on several ports) merges their links directly; such a group (`groups`: representative
+    cable -> its cables) counts as one symptomatic link here, and goes with its representative."""
     cfg = rules["shared"]
-    parts, sizes = graph.parts_for(set(diag["cable_id"]))
-    # the end a link counts toward for device-side parts: its pattern's `device_side` when given,
-    # else the end of its first suspect; none when it blames the cable (loss is not a device fault)
-    def side(i):
-        pat = rules["pattern"][i]
-        return pat.get("device_side") or pat["suspects"][0][0].rsplit("_", 1)[-1]
-    s_ = diag["pidx"].map(side)
-    blamed = np.where(s_ == "y", diag["y_device"], np.where(s_ == "x", diag["x_device"], None))
-    bad = diag[["cable_id"]].assign(blamed=blamed)
-    p_all = parts[parts["cable_id"].isin(set(bad["cable_id"]))].merge(bad, on="cable_id")
-    # a device-side part (module, NIC, switch, linecard) counts a link only when the link's own
-    # diagnosis blames that device's end; cable-side parts (harness, panel, plane) count any link
-    relevant = p_all["device"].isna() | (p_all["device"] == p_all["blamed"])
-    hits = p_all[relevant].groupby(["component", "ref"])["cable_id"].agg(lambda s: sorted(set(s)))
-    hits = hits[hits.map(len) >= cfg["min_links"]]
-    if hits.empty:
+    min_links, q = int(cfg["min_links"]), float(cfg["fdr"])
+    e = graph.ends
+    if not len(diag):
         return [], set()
-    cands = []
-    for (comp, ref), cables in hits.items():
-        n = int(sizes.get((comp, ref), len(cables)))
-        if len(cables) / n >= cfg["min_fraction"].get(comp, 1.0):
-            cands.append({"component": comp, "ref": ref, "all": cables, "n": n})
-    # greedy: the part explaining the most links first (ties to the more specific), then test the
-    # rest against a base rate that no longer counts the links already explained
-    bad_links = set(diag["cable_id"])
+    collected = e["device"].isin(seen).to_numpy()
+    far_collected = e["far_device"].isin(seen).to_numpy()
+    e = e.assign(_col=collected, _farcol=far_collected, _media=e["media"].astype(str).str.lower())
+    e = e[e["cable_id"].isin(set(plan["cable_id"]))]
+    # per (cable, device): did this end receive trouble, did it send trouble
+    flags = pd.concat([
+        pd.DataFrame({"cable_id": diag["cable_id"].to_numpy(), "device": diag["a_device"].to_numpy(),
+                      "rx": diag["rx_a"].to_numpy(dtype=bool), "tx": diag["tx_a"].to_numpy(dtype=bool)}),
+        pd.DataFrame({"cable_id": diag["cable_id"].to_numpy(), "device": diag["b_device"].to_numpy(),
+                      "rx": diag["rx_b"].to_numpy(dtype=bool), "tx": diag["tx_b"].to_numpy(dtype=bool)})],
+        ignore_index=True)
+    groups = groups or {}
+    members_of = {c: rep for rep, cs in groups.items() for c in cs}
+    hidden = {c for c, rep in members_of.items() if c != rep}
+    if hidden:
+        flags = flags[~flags["cable_id"].isin(hidden)]
+        diag = diag[~diag["cable_id"].isin(hidden)]
+    dev_parts = _device_side_parts(e)
+    cparts = _cable_side_parts(plan)
+    lk = e.groupby("cable_id", sort=False).agg(_any=("_col", "any"), _media=("_media", "first"))
+    cparts = cparts.merge(lk, left_on="cable_id", right_index=True)
+    cparts = cparts[cparts["_any"]]
     chosen, absorbed = [], set()
-    while cands:
-        best = None
-        for d in cands:
-            cables = [c for c in d["all"] if c not in absorbed]
-            k = len(cables)
-            if k < cfg["min_links"] or k * 2 <= len(d["all"]):
-                continue
-            rest_bad = len(bad_links - absorbed) - k
-            rest_links = total_links - len(absorbed) - d["n"]
-            base = max(rest_bad / max(rest_links, 1), 1.0 / max(total_links, 1))
-            pval = binom_sf(k, d["n"], base)  # log space: no overflow for a dark plane (stats.py)
-            if pval >= cfg["alpha"]:
-                continue
-            key = (-k, _SPECIFIC.index(d["component"]) if d["component"] in _SPECIFIC else 99)
-            if best is None or key < best[0]:
-                best = (key, {**d, "cables": cables, "k": k, "p": pval, "base": base})
-        if best is None:
-            break
-        part = best[1]
-        chosen.append(part)
-        absorbed.update(part["cables"])
-        cands = [d for d in cands if (d["component"], d["ref"]) != (part["component"], part["ref"])]
-    return chosen, absorbed
+    # rounds: the links explained by the parts found so far leave the peers' base rates, so one
+    # failing switch does not hide another; each round is a fresh Benjamini-Hochberg over its tests
+    while True:
+        m, cands = _part_tests(dev_parts, cparts, flags, diag, absorbed, min_links)
+        cutoff = _bh_cutoff(np.array([c["logp"] for c in cands]), m, q)
+        cands = [c for c in cands if c["logp"] <= cutoff and (c["component"], c["ref"]) not in
+                 {(x["component"], x["ref"]) for x in chosen}]
+        found = 0
+        while cands:
+            best = None
+            for d in cands:
+                cables = [c for c in d["all"] if c not in absorbed]
+                k = len(cables)
+                if k < min_links:
+                    continue
+                logp = log_binomial_tail(k, d["n"], d["base"])
+                if logp > cutoff:
+                    continue
+                key = (_SPECIFIC.index(d["component"]) if d["component"] in _SPECIFIC else 99, logp, -k)
+                if best is None or key < best[0]:
+                    best = (key, {**d, "cables": cables, "k": k, "p": math.exp(logp), "logp": logp, "tests": m})
+            if best is None:
+                break
+            part = best[1]
+            chosen.append(part)
+            found += 1
+            part["cables"] = sorted({x for c in part["cables"] for x in groups.get(c, [c])})
+            part["k"] = len(part["cables"])
+            absorbed.update(part["cables"])
+            cands = [d for d in cands if (d["component"], d["ref"]) != (part["component"], part["ref"])]
+        if not found:
+            return chosen, absorbed
 
 
-def _ref(role: str, r, cage: pd.Series) -> tuple[str, str]:
-    """(component, ref) of a suspect role of a link."""
+def _part_tests(dev_parts: pd.DataFrame, cparts: pd.DataFrame, flags: pd.DataFrame, diag: pd.DataFrame,
+                drop: set[str], min_links: int) -> tuple[int, list[dict]]:
+    """The shared-part tests without the links in `drop`: how many parts are tested (m), and the
+    candidates (parts with at least `min_links` symptomatic links) with n, peer rate and log p."""
+    m = 0
+    cands: list[dict] = []
+    if drop:
+        flags = flags[~flags["cable_id"].isin(drop)]
+        diag = diag[~diag["cable_id"].isin(drop)]
+    if len(dev_parts):
+        dpa = dev_parts[~dev_parts["cable_id"].isin(drop)] if drop else dev_parts
+        for direction, colflag in (("rx", "_col"), ("tx", "_farcol")):
+            dp = dpa[dpa[colflag]]
+            if dp.empty:
+                continue
+            hit = dp.merge(flags[flags[direction]][["cable_id", "device"]], on=["cable_id", "device"])
+            cls = ["component", "role", "_media"]
+            keys = ["component", "ref", "role", "_media"]
+            N = dp.groupby(cls, sort=False).size().rename("N")
+            K = hit.groupby(cls, sort=False).size().rename("K")
+            members = dp.groupby(cls, sort=False)["ref"].nunique().rename("members")
+            per = dp.groupby(keys, sort=False).size().rename("n").reset_index()
+            per = (per.join(hit.groupby(keys, sort=False).size().rename("k"), on=keys)
+                   .join(N, on=cls).join(K, on=cls).join(members, on=cls).fillna({"k": 0, "K": 0}))
+            # the part's expected share from its peers in each class it has links in (leave-one-out,
+            # Laplace-smoothed; a class with no other member gives no peers: not tested)
+            per = per[per["members"] >= 2]
+            per = per.assign(exp=(per["K"] - per["k"] + 1.0) / (per["N"] - per["n"] + 2.0) * per["n"])
+            agg = per.groupby(["component", "ref"], sort=False).agg(n=("n", "sum"), exp=("exp", "sum"), k=("k", "sum"))
+            agg = agg[agg["n"] >= min_links]
+            m += len(agg)
+            agg = agg[agg["k"] >= min_links]
+            if agg.empty:
+                continue
+            cab = hit.groupby(["component", "ref"], sort=False)["cable_id"].agg(list)
+            for (comp, ref), row in agg.iterrows():
+                nn, cables = int(row["n"]), sorted(cab[(comp, ref)])
+                base = float(row["exp"]) / nn
+                cands.append({"component": comp, "ref": ref, "direction": direction, "all": cables, "n": nn,
+                              "base": base, "logp": log_binomial_tail(len(cables), nn, base)})
+    # cable-side parts: links with at least one end collected; a patch panel only for what a
+    # passive part can cause (loss, or errors both ways), a harness or plane for any symptom
+    cp = cparts[~cparts["cable_id"].isin(drop)] if drop else cparts
+    if len(cp):
+        medium = set(diag.loc[diag["medium"].to_numpy(dtype=bool), "cable_id"])
+        anysym = set(diag["cable_id"])
+        cp = cp.assign(_bad=np.where(cp["component"] == "patch_panel", cp["cable_id"].isin(medium),
+                                     cp["cable_id"].isin(anysym)))
+        cls = ["component", "_media"]
+        keys = ["component", "ref", "_media"]
+        per = cp.groupby(keys, sort=False).agg(n=("cable_id", "size"), k=("_bad", "sum")).reset_index()
+        per = (per.join(cp.groupby(cls, sort=False).size().rename("N"), on=cls)
+               .join(cp.groupby(cls, sort=False)["_bad"].sum().rename("K"), on=cls)
+               .join(cp.groupby(cls, sort=False)["ref"].nunique().rename("members"), on=cls))
+        per = per[(per["members"] >= 2) & (per["n"] >= min_links)]
+        m += len(per)
+        per = per[per["k"] >= min_links]
+        if len(per):
+            cab = cp[cp["_bad"]].groupby(keys, sort=False)["cable_id"].agg(list)
+            for r in per.rename(columns={"_media": "media"}).itertuples(index=False):
+                cables = sorted(cab[(r.component, r.ref, r.media)])
+                base = (r.K - r.k + 1.0) / (r.N - r.n + 2.0)
+                cands.append({"component": r.component, "ref": r.ref, "direction": "any", "all": cables,
+                              "n": int(r.n), "base": base, "logp": log_binomial_tail(len(cables), int(r.n), base)})
+    return m, cands
+
+
+def _device_side_parts(e: pd.DataFrame) -> pd.DataFrame:
+    """(cable_id, device, component, ref, role, _media, _col, _farcol) for switch, linecard and NIC."""
+    keep = ["cable_id", "device", "role", "_media", "_col", "_farcol"]
+    frames = []
+    sw = e[e["role"].isin(SWITCH_ROLES)]
+    frames.append(sw[keep].assign(component="switch", ref=sw["device"].to_numpy()))
+    nic = e[e["nic"].notna()]
+    if len(nic):
+        frames.append(nic[keep].assign(component="nic", ref=(nic["device"].astype(str) + ":" + nic["nic"].astype(str)).to_numpy()))
+    eos = e[e["platform"] == "eos"]
+    if len(eos):
+        lc = eos["port"].astype(str).str.extract(r"^Ethernet(\d+)/\d+/\d+$")[0]
+        has = lc.notna().to_numpy()
+        if has.any():
+            x = eos[has]
+            frames.append(x[keep].assign(component="linecard", ref=(x["device"].astype(str) + ":" + lc[has]).to_numpy()))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def _cable_side_parts(plan: pd.DataFrame) -> pd.DataFrame:
+    """(cable_id, component, ref) for breakout harnesses (legs C123.N), patch panels and planes."""
+    ids = plan["cable_id"].astype(str)
+    head = ids.str.extract(r"^(.+)\.\d+$")[0]
+    frames = [pd.DataFrame({"cable_id": ids[head.notna()].to_numpy(), "component": "cable",
+                            "ref": head[head.notna()].to_numpy()}),
+              pd.DataFrame({"cable_id": ids.to_numpy(), "component": "plane", "ref": plan["plane"].astype(str).to_numpy()})]
+    paths = plan["path"].astype(str)
+    hops = paths[paths.str.len() > 0].str.split(";").explode()
+    hops = hops[hops.str.len() > 0]
+    if len(hops):
+        frames.append(pd.DataFrame({"cable_id": ids.reindex(hops.index).to_numpy(), "component": "patch_panel",
+                                    "ref": hops.str.split(":").str[0].to_numpy()}).drop_duplicates())
+    return pd.concat(frames, ignore_index=True)
+
+
+def _ref(role: str, r, ident: dict) -> tuple[str, str, str]:
+    """(component, ref, how the module was identified) of a suspect role of a link."""
     if role in ("cable", "connector"):
-        return role, r.cable_id
+        return role, r.cable_id, ""
     dev, port = (r.x_device, r.x_port) if role.endswith("_x") else (r.y_device, r.y_port)
-    c = cage.get((dev, port), port)
-    comp = "transceiver" if role.startswith("transceiver") else "port"
-    return comp, f"{dev}:{c}" if comp == "transceiver" else f"{dev}:{port}"
+    if role.startswith("transceiver"):
+        mod, basis = ident.get((dev, port), (f"{dev}:{port}", "name"))
+        return "transceiver", mod, basis
+    return "port", f"{dev}:{port}", ""
 
 
 def _loc(inv: Inventory, device: str) -> str | None:
@@ -257,12 +480,21 @@ def _loc(inv: Inventory, device: str) -> str | None:
     return d.location() if d else None
 
 
-def _link_finding(r, pat: dict, by_port: dict, cage: dict, inv: Inventory, taken_at) -> Finding:
+_BASIS = {"serial": "identified by its serial number", "plan": "named by the plan's cage/module column",
+          "name": "identified by port name only (no serial number reported)"}
+
+
+def _link_finding(r, pat: dict, by_port: dict, ident: dict, inv: Inventory, taken_at) -> Finding:
     suspects = []
+    notes = []
     for role, conf in pat["suspects"]:
-        comp, ref = _ref(role, r, cage)
+        comp, ref, basis = _ref(role, r, ident)
         dev = ref.split(":")[0] if comp in ("transceiver", "port") else r.x_device
         suspects.append({"component": comp, "ref": ref, "location": _loc(inv, dev), "confidence": conf})
+        if comp == "transceiver" and basis == "name" and not suspects[:-1]:
+            # the part to replace first is known only by its port's name: say so
+            end = (r.x_device, r.x_port) if role.endswith("_x") else (r.y_device, r.y_port)
+            notes.append(f"module {ref} at {end[0]}:{end[1]}: {_BASIS[basis]}")
     total = sum(s["confidence"] for s in suspects) or 1.0
     for s in suspects:
         s["confidence"] = round(s["confidence"] / total, 3)
@@ -271,6 +503,7 @@ def _link_finding(r, pat: dict, by_port: dict, cage: dict, inv: Inventory, taken
     if pat["name"] == "flapping_link":
         evidence.append("link-down events at or over the flapping threshold at "
                         + " and ".join(f"{d}:{p}" for d, p in ((r.a_device, r.a_port), (r.b_device, r.b_port))))
+    evidence += notes
     lanes = sorted({int(s["lane"]) for s in sym if s.get("lane") is not None and not pd.isna(s["lane"])})
     # the finding sits at the end of its first suspect (the far transmitter for a decaying laser)
     first_role = pat["suspects"][0][0]
@@ -287,19 +520,28 @@ def _link_finding(r, pat: dict, by_port: dict, cage: dict, inv: Inventory, taken
         reason=pat["reason"], symptoms=[_jsonable(s) for s in sym])
 
 
+_DIRECTION = {"rx": "errors or loss seen by its own receivers",
+              "tx": "errors or loss seen at the far ends of its links (what it transmits)",
+              "any": "symptomatic"}
+
+
 def _shared_finding(part: dict, kids: list[Finding], rules: dict, inv: Inventory, taken_at) -> Finding:
     comp, ref = part["component"], part["ref"]
     kind = rules["shared"]["kind"].get(comp, f"failing_{comp}")
     dev = ref.split(":")[0]
     first = {"component": comp, "ref": ref, "location": _loc(inv, dev) if dev in inv.devices else None,
              "confidence": 0.9}
+    direction = part.get("direction")
     if math.isnan(part["p"]):
-        evidence = [f"{part['k']} links blame the same {comp} {ref}"]
+        what = "module" if comp == "transceiver" else "breakout harness" if comp == "cable" else comp
+        evidence = [f"{part['k']} links blame the same {what} {ref}"]
     else:
-        evidence = [f"{part['k']} of the {part['n']} links through {comp} {ref} are symptomatic; "
-                    f"fleet base rate {part['base']:.2e}, binomial tail p = {part['p']:.1e}"]
+        evidence = [f"{part['k']} of the {part['n']} collected links of {comp} {ref} are {_DIRECTION[direction]}; "
+                    f"peer base rate {part['base']:.2e}, binomial tail p = {part['p']:.1e} "
+                    f"(significant at false-discovery rate {rules['shared']['fdr']:g} over {part['tests']} parts tested)"]
     evidence += [f"{k.link['cable_id']}: {k.kind} ({k.link['a_device']}:{k.link['a_port']} - "
                  f"{k.link['b_device']}:{k.link['b_port']})" for k in kids]
+    action_key = f"{comp}_{direction}" if f"{comp}_{direction}" in rules["shared"]["action"] else comp
     f = Finding(
         id=finding_id("part", comp, ref), severity="critical", kind=kind,
         plane=(kids[0].plane if kids and all(k.plane == kids[0].plane for k in kids) else None),
@@ -307,7 +549,7 @@ def _shared_finding(part: dict, kids: list[Finding], rules: dict, inv: Inventory
               "cable_id": ref if comp == "cable" else None},
         suspects=[first] + [{"component": "cable", "ref": k.link["cable_id"], "location": k.suspects[0]["location"]
                              if k.suspects else None, "confidence": round(0.1 / max(len(kids), 1), 3)} for k in kids[:3]],
-        action=rules["shared"]["action"].get(comp, "Inspect {ref}").format(ref=ref, k=part["k"], n=part["n"]),
+        action=rules["shared"]["action"].get(action_key, "Inspect {ref}").format(ref=ref, k=part["k"], n=part["n"]),
         evidence=evidence, first_seen=taken_at, last_seen=taken_at, device=dev, port="",
         reason=f"{part['k']} links that share {comp} {ref} are failing together", symptoms=[])
     f.children = [k.to_json() for k in kids]

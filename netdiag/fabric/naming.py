@@ -1,13 +1,19 @@
 """Physical parts behind a port name, per platform: the cage (module slot) a logical port sits in,
 the linecard of a modular chassis, and the cable harness behind a breakout leg.
 
-Logical sub-ports of one cage share its module (a twin-port OSFP, or a split 800G cage):
+Names are the last resort: the module a port uses is identified by its EEPROM serial number
+first, then by the plan's optional cage/module columns, and only then by these rules
+(docs/localization.md). Logical sub-ports of one switch cage share its module (a twin-port OSFP,
+or a split 800G cage):
   SONiC    Ethernet0, Ethernet4 (8 lanes per cage)      -> cage Ethernet0
   Cumulus  swp1s0, swp1s1                                -> cage swp1
   EOS      Ethernet1/1, Ethernet1/5; modular Ethernet3/1/1 -> cage Ethernet1; Ethernet3/1 (linecard 3)
   IB       switch ports 1, 2 (twin-port cages)           -> cage1
-  Linux    ens1np0, ens1f0np0, ens1f1np1 (one NIC)        -> ens1
-  IB host  mlx5_3/1                                       -> mlx5_3
+A host NIC port has a cage of its own (ens5f0np0 and ens5f1np1 are two cages, two modules); the
+NIC is a separate part, named from the PCI naming of the port or the HCA:
+  Linux    ens1np0, ens1f0np0, ens1f1np1 (functions of one PCI device) -> NIC ens1;
+           enp65s0f1np1 -> NIC enp65s0; other names: NIC unknown
+  IB host  mlx5_3/1                                       -> NIC (HCA) mlx5_3
 Breakout legs share a harness: cable ids C123.1, C123.2 -> C123.
 """
 
@@ -22,7 +28,7 @@ _LANES_PER_CAGE = 8
 _SONIC = re.compile(r"^Ethernet(\d+)$")
 _CUMULUS = re.compile(r"^(swp\d+)(?:s\d+)?$")
 _EOS = re.compile(r"^(Ethernet\d+(?:/\d+)?)/\d+$")
-_LINUX = re.compile(r"^(.+?)(?:f\d+)?np\d+$")
+_LINUX = re.compile(r"^((?:en|ib|eth)\w*?(?:p\d+s\d+|s\d+))(?:f\d+)?(?:np\d+)?$")
 _IBHOST = re.compile(r"^(mlx\d+_\d+)/\d+$")
 
 
@@ -39,13 +45,32 @@ def cage_of(platform: str, port: str) -> str:
         return m.group(1) if m else port
     if platform in ("ibdiagnet", "ib"):
         return f"cage{(int(port) - 1) // 2 + 1}" if port.isdigit() else port
+    return port
+
+
+def nic_of(platform: str, port: str) -> str | None:
+    """The NIC (PCI device or HCA) a host port belongs to, or None when the name does not say."""
     if platform == "ib-host":
         m = _IBHOST.match(port)
-        return m.group(1) if m else port
+        return m.group(1) if m else None
     if platform == "linux":
         m = _LINUX.match(port)
-        return m.group(1) if m else port
-    return port
+        return m.group(1) if m else None
+    return None
+
+
+def nics(platforms: pd.Series, ports: pd.Series) -> np.ndarray:
+    """nic_of over two columns (None where unknown), vectorised per platform."""
+    pl = platforms.astype(object).fillna("").to_numpy()
+    po = pd.Series(ports.astype(object).to_numpy(), dtype=object)
+    out = np.full(len(po), None, dtype=object)
+    for name, rx in (("linux", _LINUX), ("ib-host", _IBHOST)):
+        m = pl == name
+        if m.any():
+            got = po[m].str.extract(rx.pattern)[0]
+            out[m] = got.where(got.notna(), None).to_numpy(dtype=object)
+    return out
+
 
 
 def cages(platforms: pd.Series, ports: pd.Series) -> np.ndarray:
@@ -62,8 +87,8 @@ def cages(platforms: pd.Series, ports: pd.Series) -> np.ndarray:
             base = (pd.to_numeric(num[ok]).to_numpy(dtype=np.int64) // _LANES_PER_CAGE) * _LANES_PER_CAGE
             res = sub.to_numpy().copy()
             res[ok] = np.char.add("Ethernet", base.astype(str)).astype(object)
-        elif name in ("cumulus", "eos", "linux", "ib-host"):
-            rx = {"cumulus": _CUMULUS, "eos": _EOS, "linux": _LINUX, "ib-host": _IBHOST}[name].pattern
+        elif name in ("cumulus", "eos"):
+            rx = {"cumulus": _CUMULUS, "eos": _EOS}[name].pattern
             got = sub.str.extract(rx)[0]
             res = got.where(got.notna(), sub).to_numpy(dtype=object)
         elif name in ("ibdiagnet", "ib"):

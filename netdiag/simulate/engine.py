@@ -133,7 +133,7 @@ def neighbors_of(e: pd.DataFrame, protocol: str) -> pd.DataFrame:
 
 def simulate(preset: Preset, gpus: int, seed: int, miswires: int = 0, faults: int = 0,
              taken_at: str = "2026-11-28T03:00:00Z", events: tuple[str, ...] = (),
-             evidence_faults: int = 0) -> Fabric:
+             evidence_faults: int = 0, kinds: tuple[str, ...] | None = None) -> Fabric:
     """Build the plan, cable it (with `miswires` cabling faults), fill healthy readings, inject
     `faults` component faults (see faults.py), and assemble the snapshot."""
     rng = np.random.default_rng(seed)
@@ -149,7 +149,7 @@ def simulate(preset: Preset, gpus: int, seed: int, miswires: int = 0, faults: in
     work = {"mods": mods, "lanes": L, "ends": e, "counters": counters, "neighbors": neighbors}
     if faults:
         from netdiag.simulate import faults as faultlib
-        faultlib.inject(fab, work, faults, rng)
+        faultlib.inject(fab, work, faults, rng, kinds=kinds)
     for ev in events:  # fabric-wide events (faults_events.py), e.g. a dark plane
         from netdiag.simulate import faults_events
         faults_events.apply(ev, fab, work, rng)

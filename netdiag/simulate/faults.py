@@ -26,7 +26,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from netdiag.fabric import naming
+from netdiag.errors import UserInputError
 
 KINDS = ("dirty_connector", "damaged_fiber", "decaying_transmitter", "bad_transceiver", "hot_module", "dead_link",
          "bad_dac_aoc", "twin_port_module", "breakout_cable", "failing_switch", "flapping_link")
@@ -73,7 +73,13 @@ class _Picker:
         return row
 
     def cage(self, device: str, port: str) -> str:
-        return f"{device}:{naming.cage_of(self.plat.get(device, ''), port)}"
+        """The module's ref, DEVICE:CAGE, from the simulator's own cabling (never the localizer's naming)."""
+        L = self.links
+        for end in ("a", "b"):
+            m = (L[f"{end}_device"] == device).to_numpy() & (L[f"{end}_port"] == port).to_numpy()
+            if m.any():
+                return f"{device}:{L.loc[m, f'{end}_cage'].iloc[0]}"
+        raise KeyError(f"{device}:{port} is not cabled")
 
 
 def _ends(work, device, port):
@@ -119,19 +125,32 @@ def _down(work, cable_id):
     work["neighbors"] = nb[keep].reset_index(drop=True)
 
 
-def inject(fab, work: dict, count: int, rng: np.random.Generator, noise: bool = True) -> None:
-    """Inject `count` faults, kinds in turn (skipping kinds the fabric cannot have), plus noise."""
+def inject(fab, work: dict, count: int, rng: np.random.Generator, noise: bool = True,
+           kinds: tuple[str, ...] | None = None) -> None:
+    """Inject `count` faults, kinds in turn (skipping kinds the fabric cannot have), plus noise.
+    `kinds` picks from KINDS and faults_inference.KINDS (default: KINDS)."""
+    from netdiag.simulate import faults_inference
+
     pick = _Picker(fab, work, rng)
     links = fab.links
     optical = links["media"].isin(["fiber"]).to_numpy()
     assembly = links["media"].isin(["dac", "aoc", "acc"]).to_numpy()
-    kinds = [k for k in KINDS if _possible(k, fab, optical, assembly)]
+    wanted = tuple(kinds) if kinds else KINDS
+    unknown = [k for k in wanted if k not in KINDS and k not in faults_inference.KINDS]
+    if unknown:
+        raise UserInputError(f"unknown fault kind(s) {', '.join(unknown)}; known: "
+                         f"{', '.join(KINDS + faults_inference.KINDS)}")
+    kinds = [k for k in wanted if (_possible(k, fab, optical, assembly) if k in KINDS
+                                   else faults_inference.possible(k, fab))]
+    if not kinds:
+        raise RuntimeError(f"preset {fab.preset.name} cannot have any of the fault kinds {', '.join(wanted)}")
     made = 0
     attempt = 0
     while made < count and attempt < count * 4 + len(kinds):
         kind = kinds[attempt % len(kinds)]
         attempt += 1
-        t = _inject_one(kind, fab, work, pick, rng, optical, assembly)
+        t = (_inject_one(kind, fab, work, pick, rng, optical, assembly) if kind in KINDS
+             else faults_inference.inject_one(kind, fab, work, pick, rng))
         if t is not None:
             t["id"] = f"fault-{made}"
             fab.truth.append(t)
@@ -237,11 +256,11 @@ def _inject_one(kind, fab, work, pick: _Picker, rng, optical, assembly) -> dict 
         return {"kind": kind, "component": "transceiver", "ref": ref, "links": sorted(legs["cable_id"]),
                 "action": ACTIONS[kind].format(ref=ref)}
     if kind == "breakout_cable":
-        harness = links["cable_id"].map(naming.harness_of)
+        harness = links["harness"]
         cand = pick.free(harness.notna().to_numpy())
         if cand.empty:
             return None
-        h = cand["cable_id"].map(naming.harness_of)
+        h = cand["harness"]
         counts = h.value_counts()
         total = harness.value_counts()
         full = [x for x in counts.index if counts[x] == total[x]]

@@ -29,6 +29,8 @@ class Preset:
     host_platform: str        # linux | ib-host
     racks_per_row: int = 8
     block_racks: int = 0      # NVL72: a rack is one NVLink domain (Slurm block)
+    host_twin_nics: bool = False   # one twin-port module per pair of NICs (DGX-style OSFP spanning two HCAs)
+    host_port_names: str = "pci"   # pci (ens1f0np0, mlx5_0/1) | custom (rail0p0: the name tells nothing)
 
 
 PRESETS: dict[str, Preset] = {p.name: p for p in (
@@ -54,6 +56,16 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (
            "ibdiagnet directory", gpus_per_node=8, nodes_per_rack=4, nics_per_node=8, planes=1,
            port_gbps=400, lanes_per_port=4, leaf_ports=64, ports_per_cage=2, host_media="fiber",
            fabric_media="fiber", host_breakout=False, switch_platform="ib", host_platform="ib-host"),
+    Preset("dgx-twin-osfp", "HGX nodes whose twin-port OSFP modules each serve two HCAs (one serial on "
+           "two NIC ports) on an NDR InfiniBand fabric", gpus_per_node=8, nodes_per_rack=4, nics_per_node=8,
+           planes=1, port_gbps=400, lanes_per_port=4, leaf_ports=64, ports_per_cage=2, host_media="fiber",
+           fabric_media="fiber", host_breakout=False, switch_platform="ib", host_platform="ib-host",
+           host_twin_nics=True),
+    Preset("custom-names", "Dual-port NICs, one module per port, 2 planes, interfaces renamed by udev "
+           "(rail0p0, rail0p1: names say nothing about NIC or cage), Cumulus leaves", gpus_per_node=8,
+           nodes_per_rack=4, nics_per_node=8, planes=2, port_gbps=400, lanes_per_port=4, leaf_ports=64,
+           ports_per_cage=2, host_media="fiber", fabric_media="fiber", host_breakout=False,
+           switch_platform="cumulus", host_platform="linux", host_port_names="custom"),
 )}
 
 

@@ -49,7 +49,12 @@ def healthy(links: pd.DataFrame, rng: np.random.Generator, taken_at: str):
     n = len(e)
     optical = e["media"].isin(["fiber", "aoc"]).to_numpy()
     vendor = e["media"].map(lambda m: _VENDORS[m][0]).to_numpy()
-    serial = [f"SIM{h:010X}" for h in rng.integers(0, 2**40, n).tolist()]
+    # one serial number per module: the ports of one cage (a twin-port module) report the same one
+    # (as many draws as ends, so the seeded stream is the same as with one serial per end)
+    draws = rng.integers(0, 2**40, n)
+    slot_key = e["device"].astype(str) + ":" + e["cage"].astype(str)
+    first = pd.Series(np.arange(n)).groupby(slot_key.to_numpy()).transform("min").to_numpy() if n else np.arange(0)
+    serial = [f"SIM{h:010X}" for h in draws[first].tolist()]
     temp = np.where(optical, rng.normal(45.0, 4.0, n), np.nan)
     volt = np.where(optical, rng.normal(3.30, 0.03, n), np.nan)
     mods = pd.DataFrame({

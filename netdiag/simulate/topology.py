@@ -67,10 +67,19 @@ def host_port_names(platform: str, nic: np.ndarray, plane: np.ndarray, planes: i
 
 
 def host_nic_names(platform: str, nic: np.ndarray, planes: int) -> list[str]:
-    """The NIC cage of a host port (netdiag.fabric.naming.cage_of agrees)."""
+    """The NIC (PCI device / first HCA) a host port belongs to, as the simulator built it."""
     if platform == "ib-host":
         return [f"mlx5_{n * planes}" for n in nic.tolist()]
     return [f"ens{n + 1}" for n in nic.tolist()]
+
+
+def host_cage_names(ports: list[str], nic: np.ndarray, plane: np.ndarray, twin_nics: bool) -> list[str]:
+    """The module slot of each host port: its own cage, or with `twin_nics` one twin-port cage per
+    pair of NICs (NIC 2k and 2k+1, same plane), named after the port of NIC 2k."""
+    if not twin_nics:
+        return list(ports)
+    first = {(int(n), int(p)): port for port, n, p in zip(ports, nic.tolist(), plane.tolist())}
+    return [first.get((int(n) - int(n) % 2, int(p)), port) for port, n, p in zip(ports, nic.tolist(), plane.tolist())]
 
 
 @dataclass
@@ -146,6 +155,8 @@ def build(preset: Preset, gpus: int) -> Topology:
     cage = down_idx // p.ports_per_cage
     sub = down_idx % p.ports_per_cage
     h_ports = host_port_names(p.host_platform, hnic, hpl, p.planes)
+    if p.host_port_names == "custom":   # names that say nothing about NIC or cage: rail<nic>p<plane>
+        h_ports = [f"rail{n}p{q}" for n, q in zip(hnic.tolist(), hpl.tolist())]
     l_names = np.array(leaf_names, dtype=object)[leaf_global]
     l_ports = switch_port_names(p.switch_platform, cage, sub, p.ports_per_cage)
     l_cages = switch_cage_names(p.switch_platform, cage)
@@ -154,8 +165,10 @@ def build(preset: Preset, gpus: int) -> Topology:
         # one harness per leaf cage: legs C<harness>.1 ... .N (docs/inventory.md)
         harness = leaf_global * (down // p.ports_per_cage) + cage
         host_ids = [f"H{h:07d}.{s + 1}" for h, s in zip(harness.tolist(), sub.tolist())]
+        harness_ids = [f"H{h:07d}" for h in harness.tolist()]
     else:
         host_ids = [f"H{i:07d}" for i in range(len(hn))]
+        harness_ids = [None] * len(hn)
     if p.host_media == "dac":
         h_len = 1.0 + (hn % 3).astype(float)
     else:
@@ -163,7 +176,8 @@ def build(preset: Preset, gpus: int) -> Topology:
     host_cables = pd.DataFrame({
         "cable_id": host_ids, "a_device": h_names, "a_port": h_ports, "b_device": l_names, "b_port": l_ports,
         "media": p.host_media, "length_m": h_len, "plane": [str(x) for x in hpl.tolist()], "path": "",
-        "tier": "host", "a_cage": host_nic_names(p.host_platform, hnic, p.planes), "b_cage": l_cages,
+        "tier": "host", "a_cage": host_cage_names(h_ports, hnic, hpl, p.host_twin_nics), "b_cage": l_cages,
+        "a_nic": host_nic_names(p.host_platform, hnic, p.planes), "harness": harness_ids,
         "lanes": p.lanes_per_port, "speed_gbps": float(p.port_gbps),
     })
 
