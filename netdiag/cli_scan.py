@@ -128,7 +128,7 @@ def merge_cmd(captures, out):
     except CaptureError as e:
         click.echo(f"netdiag merge: {e}", err=True)
         return exitcodes.UNKNOWN
-    click.echo(f"wrote {path}: {len(captures)} captures merged", err=True)
+    click.echo(f"wrote {path}: {len(captures)} {'snapshots' if kinds == {True} else 'captures'} merged", err=True)
     return exitcodes.OK
 
 

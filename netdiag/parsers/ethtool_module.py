@@ -362,7 +362,6 @@ _KNOWN_LABELS = (
     "cable assembly length", "power class", "max power", "laser tx bias current",
     "transmit avg optical power", "rcvr signal avg optical power", "tx fault",
 )
-_KV = re.compile(r"^\s*(?P<label>[^:\s][^:]*?)\s*:(?:\s(?P<value>.*?))?\s*$")
 _DETECT = re.compile(
     r"^[ \t]*(" + "|".join(re.escape(k) for k in _KNOWN_LABELS) + r")(?:[ \t]*\((?:channel|chan)[ \t]*\d+\))?"
     r"[ \t]+:", re.I | re.M)
@@ -436,14 +435,12 @@ def _length(value: str, *, metres_if_km: bool = False) -> float | None:
 # Labels repeat across every module of a fleet: what a label means (its field, sensor, level and
 # lane) is worked out once per distinct label text and kept in a table; each line then only
 # converts its value. Plans: (action, lane or None, zero_based, arg1, arg2).
-_UNKNOWN_PLAN = ("unknown", None, False, None, None)
 _INFO_LABELS = {"vendor name": "vendor", "vendor pn": "part_number", "vendor sn": "serial",
                 "vendor rev": "revision"}
 _LENGTH_LABELS = ("length (copper)", "length (copper or active cable)", "length (active cable)",
                   "length (copper or active)")
 _IGNORED_PREFIXES = ("identifier", "extended identifier", "vendor oui", "date code", "transceiver codes",
                      "encoding", "br, nominal", "revision compliance")
-_PLANS: dict[str, tuple] = {}
 _KEY_PLANS: dict[str, tuple] = {}  # the text before the ':', padding included, as printed
 _NOT_KV = ("not a label",)
 _PLANS_MAX = 20000
@@ -528,16 +525,6 @@ def _fast_reading(sensor: str, value: str, is_threshold: bool = False) -> float 
                 v = 0.0  # 0.0001 mW / -40.00 dBm is the floor of the scale: no light
         return v
     return _reading(sensor, value, is_threshold=is_threshold)
-
-
-def _handle_line(mod: _Module, label: str, value: str) -> bool:
-    """Apply one `label : value` line; True when it was an ethtool -m field we know."""
-    p = _PLANS.get(label)
-    if p is None:
-        p = _label_plan(label)
-        if len(_PLANS) < _PLANS_MAX:
-            _PLANS[label] = p
-    return _apply(mod, p, value)
 
 
 def _apply(mod: _Module, p: tuple, value: str) -> bool:
