@@ -33,6 +33,9 @@ PLATFORMS = (
     "eos",
     "ib-host",
     "ibdiagnet",
+    "nxos",
+    "iosxe",
+    "junos",
 )
 #: `role`: hosts (drained by isolate), switches by tier, a fabric manager (UFM / ibdiagnet host) and
 #: patch panels; empty means unknown.
