@@ -127,6 +127,13 @@ def table(results: list[dict]) -> str:
                 wrong[key] = wrong.get(key, 0) + 1
         w = ", ".join(f"{k2} x{v}" for k2, v in sorted(wrong.items(), key=lambda kv: -kv[1])[:3])
         lines.append(f"  {k:22} {len(fs):6d} {'':>9} {det:7.3f} {top:6.3f}  {w}")
+    wheres = sorted({o["where"] for r in results for o in r["faults"]})
+    parts = []
+    for w in wheres:
+        fs = [o for r in results for o in r["faults"] if o["where"] == w]
+        parts.append(f"{w} {len(fs)}: {sum(o['detected'] for o in fs) / len(fs):.3f}/"
+                     f"{sum(o['top1'] for o in fs) / len(fs):.3f}")
+    lines.append("by where the faulty part is (faults: recall/top-1): " + ", ".join(parts))
     clean = [r for r in results if r["fault_free"]]
     if clean:
         lines.append(f"fault-free fabrics: {len(clean)}, findings on them: {sum(r['findings'] for r in clean)}, "

@@ -8,12 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.scenarios.fabric import dbm
-from benchmarks.scenarios.generate import generate, make
-from benchmarks.scenarios.score import score, totals
-from netdiag import parsers, platforms
-
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))   # benchmarks/ is not an installed package
+
+from benchmarks.scenarios.fabric import dbm  # noqa: E402
+from benchmarks.scenarios.generate import generate, make  # noqa: E402
+from benchmarks.scenarios.score import score, totals  # noqa: E402
+from netdiag import parsers, platforms  # noqa: E402
 
 # format each command must be read with, as the platform drivers map them
 EXPECTED_FORMATS = {

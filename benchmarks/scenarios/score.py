@@ -78,10 +78,25 @@ def localizes(finding: dict, fault: dict) -> bool:
     return comp == fault["component"] and ref in _refs(fault)
 
 
+def _platforms(scn: Path) -> dict:
+    with open(scn / "devices.csv", newline="") as f:
+        return {r["name"]: r["platform"] for r in csv.DictReader(f)}
+
+
+def _where(fault: dict, platforms: dict) -> str:
+    """What kind of part the fault is on: the platform of the device for device parts, else the medium."""
+    if fault["component"] in ("cable", "connector"):
+        return "cable"
+    if fault["component"] == "plane":
+        return "plane"
+    return platforms.get(fault["ref"].split(":")[0], "?")
+
+
 def score(scn: Path, findings: list[dict]) -> dict:
     """Per-scenario result: counts and per-fault outcome."""
     truth = json.loads((scn / "truth.json").read_text())
     ends = _ends_of_links(scn)
+    platforms = _platforms(scn)
     faults = truth["faults"]
     matched_findings = 0
     false_findings = []
@@ -99,6 +114,7 @@ def score(scn: Path, findings: list[dict]) -> dict:
             duplicates += len(hits) - 1
         best = loc[0] if loc else (hits[0] if hits else None)
         outcome.append({"id": t["id"], "kind": t["kind"], "component": t["component"], "ref": t["ref"],
+                        "where": _where(t, platforms),
                         "detected": bool(hits), "top1": bool(loc), "findings": len(hits),
                         "got": None if best is None else {"kind": best.get("kind"), "first": list(_first(best))}})
     noise = truth.get("noise_links", {})
