@@ -111,14 +111,14 @@ def media_of(cisco_type: str | None, copper_length: bool = False) -> str | None:
     if not t:
         return "dac" if copper_length else None
     u = t.upper()
+    if re.search(r"BASE-T\b", u):
+        return None  # an RJ45 module: its 'copper' length is the twisted-pair reach, not a cable
     if "AOC" in u:
         return "aoc"
     if "ACU" in u or "AEC" in u:
         return "acc"
     if _MEDIA_DAC.search(u) or copper_length:
         return "dac"
-    if re.search(r"BASE-T\b", u):
-        return None
     if _MEDIA_OPT.search(u):
         return "optical"
     return None

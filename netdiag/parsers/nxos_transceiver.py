@@ -134,6 +134,8 @@ def parse_nxos_transceiver_text(text: str, ctx: Context) -> Tables:
             m = media_of(mod.get("identifier"), mod.get("length_m") is not None)
             if m:
                 mod["media"] = m
+            if m != "dac":
+                mod.pop("length_m", None)  # 'supported for copper' of an RJ45 module is its reach
         modules.append(mod)
         for n in sorted(mlanes):
             ln = mlanes[n]
