@@ -97,3 +97,28 @@ def conv(col: str, f: float | None, unit: str | None = None) -> float | None:
     if col == "tx_bias_ma" and u in ("ua", "µa"):
         return units.ua_to_ma(f)
     return f
+
+
+_MEDIA_DAC = re.compile(r"-CU\d|H\d+GB?-CU|\bCU\d|PCC\b|\bDAC\b|(?:BASE-|-)CR\d*\b", re.IGNORECASE)
+_MEDIA_OPT = re.compile(r"(?:^|[-_ ])(?:\d+G?BASE-?)?(?:SR|LR|ER|ZR|DR|FR|LX|SX|LH|ZX|BX|PSM|CWDM|LRM|BD|DWDM|VSR|CSR)\d*",
+                        re.IGNORECASE)
+
+
+def media_of(cisco_type: str | None, copper_length: bool = False) -> str | None:
+    """Cisco transceiver type ('SFP-H10GB-CU3M', 'QSFP-100G-AOC3M', 'QSFP-DD-400G-DR4',
+    '10Gbase-SR', '1000base-T') -> media class (dac, aoc, acc, optical), None when it does not say."""
+    t = (cisco_type or "").strip()
+    if not t:
+        return "dac" if copper_length else None
+    u = t.upper()
+    if re.search(r"BASE-T\b", u):
+        return None  # an RJ45 module: its 'copper' length is the twisted-pair reach, not a cable
+    if "AOC" in u:
+        return "aoc"
+    if "ACU" in u or "AEC" in u:
+        return "acc"
+    if _MEDIA_DAC.search(u) or copper_length:
+        return "dac"
+    if _MEDIA_OPT.search(u):
+        return "optical"
+    return None

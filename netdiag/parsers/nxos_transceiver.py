@@ -19,7 +19,9 @@ Formats
   ``temp_warn_lo``, ``voltage``/``volt_*``, ``current``/``current_*``, ``tx_pwr``/``tx_pwr_*``,
   ``rx_pwr``/``rx_pwr_*``, ``*_flag``); values are strings, "N/A" is unreported.
 
-Mapping: one ``modules`` row per interface (present, identity, temperature, voltage, the module's
+Mapping: one ``modules`` row per interface (present, identity, media class from the Cisco type —
+``...-CU3M``/``PCC`` dac, ``AOC`` aoc, ``SR``/``LR``/``DR``/``FR``... optical, nothing for
+``1000base-T`` —, temperature, voltage, the module's
 thresholds — NX-OS repeats them per lane; the first lane that gives a set is kept), one ``lanes``
 row per lane that reports Current/Tx/Rx (lane numbers as printed; an SFP is lane 1). A flag becomes
 an alarm ``<sensor>_<level>`` (``rx_power_low_alarm``) on the lane (bias/Tx/Rx) or the module
@@ -35,7 +37,7 @@ import re
 from typing import Any
 
 from netdiag.parsers import Context, ParseError, Tables, register
-from netdiag.parsers._cisco_common import FLAGS, SENSORS, conv, value_token
+from netdiag.parsers._cisco_common import FLAGS, SENSORS, conv, media_of, value_token
 
 _PORT_LINE = re.compile(r"^((?:Ethernet|Eth|mgmt)\d[\w/.:-]*)\s*$")
 _KV = re.compile(r"^\s+(.+?)\s+is\s+(.*?)\s*$")
@@ -128,6 +130,12 @@ def parse_nxos_transceiver_text(text: str, ctx: Context) -> Tables:
             return
         if mod.get("present") is None and (len(mod) > 1 or mlanes):
             mod["present"] = True
+        if mod.get("present"):
+            m = media_of(mod.get("identifier"), mod.get("length_m") is not None)
+            if m:
+                mod["media"] = m
+            if m != "dac":
+                mod.pop("length_m", None)  # 'supported for copper' of an RJ45 module is its reach
         modules.append(mod)
         for n in sorted(mlanes):
             ln = mlanes[n]
@@ -340,6 +348,10 @@ def parse_nxos_transceiver_json(text: str, ctx: Context) -> Tables:
         if dom:
             mod["dom_supported"] = True
             mod.setdefault("present", True)
+        if mod.get("present"):
+            m = media_of(mod.get("identifier"))
+            if m:
+                mod["media"] = m
         modules.append(mod)
     if not modules:
         raise ParseError("NX-OS JSON without any interface row (ROW_interface)")
