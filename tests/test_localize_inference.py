@@ -232,3 +232,22 @@ def test_plan_cage_and_module_columns_are_optional_and_name_the_module(tmp_path)
     assert e.loc[("h1", "ens1f0np0"), "module"] == e.loc[("h1", "ens2f0np0"), "module"] == "h1:twin-A"
     assert e.loc[("sw", "Ethernet0"), "module"] == e.loc[("sw", "Ethernet4"), "module"] == "sw:etp1"
     assert set(e["module_basis"]) == {"plan"}
+
+
+def test_a_dark_plane_is_one_plane_finding_not_one_per_switch():
+    fab, inv = fabric("gb300-dual-plane", 288, seed=5)
+    snap = fab.snapshot
+    sw = set(fab.devices.loc[(fab.devices["plane"] == "1") & (fab.devices["role"] != "gpu_host"), "name"])
+    for t in ("ports", "modules", "lanes", "counters", "neighbors"):      # the plane's switches answer nothing
+        df = snap.table(t)
+        setattr(snap, t, df[~df["device"].isin(sw)].reset_index(drop=True))
+    host_ends = fab.plan[fab.plan["b_device"].isin(sw) & ~fab.plan["a_device"].isin(sw)][["a_device", "a_port"]]
+    keys = pd.MultiIndex.from_frame(host_ends)
+    L, P = snap.lanes, snap.ports
+    L.loc[pd.MultiIndex.from_arrays([L["device"], L["port"]]).isin(keys), "rx_power_mw"] = 0.0
+    P.loc[pd.MultiIndex.from_arrays([P["device"], P["port"]]).isin(keys), "oper_up"] = False
+    loc = run(fab, inv)
+    shared = [f for f in loc.findings if f.kind.startswith("failing_")]
+    assert [(f.kind, f.suspects[0]["ref"]) for f in shared] == [("failing_plane", "1")]
+    assert len(shared[0].children) == len(host_ends)
+    assert len(loc.findings) == 1

@@ -335,6 +335,8 @@ def shared_parts(diag: pd.DataFrame, graph: FabricGraph, rules: dict, seen: set[
         cutoff = _bh_cutoff(np.array([c["logp"] for c in cands]), m, q)
         cands = [c for c in cands if c["logp"] <= cutoff and (c["component"], c["ref"]) not in
                  {(x["component"], x["ref"]) for x in chosen}]
+        significant = list(cands)
+        first_new = len(chosen)
         found = 0
         while cands:
             best = None
@@ -360,6 +362,29 @@ def shared_parts(diag: pd.DataFrame, graph: FabricGraph, rules: dict, seen: set[
             cands = [d for d in cands if (d["component"], d["ref"]) != (part["component"], part["ref"])]
         if not found:
             return chosen, absorbed
+        chosen[first_new:] = _parsimony(chosen[first_new:], significant, groups, m)
+        absorbed = {c for part in chosen for c in part["cables"]}
+
+
+def _parsimony(chosen: list[dict], significant: list[dict], groups: dict[str, list[str]], m: int) -> list[dict]:
+    """One broad part instead of several narrower ones inside it when the broad part is bad as a
+    whole: two or more chosen parts whose links all belong to a significant broader part (a plane,
+    a switch for its linecards) whose own share of bad links is at least each of theirs -- every
+    switch of a plane dark is the plane, not each switch; four bad switches among a plane's forty
+    stay four switches."""
+    rank = {c: i for i, c in enumerate(_SPECIFIC)}
+    for big in sorted(significant, key=lambda d: -rank.get(d["component"], 99)):
+        mine = set(big["all"])
+        inside = [p for p in chosen if rank.get(p["component"], 99) < rank.get(big["component"], 99)
+                  and p["cables"] and set(p["cables"]) <= {x for c in mine for x in groups.get(c, [c])}]
+        if len(inside) < 2:
+            continue
+        share = len(big["all"]) / big["n"]
+        if all(share >= len(p["cables"]) / p["n"] for p in inside):
+            cables = sorted({x for c in big["all"] for x in groups.get(c, [c])})
+            merged = {**big, "cables": cables, "k": len(cables), "p": math.exp(big["logp"]), "tests": m}
+            chosen = [p for p in chosen if p not in inside] + [merged]
+    return chosen
 
 
 def _part_tests(dev_parts: pd.DataFrame, cparts: pd.DataFrame, flags: pd.DataFrame, diag: pd.DataFrame,
