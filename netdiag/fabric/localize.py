@@ -144,8 +144,9 @@ def localize(snap: Snapshot, symptoms: pd.DataFrame, inv: Inventory, graph: Fabr
     xa, xb = _extra_features(symptoms, snap, ia), _extra_features(symptoms, snap, ib)
     A = {c: fa[c].fillna(False).to_numpy(dtype=bool) for c in FEATURES if c != "seen"}
     B = {c: fb[c].fillna(False).to_numpy(dtype=bool) for c in FEATURES if c != "seen"}
-    for c in xa.columns:
-        A[c], B[c] = xa[c].to_numpy(dtype=bool), xb[c].to_numpy(dtype=bool)
+    for c in xa.columns:   # features of the evidence layer (end_features) take precedence, e.g. `lit`
+        if c not in A:
+            A[c], B[c] = xa[c].to_numpy(dtype=bool), xb[c].to_numpy(dtype=bool)
     A["seen"], A["gone"] = evidence.end_seen(links["a_device"], links["a_port"], snap, seen)
     B["seen"], B["gone"] = evidence.end_seen(links["b_device"], links["b_port"], snap, seen)
     A["flap"], B["flap"] = evidence.flap_both_ends(A["flap"], B["flap"], *evidence.link_down_known(links, snap))
