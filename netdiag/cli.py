@@ -168,7 +168,9 @@ def sweep_cmd(inventory, plan, capture_dir, hosts, rack, plane, role, thresholds
     """Find failing links: analyse a capture (--capture) or collect live over SSH (--hosts, --rack,
     --plane, --role select inventory devices; the capture is always recorded, see --record).
 
-    Exit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (see docs/exit-codes.md)."""
+    Exit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (see docs/exit-codes.md). Exit 0 with no
+    findings means every device answered and nothing broke a threshold: a healthy fabric. A device
+    that could not be read, or an empty capture, is UNKNOWN (3), never OK."""
     from netdiag import jobs
     from netdiag.capture import CaptureError
 
