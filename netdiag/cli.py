@@ -52,6 +52,15 @@ class _Group(click.Group):
         except UserInputError as e:
             click.echo(f"netdiag: error: {e}", err=True)
             sys.exit(exitcodes.UNKNOWN)
+        except OSError as e:
+            if not e.filename:
+                _internal_error(e)
+                sys.exit(exitcodes.UNKNOWN)
+            # a file or directory the system refused (missing, permissions, disk full): name it
+            click.echo(f"netdiag: error: {e.filename}: {e.strerror or e}", err=True)
+            if _debugging():
+                click.echo("".join(traceback.format_exception(e)).rstrip("\n"), err=True)
+            sys.exit(exitcodes.UNKNOWN)
         except Exception as e:  # noqa: BLE001 - the one place a bug becomes an exit status
             _internal_error(e)
             sys.exit(exitcodes.UNKNOWN)
@@ -84,7 +93,7 @@ def main():
 @click.option("--device", default=None, help="device name to put in the rows")
 @click.option("--port", default=None, help="port the output belongs to (e.g. for ethtool -m)")
 @click.option("--list-formats", is_flag=True, help="list parser names and exit")
-@click.argument("file", required=False, type=click.Path(dir_okay=False, allow_dash=True))
+@click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False, allow_dash=True))
 def parse_cmd(fmt, device, port, list_formats, file):
     """Print the canonical tables FILE yields, as one JSON object (docs/parsers.md)."""
     from netdiag import parsers

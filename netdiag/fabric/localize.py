@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from netdiag.fabric.graph import FabricGraph
-from netdiag.fabric.stats import binom_sf
+from netdiag.fabric.stats import binom_sf, format_tail
 from netdiag.findings import Finding, _jsonable, describe, finding_id
 from netdiag.health.rules import SEVERITY_RANK
 from netdiag.inventory import Inventory
@@ -282,7 +282,7 @@ def _shared_finding(part: dict, kids: list[Finding], rules: dict, inv: Inventory
         evidence = [f"{part['k']} links blame the same {comp} {ref}"]
     else:
         evidence = [f"{part['k']} of the {part['n']} links through {comp} {ref} are symptomatic; "
-                    f"fleet base rate {part['base']:.2e}, binomial tail p = {part['p']:.1e}"]
+                    f"fleet base rate {part['base']:.2e}, binomial tail {format_tail(part['k'], part['n'], part['base'])}"]
     evidence += [f"{k.link['cable_id']}: {k.kind} ({k.link['a_device']}:{k.link['a_port']} - "
                  f"{k.link['b_device']}:{k.link['b_port']})" for k in kids]
     f = Finding(
