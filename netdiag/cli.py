@@ -54,6 +54,15 @@ class _Group(click.Group):
         except UserInputError as e:
             click.echo(f"netdiag: error: {e}", err=True)
             sys.exit(exitcodes.UNKNOWN)
+        except OSError as e:
+            if not e.filename:
+                _internal_error(e)
+                sys.exit(exitcodes.UNKNOWN)
+            # a file or directory the system refused (missing, permissions, disk full): name it
+            click.echo(f"netdiag: error: {e.filename}: {e.strerror or e}", err=True)
+            if _debugging():
+                click.echo("".join(traceback.format_exception(e)).rstrip("\n"), err=True)
+            sys.exit(exitcodes.UNKNOWN)
         except Exception as e:  # noqa: BLE001 - the one place a bug becomes an exit status
             _internal_error(e)
             sys.exit(exitcodes.UNKNOWN)
@@ -88,7 +97,7 @@ def main():
 @click.option("--port", default=None, help="port the output belongs to (e.g. for ethtool -m)")
 @click.option("--list-formats", is_flag=True,
               help="list each format, the command whose output it reads and its tables, then exit")
-@click.argument("file", required=False, type=click.Path(dir_okay=False, allow_dash=True))
+@click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False, allow_dash=True))
 def parse_cmd(fmt, device, port, list_formats, file):
     """Print the canonical tables FILE yields, as one JSON object (docs/parsers.md)."""
     from netdiag import parsers
@@ -232,7 +241,9 @@ def sweep_cmd(inventory, plan, capture_dir, hosts, rack, plane, role, thresholds
     """Find failing links: analyse a capture (--capture) or collect live over SSH (--hosts, --rack,
     --plane, --role select inventory devices; the capture is always recorded, see --record).
 
-    Exit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (see docs/exit-codes.md)."""
+    Exit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (see docs/exit-codes.md). Exit 0 with no
+    findings means every device answered and nothing broke a threshold: a healthy fabric. A device
+    that could not be read, or an empty capture, is UNKNOWN (3), never OK."""
     from netdiag import jobs
     from netdiag.capture import CaptureError
 

@@ -301,6 +301,11 @@ def test_usage_errors_are_for_what_the_user_typed(healthy, tmp_path):
     r = netdiag("scan", *inv_args(healthy), "--state", tmp_path / "s.db", "--capture", healthy / "capture",
                 "--shard", "9/4")
     assert r.returncode == 3 and "Usage: " in r.stderr and "--shard '9/4': need 0 <= i < N" in r.stderr
+    r = netdiag("parse", tmp_path / "no-such-file")
+    assert r.returncode == 3 and "Usage: " in r.stderr and "does not exist" in r.stderr
+    # a path the system refuses is named as such, not called a bug
+    r = netdiag("simulate", "--preset", "hgx-rail", "--gpus", 8, "--out", "/proc/netdiag-out")
+    assert r.returncode == 3 and r.stderr == "netdiag: error: /proc/netdiag-out: No such file or directory\n"
     r = netdiag("sweep", *inv_args(healthy), "--hosts", "nosuch*")
     assert r.returncode == 3 and "no device in the inventory matches the selection" in r.stderr
     assert "internal error" not in r.stderr
@@ -324,6 +329,8 @@ def test_a_dark_plane_is_one_finding_listing_every_link(tmp_path):
         ("failing_plane", "critical", "plane", "0")
     assert sorted(c["link"]["cable_id"] for c in p["children"]) == truth[0]["links"]
     assert p["evidence"][0].startswith("400 of the 400 links through plane 0 are symptomatic")
+    # a tail far below the smallest double is named by its power of ten, not printed as 0
+    assert "binomial tail p = 1e-" in p["evidence"][0] and "0.0e+00" not in p["evidence"][0]
     assert p["evidence"][-1].startswith("400 of these links show no neighbor either")
 
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from netdiag.fabric.stats import binom_sf, log_binom_sf, log_factorial
+from netdiag.fabric.stats import binom_sf, format_tail, log_binom_sf, log_factorial
 
 
 def exact_log_sf(k: int, n: int, p: Fraction) -> float:
@@ -77,3 +77,9 @@ def test_monotone_in_k(n, p):
     v = log_binom_sf(ks, n, p)
     assert np.all(np.isfinite(v[:-1])) and v[-1] == -math.inf
     assert np.all(np.diff(v[:-1]) <= 1e-9)
+
+
+def test_format_tail_names_tails_below_the_smallest_double_by_their_power_of_ten():
+    assert format_tail(5, 10, 0.1) == "p = 1.6e-03"
+    assert format_tail(3000, 3000, 0.01) == "p = 1e-6000.0"      # 0.01 ** 3000 exactly
+    assert format_tail(50, 3000, 1e-5) == "p = 1.5e-141"       # exp(-324.245...) above

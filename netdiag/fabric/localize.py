@@ -17,7 +17,7 @@ import pandas as pd
 
 from netdiag.fabric import naming
 from netdiag.fabric.graph import SWITCH_ROLES, FabricGraph
-from netdiag.fabric.stats import log_binom_sf
+from netdiag.fabric.stats import format_tail, log_binom_sf
 from netdiag.findings import Finding, _jsonable, describe, finding_id
 from netdiag.health.rules import SEVERITY_RANK
 from netdiag.inventory import Inventory
@@ -563,7 +563,7 @@ def _shared_finding(part: dict, kids: list[Finding], rules: dict, inv: Inventory
         evidence = [f"{part['k']} links blame the same {what} {ref}"]
     else:
         evidence = [f"{part['k']} of the {part['n']} collected links of {comp} {ref} are {_DIRECTION[direction]}; "
-                    f"peer base rate {part['base']:.2e}, binomial tail p = {part['p']:.1e} "
+                    f"peer base rate {part['base']:.2e}, binomial tail {format_tail(part['k'], part['n'], part['base'])} "
                     f"(significant at false-discovery rate {rules['shared']['fdr']:g} over {part['tests']} parts tested)"]
     evidence += [f"{k.link['cable_id']}: {k.kind} ({k.link['a_device']}:{k.link['a_port']} - "
                  f"{k.link['b_device']}:{k.link['b_port']})" for k in kids]

@@ -108,3 +108,11 @@ def binom_sf(k, n, p):
     """P(X >= k) for X ~ Binomial(n, p): exp(log_binom_sf); a float for scalar input."""
     r = np.exp(log_binom_sf(k, n, p))
     return float(r) if r.ndim == 0 else r
+
+
+def format_tail(k: int, n: int, p: float) -> str:
+    """'p = 3.2e-05', or for a tail below the smallest double its power of ten ('p = 1e-6000.3')."""
+    lp = float(log_binom_sf(k, n, p))
+    if lp > -700:
+        return f"p = {math.exp(lp):.1e}"
+    return f"p = 1e{lp / math.log(10):.1f}"
