@@ -384,7 +384,10 @@ def _parsimony(chosen: list[dict], significant: list[dict], groups: dict[str, li
         if all(share >= len(p["cables"]) / p["n"] for p in inside):
             cables = sorted({x for c in big["all"] for x in groups.get(c, [c])})
             merged = {**big, "cables": cables, "k": len(cables), "p": math.exp(big["logp"]), "tests": m}
-            chosen = [p for p in chosen if p not in inside] + [merged]
+            # the broad part may itself have been taken this round for the links its narrower parts
+            # left over: one entry for it, holding all of its links
+            chosen = [p for p in chosen if p not in inside
+                      and (p["component"], p["ref"]) != (big["component"], big["ref"])] + [merged]
     return chosen
 
 
@@ -442,16 +445,22 @@ def _part_tests(dev_parts: pd.DataFrame, cparts: pd.DataFrame, flags: pd.DataFra
         per = (per.join(cp.groupby(cls, sort=False).size().rename("N"), on=cls)
                .join(cp.groupby(cls, sort=False)["_bad"].sum().rename("K"), on=cls)
                .join(cp.groupby(cls, sort=False)["ref"].nunique().rename("members"), on=cls))
-        per = per[(per["members"] >= 2) & (per["n"] >= min_links)]
-        m += len(per)
-        per = per[per["k"] >= min_links]
-        if len(per):
-            cab = cp[cp["_bad"]].groupby(keys, sort=False)["cable_id"].agg(list)
-            for r in per.rename(columns={"_media": "media"}).itertuples(index=False):
-                cables = sorted(cab[(r.component, r.ref, r.media)])
-                base = (r.K - r.k + 1.0) / (r.N - r.n + 2.0)
-                cands.append({"component": r.component, "ref": r.ref, "direction": "any", "all": cables,
-                              "n": int(r.n), "base": base, "logp": log_binomial_tail(len(cables), int(r.n), base)})
+        # one test per part over all its media: each media class contributes its peers' expected share
+        # (leave-one-out, Laplace-smoothed), as for device-side parts, so a plane that carries fiber
+        # and copper links is one candidate, not one per medium
+        per = per[per["members"] >= 2]
+        per = per.assign(exp=(per["K"] - per["k"] + 1.0) / (per["N"] - per["n"] + 2.0) * per["n"])
+        agg = per.groupby(["component", "ref"], sort=False).agg(n=("n", "sum"), exp=("exp", "sum"), k=("k", "sum"))
+        agg = agg[agg["n"] >= min_links]
+        m += len(agg)
+        agg = agg[agg["k"] >= min_links]
+        if len(agg):
+            cab = cp[cp["_bad"]].groupby(["component", "ref"], sort=False)["cable_id"].agg(list)
+            for (comp, ref), row in agg.iterrows():
+                nn, cables = int(row["n"]), sorted(cab[(comp, ref)])
+                base = float(row["exp"]) / nn
+                cands.append({"component": comp, "ref": ref, "direction": "any", "all": cables,
+                              "n": nn, "base": base, "logp": log_binomial_tail(len(cables), nn, base)})
     return m, cands
 
 
