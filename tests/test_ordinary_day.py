@@ -328,7 +328,7 @@ def test_a_dark_plane_is_one_finding_listing_every_link(tmp_path):
     assert (p["kind"], p["severity"], p["suspects"][0]["component"], p["suspects"][0]["ref"]) == \
         ("failing_plane", "critical", "plane", "0")
     assert sorted(c["link"]["cable_id"] for c in p["children"]) == truth[0]["links"]
-    assert p["evidence"][0].startswith("400 of the 400 links through plane 0 are symptomatic")
+    assert p["evidence"][0].startswith("400 of the 400 collected links of plane 0 are symptomatic")
     # a tail far below the smallest double is named by its power of ten, not printed as 0
     assert "binomial tail p = 1e-" in p["evidence"][0] and "0.0e+00" not in p["evidence"][0]
     assert p["evidence"][-1].startswith("400 of these links show no neighbor either")
