@@ -78,7 +78,8 @@ def lanes_in_use(f: pd.DataFrame, cfg: dict) -> np.ndarray:
        the lanes the port's speed needs
        (speed / the fastest lane rate, [lanes].max_lane_gbps);
     3. nothing known: a port whose lit lanes are exactly a leading 1, 2 or 4 of a bank and whose
-       other lanes read all-zero uses only the leading ones (CMIS banks print 8 lanes)."""
+       other lanes read nothing (0, -inf or the noise floor, no bias) uses only the leading ones
+       (CMIS banks print 8 lanes)."""
     lc = cfg["lanes"]
     floor = dark_floor_mw(cfg)
     lane = _f(f["lane"])
@@ -87,7 +88,9 @@ def lanes_in_use(f: pd.DataFrame, cfg: dict) -> np.ndarray:
     bias = _f(f["tx_bias_ma"])
     with np.errstate(invalid="ignore"):
         tx_lit = tx > floor
-    zero = (np.nan_to_num(tx, nan=0.0) == 0) & (np.nan_to_num(rx, nan=0.0) == 0) & (np.nan_to_num(bias, nan=0.0) == 0)
+    # "all-zero": no Tx and no Rx above the noise floor (unused lanes read -inf or the floor), no bias
+    with np.errstate(invalid="ignore"):
+        zero = ~(tx > floor) & ~(rx > floor) & (np.nan_to_num(bias, nan=0.0) == 0)
     key = [f["device"], f["port"]]
     n = len(f)
     need = np.full(n, np.nan)
@@ -394,19 +397,26 @@ def lit_ports(snap, symptoms: pd.DataFrame, cfg: dict) -> pd.DataFrame:
 
 
 def odd_config(ports: pd.DataFrame, min_peers: int = 3) -> pd.DataFrame:
-    """(device, port) whose FEC mode differs from the mode most of its device's other ports of the
-    same speed run (at least `min_peers` of them reporting one): with a link down and light both ways,
-    the end whose setting is the odd one out is the likely misconfigured one."""
+    """(device, port) whose FEC mode or speed differs from what most of its device's other ports
+    with the same lane count run (at least `min_peers` of them, a majority, reporting one): with a
+    link down and light both ways, the end whose setting is the odd one out is the likely
+    misconfigured one."""
+    empty = pd.DataFrame(columns=["device", "port"])
     if ports is None or ports.empty:
-        return pd.DataFrame(columns=["device", "port"])
-    p = ports[["device", "port", "fec", "lanes"]].dropna(subset=["fec"])
-    if p.empty:
-        return pd.DataFrame(columns=["device", "port"])
-    p = p.assign(fec=p["fec"].astype(str).str.lower(), _g=p["lanes"].astype("Float64").fillna(-1))
-    cnt = p.groupby(["device", "_g", "fec"], sort=False).size().rename("n").reset_index()
-    top = cnt.sort_values("n", ascending=False, kind="stable").drop_duplicates(["device", "_g"])
-    tot = cnt.groupby(["device", "_g"])["n"].sum().rename("tot").reset_index()
-    top = top.merge(tot, on=["device", "_g"]).rename(columns={"fec": "_mode", "n": "_n"})
-    m = p.merge(top, on=["device", "_g"])
-    odd = (m["fec"] != m["_mode"]) & (m["_n"] >= min_peers) & (m["_n"] * 2 > m["tot"])
-    return m.loc[odd.to_numpy(dtype=bool), ["device", "port"]].reset_index(drop=True)
+        return empty
+    out = []
+    for col in ("fec", "speed_gbps"):
+        p = ports[["device", "port", col, "lanes"]].dropna(subset=[col])
+        if p.empty:
+            continue
+        p = p.assign(_v=p[col].astype(str).str.lower(), _g=p["lanes"].astype("Float64").fillna(-1))
+        cnt = p.groupby(["device", "_g", "_v"], sort=False).size().rename("_n").reset_index()
+        top = cnt.sort_values("_n", ascending=False, kind="stable").drop_duplicates(["device", "_g"])
+        tot = cnt.groupby(["device", "_g"])["_n"].sum().rename("_tot").reset_index()
+        top = top.merge(tot, on=["device", "_g"]).rename(columns={"_v": "_mode"})
+        m = p.merge(top, on=["device", "_g"])
+        odd = (m["_v"] != m["_mode"]) & (m["_n"] >= min_peers) & (m["_n"] * 2 > m["_tot"])
+        out.append(m.loc[odd.to_numpy(dtype=bool), ["device", "port"]])
+    if not out:
+        return empty
+    return pd.concat(out, ignore_index=True).drop_duplicates().reset_index(drop=True)
