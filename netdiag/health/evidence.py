@@ -68,7 +68,7 @@ def admin_state(f: pd.DataFrame, dark_mw: float) -> np.ndarray:
 # lanes in use and dark lanes
 
 
-def lanes_in_use(f: pd.DataFrame, cfg: dict) -> np.ndarray:
+def lanes_in_use(f: pd.DataFrame, cfg: dict, known_ports: pd.MultiIndex | None = None) -> np.ndarray:
     """Lanes the port really uses, per lane row of `f` (lane, tx/rx/bias, port_lanes, media_lanes,
     speed_gbps). In order of evidence:
     1. the module's own transmitter on that lane is lit: in use (a module lights only the lanes its
@@ -109,7 +109,21 @@ def lanes_in_use(f: pd.DataFrame, cfg: dict) -> np.ndarray:
     heuristic = ~(np.isin(max_lit, (1, 2, 4)) & (max_lit < n_lanes) & (lane > max_lit))
     with np.errstate(invalid="ignore"):
         by_count = np.where(np.isnan(need), heuristic, lane <= need)
-    return tx_lit | by_count
+    in_use = tx_lit | by_count
+    # 4. lanes past the port's own lane count belong to another port of the module: a breakout
+    #    sibling the device reports (SONiC/EOS/Cumulus naming: judged there), or a port the name
+    #    does not tell (a twin-port module printed under each NIC port): not this port's lanes
+    if "port_lanes" in f:
+        k = _f(f["port_lanes"])
+        with np.errstate(invalid="ignore"):
+            beyond = (k > 0) & (lane > k) & in_use
+        if beyond.any():
+            idx = np.flatnonzero(beyond)
+            known = known_ports if known_ports is not None else pd.MultiIndex.from_arrays([f["device"], f["port"]]).unique()
+            sub = f.iloc[idx]
+            owner = breakout_owner(sub["device"], sub["port"], lane[idx], k[idx], known)
+            in_use[idx] = owner != sub["port"].to_numpy(dtype=object)
+    return in_use
 
 
 def dark_floor_mw(cfg: dict) -> float:
@@ -292,23 +306,30 @@ def phy_local(counters: pd.DataFrame, fec_histogram: pd.DataFrame | None = None)
 
 
 def fec_tail(hist: pd.DataFrame, cfg: dict) -> pd.DataFrame:
-    """Ports whose FEC histogram has codewords in its tail bins: at or over
-    [fec_histogram].tail_fraction of the correctable symbols per codeword (RS(544,514) corrects 15,
-    RS(528,514) 7). Non-zero counts there mean the link has no margin left. Columns device, port,
-    tail (codewords in the tail), bin (first tail bin)."""
+    """Ports whose FEC histogram has codewords in its tail bins (at or over [fec_histogram].tail_bin
+    corrected symbols: RS(544,514) corrects at most 15 per codeword) at a share of all codewords of
+    at least [fec_histogram].tail_fraction. The histogram counts since the last clear like any
+    counter: a few tail codewords among 1e12 are a lifetime count, not a link without margin.
+    Columns device, port, tail (codewords in the tail), bin (first tail bin), fraction."""
+    cols = ["device", "port", "tail", "bin", "fraction"]
     if hist is None or hist.empty:
-        return pd.DataFrame(columns=["device", "port", "tail", "bin"])
+        return pd.DataFrame(columns=cols)
     hc = cfg.get("fec_histogram", {})
     t = int(hc.get("tail_bin", 13))
+    frac = float(hc.get("tail_fraction", 1e-9))
     b = _f(hist["bin"])
-    cnt = _f(hist["count"])
+    cnt = np.nan_to_num(_f(hist["count"]), nan=0.0)
     with np.errstate(invalid="ignore"):
         tail = (b >= t) & (cnt > 0)
-    sel = hist[tail]
-    if sel.empty:
-        return pd.DataFrame(columns=["device", "port", "tail", "bin"])
-    g = sel.assign(_c=_f(sel["count"])).groupby(["device", "port"], sort=False).agg(tail=("_c", "sum"), bin=("bin", "min"))
-    return g.reset_index()
+    if not tail.any():
+        return pd.DataFrame(columns=cols)
+    h = pd.DataFrame({"device": hist["device"].to_numpy(), "port": hist["port"].to_numpy(), "_c": cnt,
+                      "_t": np.where(tail, cnt, 0.0), "_b": np.where(tail, b, np.inf)})
+    g = h.groupby(["device", "port"], sort=False).agg(total=("_c", "sum"), tail=("_t", "sum"), bin=("_b", "min"))
+    g = g[g["tail"] > 0]
+    g["fraction"] = g["tail"] / g["total"]
+    g = g[g["fraction"] >= frac]
+    return g.reset_index()[cols]
 
 
 # ---------------------------------------------------------------------------------------------
