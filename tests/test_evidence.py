@@ -416,3 +416,12 @@ def test_end_features_with_only_context_features_keeps_a_severity_column():
     f = end_features(symptoms(s, CFG), s, {**CFG, "links": load_rules()["links"]})
     assert f.loc[("h1", "eth0"), "lit"] and np.isnan(f.loc[("h1", "eth0"), "sev"])
     assert localize(s, symptoms(s, CFG), _link_inventory()).findings == []
+
+
+def test_w2_breakout_sub_port_without_its_own_module_row_is_a_link_with_light():
+    # SONiC 800G cage split 2x400G: the module sits on Ethernet0 (8 lanes), Ethernet4 owns lanes 5-8
+    ports = [{"device": "leaf", "port": p, "admin_up": True, "oper_up": p != "Ethernet4", "lanes": 4}
+             for p in ("Ethernet0", "Ethernet4")]
+    s = snap(ports=ports, modules=[mod("leaf", "Ethernet0", media_lanes=8)], lanes=lanes("leaf", "Ethernet0", n=8))
+    assert rules(symptoms(s, CFG)) == [("Ethernet4", None, "link_down", "critical")]
+    assert evidence.lit_ports(s, symptoms(s, CFG), CFG).values.tolist() == [["leaf", "Ethernet0"], ["leaf", "Ethernet4"]]

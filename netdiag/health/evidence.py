@@ -403,7 +403,7 @@ def lit_ports(snap, symptoms: pd.DataFrame, cfg: dict) -> pd.DataFrame:
     """(device, port) that receive light: some lane reads above the noise floor and no lane has a
     dark/LOS symptom. With a link down at both ends, light both ways points at configuration (FEC,
     speed, autoneg), not at the optics."""
-    L = snap.lanes
+    L = lanes_by_owner(snap)
     if L.empty:
         return pd.DataFrame(columns=["device", "port"])
     rx = _f(L["rx_power_mw"])
@@ -441,3 +441,26 @@ def odd_config(ports: pd.DataFrame, min_peers: int = 3) -> pd.DataFrame:
     if not out:
         return empty
     return pd.concat(out, ignore_index=True).drop_duplicates().reset_index(drop=True)
+
+
+def lanes_by_owner(snap) -> pd.DataFrame:
+    """The lanes table with each lane keyed to the port that owns it: a breakout module's lanes past
+    its first sub-port's lane count move to the sibling sub-port the device reports
+    (:func:`breakout_owner`); other lanes stay."""
+    L = snap.lanes
+    if L.empty or snap.ports.empty:
+        return L
+    pl = snap.ports[["device", "port", "lanes"]].drop_duplicates(["device", "port"])
+    k = L[["device", "port"]].merge(pl, on=["device", "port"], how="left")["lanes"].to_numpy(dtype="float64", na_value=np.nan)
+    lane = _f(L["lane"])
+    with np.errstate(invalid="ignore"):
+        beyond = (k > 0) & (lane > k)
+    if not beyond.any():
+        return L
+    idx = np.flatnonzero(beyond)
+    known = pd.MultiIndex.from_frame(pl[["device", "port"]])
+    sub = L.iloc[idx]
+    owner = breakout_owner(sub["device"], sub["port"], lane[idx], k[idx], known)
+    port = L["port"].to_numpy(dtype=object).copy()
+    port[idx] = owner
+    return L.assign(port=port)

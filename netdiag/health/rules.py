@@ -375,8 +375,10 @@ def port_symptoms(snap: Snapshot, cfg: dict) -> list[pd.DataFrame]:
     plugged = snap.modules.loc[snap.modules["present"].astype("boolean").fillna(False).to_numpy(dtype=bool),
                                ["device", "port"]]
     keys = pd.MultiIndex.from_arrays([p["device"], p["port"]])
-    has = keys.isin(pd.MultiIndex.from_frame(plugged)) | keys.isin(
-        pd.MultiIndex.from_frame(snap.lanes[["device", "port"]].drop_duplicates()))
+    # a breakout sub-port counts when a lane of its cage's module belongs to it (module data sits on
+    # the first sub-port)
+    owned = evidence.lanes_by_owner(snap)[["device", "port"]].drop_duplicates()
+    has = keys.isin(pd.MultiIndex.from_frame(plugged)) | keys.isin(pd.MultiIndex.from_frame(owned))
     inferred = p["admin_up"].isna().to_numpy()
     detail = np.where(inferred, "admin state not reported (inferred up: the module transmits or is ready), link down, "
                       "a module is plugged in", "admin up, link down, a module is plugged in")
