@@ -100,7 +100,11 @@ def describe(s: dict) -> str:
 
 def port_findings(symptoms: pd.DataFrame, snap: Snapshot, inventory: Inventory | None = None,
                   diagnosis: dict | None = None) -> list[Finding]:
-    """Group symptoms by port into findings, worst first."""
+    """Group symptoms by port into findings, worst first. Info symptoms (context the evidence layer
+    judged not a fault, e.g. forwarded CRC errors, lifetime counts at a negligible rate) are not
+    findings; `netdiag explain` shows them."""
+    if len(symptoms):
+        symptoms = symptoms[symptoms["severity"] != "info"]
     if symptoms.empty:
         return []
     diag = diagnosis or load_diagnosis()

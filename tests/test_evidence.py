@@ -200,11 +200,14 @@ def test_w4_real_fec_histogram_without_tail_is_quiet_and_a_tail_is_phy_local_evi
     t = parse("sonic-counters-fec-histogram/ethernet0", port="Ethernet0")
     assert max(r["bin"] for r in t["fec_histogram"] if r["count"]) == 7
     assert symptoms(snap(**t), CFG).empty
-    tail = t["fec_histogram"] + [{"device": "dut", "port": "Ethernet0", "bin": 14, "count": 12}]
-    tail = [r for r in tail if not (r["bin"] == 14 and r["count"] == 0)]
+    tail = [r for r in t["fec_histogram"] if r["bin"] != 14] + [{"device": "dut", "port": "Ethernet0", "bin": 14,
+                                                                  "count": 12}]
     s = symptoms(snap(fec_histogram=tail), CFG)
     assert rules(s) == [("Ethernet0", None, "fec_histogram_tail", "warning")]
-    assert s["value"].tolist() == [12.0]
+    assert s["value"].tolist() == [12.0] and s["detail"].iloc[0].startswith("2.3e-06 of the codewords")
+    # the same 12 codewords among 1e13 (a lifetime count on a healthy link): nothing
+    bg = [dict(r, count=10**13) if r["bin"] == 0 else r for r in tail]
+    assert symptoms(snap(fec_histogram=bg), CFG).empty
 
 
 # --- W5: host-side flags, overload ------------------------------------------------------------------
@@ -413,3 +416,12 @@ def test_end_features_with_only_context_features_keeps_a_severity_column():
     f = end_features(symptoms(s, CFG), s, {**CFG, "links": load_rules()["links"]})
     assert f.loc[("h1", "eth0"), "lit"] and np.isnan(f.loc[("h1", "eth0"), "sev"])
     assert localize(s, symptoms(s, CFG), _link_inventory()).findings == []
+
+
+def test_w2_breakout_sub_port_without_its_own_module_row_is_a_link_with_light():
+    # SONiC 800G cage split 2x400G: the module sits on Ethernet0 (8 lanes), Ethernet4 owns lanes 5-8
+    ports = [{"device": "leaf", "port": p, "admin_up": True, "oper_up": p != "Ethernet4", "lanes": 4}
+             for p in ("Ethernet0", "Ethernet4")]
+    s = snap(ports=ports, modules=[mod("leaf", "Ethernet0", media_lanes=8)], lanes=lanes("leaf", "Ethernet0", n=8))
+    assert rules(symptoms(s, CFG)) == [("Ethernet4", None, "link_down", "critical")]
+    assert evidence.lit_ports(s, symptoms(s, CFG), CFG).values.tolist() == [["leaf", "Ethernet0"], ["leaf", "Ethernet4"]]

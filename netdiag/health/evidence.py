@@ -68,7 +68,7 @@ def admin_state(f: pd.DataFrame, dark_mw: float) -> np.ndarray:
 # lanes in use and dark lanes
 
 
-def lanes_in_use(f: pd.DataFrame, cfg: dict) -> np.ndarray:
+def lanes_in_use(f: pd.DataFrame, cfg: dict, known_ports: pd.MultiIndex | None = None) -> np.ndarray:
     """Lanes the port really uses, per lane row of `f` (lane, tx/rx/bias, port_lanes, media_lanes,
     speed_gbps). In order of evidence:
     1. the module's own transmitter on that lane is lit: in use (a module lights only the lanes its
@@ -78,7 +78,8 @@ def lanes_in_use(f: pd.DataFrame, cfg: dict) -> np.ndarray:
        the lanes the port's speed needs
        (speed / the fastest lane rate, [lanes].max_lane_gbps);
     3. nothing known: a port whose lit lanes are exactly a leading 1, 2 or 4 of a bank and whose
-       other lanes read all-zero uses only the leading ones (CMIS banks print 8 lanes)."""
+       other lanes read nothing (0, -inf or the noise floor, no bias) uses only the leading ones
+       (CMIS banks print 8 lanes)."""
     lc = cfg["lanes"]
     floor = dark_floor_mw(cfg)
     lane = _f(f["lane"])
@@ -87,7 +88,9 @@ def lanes_in_use(f: pd.DataFrame, cfg: dict) -> np.ndarray:
     bias = _f(f["tx_bias_ma"])
     with np.errstate(invalid="ignore"):
         tx_lit = tx > floor
-    zero = (np.nan_to_num(tx, nan=0.0) == 0) & (np.nan_to_num(rx, nan=0.0) == 0) & (np.nan_to_num(bias, nan=0.0) == 0)
+    # "all-zero": no Tx and no Rx above the noise floor (unused lanes read -inf or the floor), no bias
+    with np.errstate(invalid="ignore"):
+        zero = ~(tx > floor) & ~(rx > floor) & (np.nan_to_num(bias, nan=0.0) == 0)
     key = [f["device"], f["port"]]
     n = len(f)
     need = np.full(n, np.nan)
@@ -106,7 +109,21 @@ def lanes_in_use(f: pd.DataFrame, cfg: dict) -> np.ndarray:
     heuristic = ~(np.isin(max_lit, (1, 2, 4)) & (max_lit < n_lanes) & (lane > max_lit))
     with np.errstate(invalid="ignore"):
         by_count = np.where(np.isnan(need), heuristic, lane <= need)
-    return tx_lit | by_count
+    in_use = tx_lit | by_count
+    # 4. lanes past the port's own lane count belong to another port of the module: a breakout
+    #    sibling the device reports (SONiC/EOS/Cumulus naming: judged there), or a port the name
+    #    does not tell (a twin-port module printed under each NIC port): not this port's lanes
+    if "port_lanes" in f:
+        k = _f(f["port_lanes"])
+        with np.errstate(invalid="ignore"):
+            beyond = (k > 0) & (lane > k) & in_use
+        if beyond.any():
+            idx = np.flatnonzero(beyond)
+            known = known_ports if known_ports is not None else pd.MultiIndex.from_arrays([f["device"], f["port"]]).unique()
+            sub = f.iloc[idx]
+            owner = breakout_owner(sub["device"], sub["port"], lane[idx], k[idx], known)
+            in_use[idx] = owner != sub["port"].to_numpy(dtype=object)
+    return in_use
 
 
 def dark_floor_mw(cfg: dict) -> float:
@@ -289,23 +306,30 @@ def phy_local(counters: pd.DataFrame, fec_histogram: pd.DataFrame | None = None)
 
 
 def fec_tail(hist: pd.DataFrame, cfg: dict) -> pd.DataFrame:
-    """Ports whose FEC histogram has codewords in its tail bins: at or over
-    [fec_histogram].tail_fraction of the correctable symbols per codeword (RS(544,514) corrects 15,
-    RS(528,514) 7). Non-zero counts there mean the link has no margin left. Columns device, port,
-    tail (codewords in the tail), bin (first tail bin)."""
+    """Ports whose FEC histogram has codewords in its tail bins (at or over [fec_histogram].tail_bin
+    corrected symbols: RS(544,514) corrects at most 15 per codeword) at a share of all codewords of
+    at least [fec_histogram].tail_fraction. The histogram counts since the last clear like any
+    counter: a few tail codewords among 1e12 are a lifetime count, not a link without margin.
+    Columns device, port, tail (codewords in the tail), bin (first tail bin), fraction."""
+    cols = ["device", "port", "tail", "bin", "fraction"]
     if hist is None or hist.empty:
-        return pd.DataFrame(columns=["device", "port", "tail", "bin"])
+        return pd.DataFrame(columns=cols)
     hc = cfg.get("fec_histogram", {})
     t = int(hc.get("tail_bin", 13))
+    frac = float(hc.get("tail_fraction", 1e-9))
     b = _f(hist["bin"])
-    cnt = _f(hist["count"])
+    cnt = np.nan_to_num(_f(hist["count"]), nan=0.0)
     with np.errstate(invalid="ignore"):
         tail = (b >= t) & (cnt > 0)
-    sel = hist[tail]
-    if sel.empty:
-        return pd.DataFrame(columns=["device", "port", "tail", "bin"])
-    g = sel.assign(_c=_f(sel["count"])).groupby(["device", "port"], sort=False).agg(tail=("_c", "sum"), bin=("bin", "min"))
-    return g.reset_index()
+    if not tail.any():
+        return pd.DataFrame(columns=cols)
+    h = pd.DataFrame({"device": hist["device"].to_numpy(), "port": hist["port"].to_numpy(), "_c": cnt,
+                      "_t": np.where(tail, cnt, 0.0), "_b": np.where(tail, b, np.inf)})
+    g = h.groupby(["device", "port"], sort=False).agg(total=("_c", "sum"), tail=("_t", "sum"), bin=("_b", "min"))
+    g = g[g["tail"] > 0]
+    g["fraction"] = g["tail"] / g["total"]
+    g = g[g["fraction"] >= frac]
+    return g.reset_index()[cols]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -379,7 +403,7 @@ def lit_ports(snap, symptoms: pd.DataFrame, cfg: dict) -> pd.DataFrame:
     """(device, port) that receive light: some lane reads above the noise floor and no lane has a
     dark/LOS symptom. With a link down at both ends, light both ways points at configuration (FEC,
     speed, autoneg), not at the optics."""
-    L = snap.lanes
+    L = lanes_by_owner(snap)
     if L.empty:
         return pd.DataFrame(columns=["device", "port"])
     rx = _f(L["rx_power_mw"])
@@ -394,19 +418,49 @@ def lit_ports(snap, symptoms: pd.DataFrame, cfg: dict) -> pd.DataFrame:
 
 
 def odd_config(ports: pd.DataFrame, min_peers: int = 3) -> pd.DataFrame:
-    """(device, port) whose FEC mode differs from the mode most of its device's other ports of the
-    same speed run (at least `min_peers` of them reporting one): with a link down and light both ways,
-    the end whose setting is the odd one out is the likely misconfigured one."""
+    """(device, port) whose FEC mode or speed differs from what most of its device's other ports
+    with the same lane count run (at least `min_peers` of them, a majority, reporting one): with a
+    link down and light both ways, the end whose setting is the odd one out is the likely
+    misconfigured one."""
+    empty = pd.DataFrame(columns=["device", "port"])
     if ports is None or ports.empty:
-        return pd.DataFrame(columns=["device", "port"])
-    p = ports[["device", "port", "fec", "lanes"]].dropna(subset=["fec"])
-    if p.empty:
-        return pd.DataFrame(columns=["device", "port"])
-    p = p.assign(fec=p["fec"].astype(str).str.lower(), _g=p["lanes"].astype("Float64").fillna(-1))
-    cnt = p.groupby(["device", "_g", "fec"], sort=False).size().rename("n").reset_index()
-    top = cnt.sort_values("n", ascending=False, kind="stable").drop_duplicates(["device", "_g"])
-    tot = cnt.groupby(["device", "_g"])["n"].sum().rename("tot").reset_index()
-    top = top.merge(tot, on=["device", "_g"]).rename(columns={"fec": "_mode", "n": "_n"})
-    m = p.merge(top, on=["device", "_g"])
-    odd = (m["fec"] != m["_mode"]) & (m["_n"] >= min_peers) & (m["_n"] * 2 > m["tot"])
-    return m.loc[odd.to_numpy(dtype=bool), ["device", "port"]].reset_index(drop=True)
+        return empty
+    out = []
+    for col in ("fec", "speed_gbps"):
+        p = ports[["device", "port", col, "lanes"]].dropna(subset=[col])
+        if p.empty:
+            continue
+        p = p.assign(_v=p[col].astype(str).str.lower(), _g=p["lanes"].astype("Float64").fillna(-1))
+        cnt = p.groupby(["device", "_g", "_v"], sort=False).size().rename("_n").reset_index()
+        top = cnt.sort_values("_n", ascending=False, kind="stable").drop_duplicates(["device", "_g"])
+        tot = cnt.groupby(["device", "_g"])["_n"].sum().rename("_tot").reset_index()
+        top = top.merge(tot, on=["device", "_g"]).rename(columns={"_v": "_mode"})
+        m = p.merge(top, on=["device", "_g"])
+        odd = (m["_v"] != m["_mode"]) & (m["_n"] >= min_peers) & (m["_n"] * 2 > m["_tot"])
+        out.append(m.loc[odd.to_numpy(dtype=bool), ["device", "port"]])
+    if not out:
+        return empty
+    return pd.concat(out, ignore_index=True).drop_duplicates().reset_index(drop=True)
+
+
+def lanes_by_owner(snap) -> pd.DataFrame:
+    """The lanes table with each lane keyed to the port that owns it: a breakout module's lanes past
+    its first sub-port's lane count move to the sibling sub-port the device reports
+    (:func:`breakout_owner`); other lanes stay."""
+    L = snap.lanes
+    if L.empty or snap.ports.empty:
+        return L
+    pl = snap.ports[["device", "port", "lanes"]].drop_duplicates(["device", "port"])
+    k = L[["device", "port"]].merge(pl, on=["device", "port"], how="left")["lanes"].to_numpy(dtype="float64", na_value=np.nan)
+    lane = _f(L["lane"])
+    with np.errstate(invalid="ignore"):
+        beyond = (k > 0) & (lane > k)
+    if not beyond.any():
+        return L
+    idx = np.flatnonzero(beyond)
+    known = pd.MultiIndex.from_frame(pl[["device", "port"]])
+    sub = L.iloc[idx]
+    owner = breakout_owner(sub["device"], sub["port"], lane[idx], k[idx], known)
+    port = L["port"].to_numpy(dtype=object).copy()
+    port[idx] = owner
+    return L.assign(port=port)

@@ -111,7 +111,7 @@ def end_evidence(snap: Snapshot, sym: pd.DataFrame, feats: pd.DataFrame, cfg: di
                      on=["device", "port"], how="left") if len(mr) else lr.copy()
         f = f.assign(media_lanes=_val(mr["media_lanes"].iloc[0]) if len(mr) else None,
                      port_lanes=out.get("port_lanes"), speed_gbps=out.get("speed_gbps"))
-        in_use = evidence.lanes_in_use(f, cfg)
+        in_use = evidence.lanes_in_use(f, cfg, pd.MultiIndex.from_frame(P[["device", "port"]]) if len(P) else None)
         dark = evidence.dark_lanes(f, cfg)
         out["lanes"] = [{"lane": _val(r.lane), "tx_dbm": _dbm(r.tx_power_mw), "rx_dbm": _dbm(r.rx_power_mw),
                          "bias_ma": _val(r.tx_bias_ma), "rx_los": _val(r.rx_los), "tx_los": _val(r.tx_los),

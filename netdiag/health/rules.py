@@ -156,7 +156,8 @@ def lane_symptoms(snap: Snapshot, thr: pd.DataFrame, cfg: dict) -> list[pd.DataF
             f[c] = f[c].fillna(conv(fb[key][lv]))
     floor = evidence.dark_floor_mw(cfg)
     # copper (DAC/ACC) has no optics: its power readings (often -inf or 0) say nothing
-    in_use = evidence.lanes_in_use(f, cfg) & ~f["media"].isin(["dac", "acc"]).to_numpy()
+    known_ports = pd.MultiIndex.from_frame(snap.ports[["device", "port"]]) if len(snap.ports) else None
+    in_use = evidence.lanes_in_use(f, cfg, known_ports) & ~f["media"].isin(["dac", "acc"]).to_numpy()
     admin = evidence.admin_state(f, floor)          # 1 up (reported or inferred), 0 down, NaN unknown
     admin_up = admin == 1.0
     admin_not_down = ~(admin == 0.0)
@@ -374,8 +375,10 @@ def port_symptoms(snap: Snapshot, cfg: dict) -> list[pd.DataFrame]:
     plugged = snap.modules.loc[snap.modules["present"].astype("boolean").fillna(False).to_numpy(dtype=bool),
                                ["device", "port"]]
     keys = pd.MultiIndex.from_arrays([p["device"], p["port"]])
-    has = keys.isin(pd.MultiIndex.from_frame(plugged)) | keys.isin(
-        pd.MultiIndex.from_frame(snap.lanes[["device", "port"]].drop_duplicates()))
+    # a breakout sub-port counts when a lane of its cage's module belongs to it (module data sits on
+    # the first sub-port)
+    owned = evidence.lanes_by_owner(snap)[["device", "port"]].drop_duplicates()
+    has = keys.isin(pd.MultiIndex.from_frame(plugged)) | keys.isin(pd.MultiIndex.from_frame(owned))
     inferred = p["admin_up"].isna().to_numpy()
     detail = np.where(inferred, "admin state not reported (inferred up: the module transmits or is ready), link down, "
                       "a module is plugged in", "admin up, link down, a module is plugged in")
@@ -444,8 +447,9 @@ def _fec_tail_symptoms(snap: Snapshot, cfg: dict) -> list[pd.DataFrame]:
     if sev == "off":
         return []
     t = t.assign(_thr=float(cfg.get("fec_histogram", {}).get("tail_bin", 13)))
-    e = _emit(t, np.ones(len(t), bool), "fec_histogram_tail", sev, "tail", "_thr", "codewords",
-              "codewords with errors in the FEC histogram's tail bins (little FEC margin left)")
+    e = _emit(t, np.ones(len(t), bool), "fec_histogram_tail", sev, "tail", "_thr", "codewords", "")
+    e["detail"] = [f"{f:.2g} of the codewords in the FEC histogram's tail bins (little FEC margin left)"
+                   for f in t["fraction"].to_numpy(dtype="float64")]
     return [e]
 
 
