@@ -14,6 +14,9 @@ checks look for what a complete output of the format always has, from outside th
   section with monitor values has its threshold values, and the output ends with a newline; only
   the ports whose section is cut are incomplete, the others are kept.
 
+- any other text format: the output ends with a newline (a cut last line could turn a counter of
+  1234 into 12); JSON formats are left to their parsers, which reject a cut document.
+
 An incomplete output (or port of it) is not analysed: its rows are left out, and so are the module
 and lane rows other outputs of the device give for that port (its optics are unknown: never judged
 by packaged thresholds in place of its own); ingest reports it with the reason under "Could not tell" (the sweep's status is UNKNOWN unless something worse is
@@ -114,12 +117,25 @@ def sonic_transceiver_eeprom(text: str) -> list[Incomplete]:
 CHECKS = {"ethtool-module": ethtool_module, "sonic-transceiver-eeprom": sonic_transceiver_eeprom}
 
 
+def ends_mid_line(text: str) -> list[Incomplete]:
+    """Any other text format: a command's output ends with a newline; one that does not was cut in
+    its last line (a counter cut from '1234' to '12' would be read as 12). JSON is left to its
+    parser, which rejects a cut document."""
+    head = text.lstrip()[:1]
+    if not text.strip() or text.endswith("\n") or head in ("{", "["):
+        return []
+    return [Incomplete(_cut(text))]
+
+
 def check(fmt: str | None, data: bytes) -> list[Incomplete]:
-    """What is incomplete in one output of format `fmt` ([] when complete or not checked)."""
+    """What is incomplete in one output of format `fmt` ([] when complete)."""
+    if not data:
+        return []
+    text = data.decode("utf-8", "replace") if isinstance(data, (bytes, bytearray)) else data
     fn = CHECKS.get(fmt or "")
     if fn is None:
-        return []
-    return fn(data.decode("utf-8", "replace") if isinstance(data, (bytes, bytearray)) else data)
+        return [] if "json" in (fmt or "") else ends_mid_line(text)
+    return fn(text)
 
 
 def drop_ports(tables: dict, ports: set[str], only: tuple[str, ...] | None = None) -> dict:

@@ -103,3 +103,22 @@ def test_cut_sonic_output_drops_only_the_cut_port(tmp_path):
     assert not ((lanes["device"] == "leaf-p0-0002") & (lanes["port"] == last)).any()
     assert ((res_full.snapshot.lanes["device"] == "leaf-p0-0002") & (res_full.snapshot.lanes["port"] == last)).any()
     assert len(before[before["device"] == "leaf-p0-0002"]) > len(kept)
+
+
+def test_counter_cut_mid_line_is_not_read_as_a_smaller_value(tmp_path):
+    """ethtool -S cut inside 'rx_crc_errors_phy: 5021' would read 50: the output is reported instead."""
+    cap = tmp_path / "capture"
+    shutil.copytree(DEMO / "capture", cap)
+    f = cap / "devices" / "gpu-r07-n03" / "0005.txt"   # ethtool -S ens1np0
+    full = f.read_bytes()
+    cut = full[:full.index(b"rx_crc_errors_phy: 5021") + len(b"rx_crc_errors_phy: 50")]
+    f.write_bytes(cut)
+    got = completeness.check("ethtool-stats", cut)
+    assert len(got) == 1 and "last line 'rx_crc_errors_phy: 50'" in got[0].why
+    res = jobs.sweep_capture(cap, load(DEMO / "devices.csv", DEMO / "cabling.csv"))
+    dev = next(d for d in res.devices if d.name == "gpu-r07-n03")
+    assert [(x["command"], x["port"]) for x in dev.failed] == [("ethtool -S ens1np0", "ens1np0")]
+    c = res.snapshot.counters
+    crc = c.loc[(c["device"] == "gpu-r07-n03") & (c["port"] == "ens1np0"), "rx_crc_errors"]
+    assert not (crc == 50).any()
+    assert completeness.check("ethtool-stats", full) == []
