@@ -325,7 +325,8 @@ def load_cabling_frame(path: str | Path, devices: dict[str, DeviceInfo] | None =
     if warnings is not None:
         warnings += [p for p in problems if "ignored" in p]
     problems = [p for p in problems if "ignored" not in p]
-    df = df[list(CABLE_COLUMNS) + [c for c in CABLE_OPTIONAL if (df[c] != "").any()]]
+    filled = {c[2:] for c in CABLE_OPTIONAL if (df[c] != "").any()}   # a pair is kept together
+    df = df[list(CABLE_COLUMNS) + [c for c in CABLE_OPTIONAL if c[2:] in filled]]
     errs: list[tuple[int, int, str]] = []   # (line, order, message)
 
     def bad(mask, message) -> None:

@@ -129,5 +129,7 @@ def test_optional_cage_and_module_columns_are_kept_when_filled(tmp_path):
     plan = load(None, c).plan
     assert list(plan["a_cage"]) == ["osfp1", "osfp1"] and list(plan["b_cage"]) == ["cage1", "cage1"]
     assert "a_module" not in plan.columns and "b_module" not in plan.columns  # never filled: not kept
+    one = write(tmp_path, "one.csv", "cable_id,a_device,a_port,b_device,b_port,plane,a_cage\nC1,g,e0,l,1,0,osfp1\n")
+    assert list(load(None, one).plan[["a_cage", "b_cage"]].iloc[0]) == ["osfp1", ""]  # kept as a pair
     plain = write(tmp_path, "plain.csv", CAB + "C1,a,eth0,b,Ethernet0,aoc,3,0,\n")
     assert list(load(None, plain).plan.columns) == list(CAB.strip().split(","))
