@@ -24,19 +24,15 @@ CABLE_REQUIRED = ("cable_id", "a_device", "a_port", "b_device", "b_port")
 CABLE_OPTIONAL = ("a_cage", "b_cage", "a_module", "b_module")
 MEDIA = ("dac", "acc", "aoc", "fiber")
 
-#: Allowed values, in one place (docs/inventory.md lists them). `platform` picks the commands a
-#: live sweep runs and the parsers a replay uses; every name here is a registered platform driver.
-PLATFORMS = (
-    "linux",
-    "sonic",
-    "cumulus",
-    "eos",
-    "ib-host",
-    "ibdiagnet",
-    "nxos",
-    "iosxe",
-    "junos",
-)
+#: Allowed values (docs/inventory.md lists them). `platform` must name a registered platform driver
+#: (netdiag/platforms/, one module each): the one list of platforms, so a new driver is allowed
+#: here as soon as it exists, and a name without a driver is refused offline as it would be live.
+def platform_names() -> tuple[str, ...]:
+    from netdiag import platforms
+
+    return tuple(platforms.platforms())
+
+
 #: `role`: hosts (drained by isolate), switches by tier, a fabric manager (UFM / ibdiagnet host) and
 #: patch panels; empty means unknown.
 ROLES = (
@@ -264,6 +260,7 @@ def load_devices(path: str | Path, warnings: list[str] | None = None,
     problems = [p for p in problems if "ignored" not in p]
     devices: dict[str, DeviceInfo] = {}
     first_line: dict[str, int] = {}
+    allowed_platforms = platform_names()
     for lineno, r in zip(lines.tolist(), table.to_dict("records")):
         bad = False
         if not _NAME.match(r["name"]):
@@ -272,7 +269,7 @@ def load_devices(path: str | Path, warnings: list[str] | None = None,
         elif r["name"] in devices:
             problems.append(f"{path}:{lineno}: name: {r['name']!r} already defined on line {first_line[r['name']]}")
             bad = True
-        why = _check_value("platform", r["platform"], PLATFORMS, empty_ok=False)
+        why = _check_value("platform", r["platform"], allowed_platforms, empty_ok=False)
         if why:
             problems.append(f"{path}:{lineno}: platform: {why}")
             bad = True
@@ -328,7 +325,8 @@ def load_cabling_frame(path: str | Path, devices: dict[str, DeviceInfo] | None =
     if warnings is not None:
         warnings += [p for p in problems if "ignored" in p]
     problems = [p for p in problems if "ignored" not in p]
-    df = df[list(CABLE_COLUMNS) + [c for c in CABLE_OPTIONAL if (df[c] != "").any()]]
+    filled = {c[2:] for c in CABLE_OPTIONAL if (df[c] != "").any()}   # a pair is kept together
+    df = df[list(CABLE_COLUMNS) + [c for c in CABLE_OPTIONAL if c[2:] in filled]]
     errs: list[tuple[int, int, str]] = []   # (line, order, message)
 
     def bad(mask, message) -> None:

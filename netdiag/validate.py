@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from netdiag.inventory import PLATFORMS, InventoryError, load_cabling_frame, load_devices
+from netdiag.inventory import InventoryError, load_cabling_frame, load_devices, platform_names
 
 
 @dataclass
@@ -61,9 +61,9 @@ def _check_capture(root: Path, devices, rep: Report) -> None:
         if not dev.ok and dev.error and str(where) in dev.error:
             rep.problems.append(dev.error)  # its own files are broken (a failed collection is not a problem)
             continue
-        if dev.platform not in PLATFORMS:
+        if dev.platform not in platform_names():
             rep.problems.append(f"{where / 'device.json'}: platform: unknown platform {dev.platform!r}: "
-                                f"not one of {'|'.join(PLATFORMS)}")
+                                f"not one of {'|'.join(platform_names())}")
             continue
         inv_dev = devices.get(dev.name) if devices is not None else None
         if devices is not None and inv_dev is None:

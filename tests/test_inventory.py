@@ -2,7 +2,9 @@
 
 import pytest
 
-from netdiag.inventory import InventoryError, load, load_cabling, load_devices
+from netdiag.inventory import InventoryError, load, load_cabling, load_devices, platform_names
+
+PLATS = "|".join(platform_names())   # cumulus|eos|ib-host|ibdiagnet|linux|sonic today
 
 DEV = "name,platform,address,role,plane,site,hall,row,rack,u\n"
 CAB = "cable_id,a_device,a_port,b_device,b_port,media,length_m,plane,path\n"
@@ -78,16 +80,15 @@ def test_optional_columns_may_be_left_out_of_the_header(tmp_path):
 
 
 def test_offline_load_rejects_unknown_platform_role_and_u(tmp_path):
-    # issue 17: these passed an offline sweep before; a live sweep would only have failed on the platform
-    d = write(tmp_path, "devices.csv", DEV + "a,nxos,,leaf,,,,,,\n" + "b,Sonic,,leaf,,,,,,\n"
+    # issue 17: these (and nxos before a driver existed) passed an offline sweep before; a live sweep would only have failed on the platform
+    d = write(tmp_path, "devices.csv", DEV + "a,windows,,leaf,,,,,,\n" + "b,Sonic,,leaf,,,,,,\n"
               + "c,linux,,GPU,,,,,,\n" + "d,linux,,gpu_host,,,,,,forty\n" + "e,linux,,gpu_host,,,,,,30-31\n")
     with pytest.raises(InventoryError) as e:
         load_devices(d)
     probs = e.value.problems
     assert probs == [
-        f"{d}:2: platform: unknown platform 'nxos': not one of linux|sonic|cumulus|eos|ib-host|ibdiagnet",
-        f"{d}:3: platform: unknown platform 'Sonic': not one of linux|sonic|cumulus|eos|ib-host|ibdiagnet; "
-        "did you mean 'sonic'?",
+        f"{d}:2: platform: unknown platform 'windows': not one of {PLATS}",
+        f"{d}:3: platform: unknown platform 'Sonic': not one of {PLATS}; did you mean 'sonic'?",
         f"{d}:4: role: unknown role 'GPU': not one of gpu_host|cpu_host|storage|leaf|tor|spine|superspine|core|fabric_manager|patch_panel",
         f"{d}:5: u: 'forty' is not a rack unit (a number such as 30, or 30-31)",
     ]
@@ -115,12 +116,15 @@ def test_cabling_without_inventory_skips_device_checks(tmp_path):
     assert cables[0].media == "dac" and cables[0].length_m == 1.5
 
 
-def test_allowed_platforms_are_exactly_the_registered_drivers():
-    # one list (inventory.PLATFORMS), kept equal to the drivers a live sweep can use
+def test_allowed_platforms_are_exactly_the_registered_drivers(tmp_path):
+    # one list: the platform drivers; every one of them loads, a name without a driver does not
     from netdiag import platforms
-    from netdiag.inventory import PLATFORMS
+    from netdiag.inventory import platform_names
 
-    assert sorted(PLATFORMS) == sorted(platforms.platforms())
+    assert platform_names() == tuple(sorted(platforms.platforms()))
+    assert {"linux", "sonic", "cumulus", "eos", "ib-host", "ibdiagnet"} <= set(platform_names())
+    d = write(tmp_path, "devices.csv", "name,platform\n" + "".join(f"d{i},{p}\n" for i, p in enumerate(platform_names())))
+    assert [x.platform for x in load_devices(d).values()] == list(platform_names())
 
 
 def test_optional_cage_and_module_columns_are_kept_when_filled(tmp_path):
@@ -129,5 +133,7 @@ def test_optional_cage_and_module_columns_are_kept_when_filled(tmp_path):
     plan = load(None, c).plan
     assert list(plan["a_cage"]) == ["osfp1", "osfp1"] and list(plan["b_cage"]) == ["cage1", "cage1"]
     assert "a_module" not in plan.columns and "b_module" not in plan.columns  # never filled: not kept
+    one = write(tmp_path, "one.csv", "cable_id,a_device,a_port,b_device,b_port,plane,a_cage\nC1,g,e0,l,1,0,osfp1\n")
+    assert list(load(None, one).plan[["a_cage", "b_cage"]].iloc[0]) == ["osfp1", ""]  # kept as a pair
     plain = write(tmp_path, "plain.csv", CAB + "C1,a,eth0,b,Ethernet0,aoc,3,0,\n")
     assert list(load(None, plain).plan.columns) == list(CAB.strip().split(","))
