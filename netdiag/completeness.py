@@ -5,17 +5,20 @@ truncated file) parses into fewer rows, or into a module whose own thresholds ar
 analysis would then silently lose a finding or judge the module by the packaged fallbacks. These
 checks look for what a complete output of the format always has, from outside the parsers:
 
-- ``ethtool -m`` (text): the last line ends with a newline; the vendor block is there (every
-  SFF-8079/8472, SFF-8636 and CMIS decoder prints ``Vendor SN``); a module with optical
-  diagnostics prints ``Alarm/warning flags implemented`` (SFF-8472/8636) and, when its DOM lanes
-  are printed and it implements flags (or is CMIS), all 20 threshold lines; each lane list (bias,
-  Tx power, Rx power) has the same channels.
+- ``ethtool -m`` (text): the last line is not cut (see below); the vendor block is there (every
+  SFF-8079/8472, SFF-8636 and CMIS decoder prints ``Vendor SN``); an SFF-8472/8636 module with
+  optical diagnostics prints ``Alarm/warning flags implemented`` and, when it implements them, all
+  20 threshold lines (a CMIS module without thresholds is not taken as cut: whether ethtool prints
+  them depends on the module and the ethtool version); each lane list (bias, Tx power, Rx power)
+  has the same channels.
 - SONiC ``show interfaces transceiver eeprom --dom`` (one output for all ports): each port's
-  section with monitor values has its threshold values, and the output ends with a newline; only
-  the ports whose section is cut are incomplete, the others are kept.
+  section with monitor values has its threshold values, and the last line is not cut; only the
+  ports whose section is cut are incomplete, the others are kept.
 
-- any other text format: the output ends with a newline (a cut last line could turn a counter of
-  1234 into 12); JSON formats are left to their parsers, which reject a cut document.
+- any other text format: the last line is not cut. An output without a final newline is cut when
+  its last line is a fragment without `label: value` shape or stops in a number (a counter of 1234
+  cut to 12); a last line ending in a word or unit is taken as complete. JSON formats are left to
+  their parsers, which reject a cut document.
 
 An incomplete output (or port of it) is not analysed: its rows are left out, and so are the module
 and lane rows other outputs of the device give for that port (its optics are unknown: never judged
@@ -53,11 +56,28 @@ def _cut(text: str) -> str:
     return f"output ends mid-line after {len(text.encode())} bytes (last line {last[:60]!r}): cut short"
 
 
+def _last_line_cut(text: str) -> bool:
+    """Does an output without a final newline end inside a line? Some tools and files end without
+    one, so that alone is not a cut: the last line must look incomplete -- a fragment with no
+    `label: value` shape, or a value that stops in a number (a counter cut from 1234 to 12, a
+    reading cut before its unit; a complete last line could end so too, and is then reported as
+    possibly cut rather than trusted)."""
+    if text.endswith("\n"):
+        return False
+    last = text.rsplit("\n", 1)[-1].strip()
+    if not last:
+        return False
+    if ":" not in last:
+        return True
+    value = last.partition(":")[2].strip()
+    return not value or value[-1] in "0123456789.-+/"
+
+
 def ethtool_module(text: str) -> list[Incomplete]:
     """`ethtool -m IFACE` (text): see the module doc."""
     if not text.strip():
         return []
-    if not text.endswith("\n"):
+    if _last_line_cut(text):
         return [Incomplete(_cut(text))]
     ident = _IDENT.search(text)
     if ident is None:
@@ -76,16 +96,14 @@ def ethtool_module(text: str) -> list[Incomplete]:
     if 0 < n < 20:
         return [Incomplete(f"threshold block incomplete ({n} of 20 threshold lines): output cut; "
                            "its own thresholds unknown, packaged ones not used instead")]
-    wants = (flags is not None and flags.group(1).lower() == "yes") or (cmis and any(lanes) and _has_light(text))
+    # SFF-8472/8636: ethtool prints the thresholds whenever the module says it implements alarm and
+    # warning flags, so flags without thresholds is a cut. CMIS: whether thresholds are printed
+    # depends on the module (page 02h) and the ethtool version, so their absence alone is not a cut.
+    wants = flags is not None and flags.group(1).lower() == "yes"
     if n == 0 and wants and any(lanes):
         return [Incomplete("module reports diagnostics with alarm/warning flags but no threshold block: output cut "
                            "before it; its own thresholds unknown, packaged ones not used instead")]
     return []
-
-
-def _has_light(text: str) -> bool:
-    """A CMIS dump whose optical power lanes carry values (a passive DAC prints none)."""
-    return bool(re.search(r"optical power ?\((?:Channel|Chan|Lane) \d+\)[ \t]*:[ \t]*[0-9.]+ mW", text))
 
 
 _SONIC_PORT = re.compile(r"^(\S+): SFP EEPROM (detected|not detected|is not applicable)", re.M)
@@ -101,7 +119,7 @@ def sonic_transceiver_eeprom(text: str) -> list[Incomplete]:
         end = heads[i + 1].start() if i + 1 < len(heads) else len(text)
         sec = text[m.start():end]
         last = i + 1 == len(heads)
-        if last and not text.endswith("\n"):
+        if last and _last_line_cut(text):
             out.append(Incomplete(_cut(text) + "; any port after it is missing from the output", m.group(1)))
         elif m.group(2) == "detected" and "ChannelMonitorValues:" in sec and "ChannelThresholdValues:" not in sec:
             out.append(Incomplete("port section has monitor values but no ChannelThresholdValues: output cut; its own "
@@ -109,7 +127,7 @@ def sonic_transceiver_eeprom(text: str) -> list[Incomplete]:
                                   m.group(1)))
         elif last and m.group(2) == "detected" and "Vendor SN" not in sec:
             out.append(Incomplete("last port section ends before its vendor block: output cut", m.group(1)))
-    if not heads and not text.endswith("\n"):
+    if not heads and _last_line_cut(text):
         out.append(Incomplete(_cut(text)))
     return out
 
@@ -122,7 +140,7 @@ def ends_mid_line(text: str) -> list[Incomplete]:
     its last line (a counter cut from '1234' to '12' would be read as 12). JSON is left to its
     parser, which rejects a cut document."""
     head = text.lstrip()[:1]
-    if not text.strip() or text.endswith("\n") or head in ("{", "["):
+    if not text.strip() or head in ("{", "[") or not _last_line_cut(text):
         return []
     return [Incomplete(_cut(text))]
 
