@@ -316,7 +316,7 @@ def fec_tail(hist: pd.DataFrame, cfg: dict) -> pd.DataFrame:
         return pd.DataFrame(columns=cols)
     hc = cfg.get("fec_histogram", {})
     t = int(hc.get("tail_bin", 13))
-    frac = float(hc.get("tail_fraction", 1e-9))
+    frac = float(hc.get("tail_fraction", 1e-6))
     b = _f(hist["bin"])
     cnt = np.nan_to_num(_f(hist["count"]), nan=0.0)
     with np.errstate(invalid="ignore"):
