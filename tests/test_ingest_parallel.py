@@ -59,7 +59,8 @@ def test_bad_output_in_one_group_is_reported_with_workers(tmp_path, monkeypatch)
             rec = cw.device(f"h{i}", "linux")
             rec.record("ethtool eth0", good)
             rec.record("ethtool -m eth0", b"garbage without fields\n" if i == 3 else
-                       b"\tIdentifier : 0x11 (QSFP28)\n\tVendor SN : S1\n\tModule temperature : 30.00 degrees C\n")
+                       b"\tIdentifier : 0x11 (QSFP28)\n\tVendor SN : S1\n\tModule temperature : 30.00 degrees C\n"
+                       b"\tAlarm/warning flags implemented : No\n")   # complete (netdiag.completeness)
     cap = read_capture(tmp_path / "cap")
     ref_snap, ref_devices = _reference(cap)
     got = ing.ingest(cap, jobs=2)
