@@ -170,10 +170,6 @@ def test_sweep_reads_a_generated_capture_without_failed_outputs(tmp_path):
     assert p.returncode in (1, 2)          # three injected faults
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "netdiag today raises findings on a healthy fabric: lifetime counts of 1-3 uncorrectable codewords "
-    "and a few cut-through FCS errors become bad_transceiver / bad_cable_assembly findings, and a "
-    "failing_plane finding on top of them (issues 13 and 14); remove this mark when fixed"))
 def test_fault_free_fabric_gives_no_finding_and_exit_0(tmp_path):
     generate("2plane", 31, tmp_path / "s", gpus=32, n_faults=0)
     p = _sweep(tmp_path / "s")

@@ -453,9 +453,13 @@ _THR_CACHE: dict[tuple, list[str]] = {}
 
 
 def _thresholds(mod: dict) -> list[str]:
-    """sff_show_thresholds' 20 lines (a null threshold prints no line); modules of one model share
-    their thresholds, so the block is cached by value."""
+    """sff_show_thresholds' 20 lines; modules of one model share their thresholds, so the block is
+    cached by value. ethtool prints the whole block from the module's threshold page or none of it:
+    a module with any threshold null has none printed (SFF-8636 then says its alarm/warning flags are
+    not implemented), as a module without a threshold page shows."""
     key = tuple(mod.get(f"{sensor}_{lv}") for sensor, _ in _THRESH for lv in _LEVELS)
+    if any(v is None for v in key):
+        return []
     out = _THR_CACHE.get(key)
     if out is None:
         out = []
