@@ -49,8 +49,8 @@ def test_demo_table_names_suspects_whole_with_real_port_names_and_locations():
         ["CRITICAL", "gpu-r07-n03", "ens4np0", "1,2,3,4", "dead_link", "A/07/r07 U32", "cable C07-03-4"],
         ["CRITICAL", "gpu-r07-n02", "ens2np0", "2", "decaying_transmitter", "A/07/r07 U36",
          "transceiver gpu-r07-n02:ens2np0"],
-        ["CRITICAL", "gpu-r07-n01", "ens3np0", "3", "dirty_connector", "A/07/r07 U40", "connector C07-01-3"],
         ["CRITICAL", "gpu-r07-n02", "ens4np0", "-", "hot_module", "A/07/r07 U36", "transceiver gpu-r07-n02:ens4np0"],
+        ["CRITICAL", "gpu-r07-n01", "ens3np0", "3", "dirty_connector", "A/07/r07 U40", "connector C07-01-3"],
         ["CRITICAL", "gpu-r07-n03", "ens1np0", "-", "bad_transceiver", "A/07/r07 U32", "transceiver gpu-r07-n03:ens1np0"],
         ["WARNING", "gpu-r07-n04", "ens2np0", "1", "dirty_connector", "A/07/r07 U28", "connector C07-04-2"],
     ]

@@ -66,7 +66,7 @@ def test_decaying_transmitter_ticket_says_where_what_to_bring_and_how_to_verify(
     assert data["priority"] == "P1" and data["component"] == "transceiver"
     assert data["location"] == {"site": "dc1", "hall": "A", "row": "07", "rack": "r07", "u": "36",
                                 "text": "dc1 hall A row 07 rack r07 U36", "device": "gpu-r07-n02",
-                                "port": "ens2np0", "component": "transceiver", "ref": "gpu-r07-n02:ens2"}
+                                "port": "ens2np0", "component": "transceiver", "ref": "gpu-r07-n02:ens2np0"}
     a, b = data["links"][0]["a"], data["links"][0]["b"]
     assert (a["device"], a["port"], a["location"]["u"]) == ("gpu-r07-n02", "ens2np0", "36")
     assert (b["device"], b["port"], b["location"]["u"]) == ("leaf-p1-r07", "Ethernet16", "43")

@@ -55,7 +55,7 @@ def test_one_lane_is_singular_and_summary_names_missing_inventory_devices():
     out = text.render(res, color=False)
     lines = out.splitlines()
     at = lines.index("Could not tell (data missing or unreadable):")
-    assert "  2 inventory devices not in the capture: leaf-p0-r07, leaf-p1-r07" in lines[at:]
+    assert "    2 inventory devices not in the capture: leaf-p0-r07, leaf-p1-r07" in lines[at:]
 
 
 def test_simulate_says_what_it_built_and_why(tmp_path):
