@@ -332,7 +332,8 @@ def shared_parts(diag: pd.DataFrame, graph: FabricGraph, rules: dict, seen: set[
     # rounds: the links explained by the parts found so far leave the peers' base rates, so one
     # failing switch does not hide another; each round is a fresh Benjamini-Hochberg over its tests
     while True:
-        m, cands = _part_tests(dev_parts, cparts, flags, diag, absorbed, min_links)
+        m, cands = _part_tests(dev_parts, cparts, flags, diag, absorbed, min_links,
+                               float(cfg.get("lone_plane_rate", 0.01)))
         cutoff = _bh_cutoff(np.array([c["logp"] for c in cands]), m, q)
         cands = [c for c in cands if c["logp"] <= cutoff and (c["component"], c["ref"]) not in
                  {(x["component"], x["ref"]) for x in chosen}]
@@ -392,7 +393,7 @@ def _parsimony(chosen: list[dict], significant: list[dict], groups: dict[str, li
 
 
 def _part_tests(dev_parts: pd.DataFrame, cparts: pd.DataFrame, flags: pd.DataFrame, diag: pd.DataFrame,
-                drop: set[str], min_links: int) -> tuple[int, list[dict]]:
+                drop: set[str], min_links: int, lone_rate: float = 0.01) -> tuple[int, list[dict]]:
     """The shared-part tests without the links in `drop`: how many parts are tested (m), and the
     candidates (parts with at least `min_links` symptomatic links) with n, peer rate and log p."""
     m = 0
@@ -448,8 +449,13 @@ def _part_tests(dev_parts: pd.DataFrame, cparts: pd.DataFrame, flags: pd.DataFra
         # one test per part over all its media: each media class contributes its peers' expected share
         # (leave-one-out, Laplace-smoothed), as for device-side parts, so a plane that carries fiber
         # and copper links is one candidate, not one per medium
-        per = per[per["members"] >= 2]
-        per = per.assign(exp=(per["K"] - per["k"] + 1.0) / (per["N"] - per["n"] + 2.0) * per["n"])
+        # a fabric of one plane has no peer plane: its plane is tested against lone_plane_rate, a
+        # prior share of symptomatic links (a whole plane dark is then one finding, not one per link)
+        keep = ((per["members"] >= 2) | (per["component"] == "plane")).to_numpy()
+        per = per[keep]
+        lone = ((per["members"] < 2) & (per["component"] == "plane")).to_numpy()
+        peer = (per["K"] - per["k"] + 1.0) / (per["N"] - per["n"] + 2.0)
+        per = per.assign(exp=np.where(lone, lone_rate, peer) * per["n"])
         agg = per.groupby(["component", "ref"], sort=False).agg(n=("n", "sum"), exp=("exp", "sum"), k=("k", "sum"))
         agg = agg[agg["n"] >= min_links]
         m += len(agg)
