@@ -333,7 +333,7 @@ def shared_parts(diag: pd.DataFrame, graph: FabricGraph, rules: dict, seen: set[
     # failing switch does not hide another; each round is a fresh Benjamini-Hochberg over its tests
     while True:
         m, cands = _part_tests(dev_parts, cparts, flags, diag, absorbed, min_links,
-                               float(cfg.get("lone_plane_rate", 0.01)))
+                               float(cfg.get("lone_plane_rate", 0.5)))
         cutoff = _bh_cutoff(np.array([c["logp"] for c in cands]), m, q)
         cands = [c for c in cands if c["logp"] <= cutoff and (c["component"], c["ref"]) not in
                  {(x["component"], x["ref"]) for x in chosen}]
@@ -393,7 +393,7 @@ def _parsimony(chosen: list[dict], significant: list[dict], groups: dict[str, li
 
 
 def _part_tests(dev_parts: pd.DataFrame, cparts: pd.DataFrame, flags: pd.DataFrame, diag: pd.DataFrame,
-                drop: set[str], min_links: int, lone_rate: float = 0.01) -> tuple[int, list[dict]]:
+                drop: set[str], min_links: int, lone_rate: float = 0.5) -> tuple[int, list[dict]]:
     """The shared-part tests without the links in `drop`: how many parts are tested (m), and the
     candidates (parts with at least `min_links` symptomatic links) with n, peer rate and log p."""
     m = 0
@@ -450,7 +450,8 @@ def _part_tests(dev_parts: pd.DataFrame, cparts: pd.DataFrame, flags: pd.DataFra
         # (leave-one-out, Laplace-smoothed), as for device-side parts, so a plane that carries fiber
         # and copper links is one candidate, not one per medium
         # a fabric of one plane has no peer plane: its plane is tested against lone_plane_rate, a
-        # prior share of symptomatic links (a whole plane dark is then one finding, not one per link)
+        # prior share of symptomatic links (0.5: most of its links; a whole plane dark is then one
+        # finding, not one per link, while a handful of faults in a one-plane fabric stay their own)
         keep = ((per["members"] >= 2) | (per["component"] == "plane")).to_numpy()
         per = per[keep]
         lone = ((per["members"] < 2) & (per["component"] == "plane")).to_numpy()
