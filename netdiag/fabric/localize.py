@@ -381,9 +381,11 @@ def _parsimony(chosen: list[dict], significant: list[dict], groups: dict[str, li
                   and p["cables"] and set(p["cables"]) <= {x for c in mine for x in groups.get(c, [c])}]
         if len(inside) < 2:
             continue
-        share = len(big["all"]) / big["n"]
-        if all(share >= len(p["cables"]) / p["n"] for p in inside):
-            cables = sorted({x for c in big["all"] for x in groups.get(c, [c])})
+        # shares over whole links: a breakout or twin-port group counts as its member links on
+        # both sides (the part's n counts every link; its candidates list one per group)
+        cables = sorted({x for c in big["all"] for x in groups.get(c, [c])})
+        share = min(1.0, len(cables) / big["n"])
+        if all(share >= min(1.0, len(p["cables"]) / p["n"]) for p in inside):
             merged = {**big, "cables": cables, "k": len(cables), "p": math.exp(big["logp"]), "tests": m}
             # the broad part may itself have been taken this round for the links its narrower parts
             # left over: one entry for it, holding all of its links
