@@ -30,6 +30,7 @@ def _debug_option(f):
                         help="on an internal error, print the Python traceback (or set NETDIAG_DEBUG=1)")(f)
 from netdiag.config import TomlFile as _toml  # user TOML checked against the packaged one
 from netdiag.workers import jobs_option
+from netdiag import progress as _progress  # noqa: E402  (progress bars: -q/--quiet)
 
 
 class _Group(click.Group):
@@ -41,6 +42,7 @@ class _Group(click.Group):
     def main(self, *args, **kwargs):
         kwargs.setdefault("standalone_mode", False)
         _DEBUG["on"] = False
+        _progress.configure(None)   # bars on a terminal unless this command says --quiet
         try:
             rv = super().main(*args, **kwargs)
         except click.exceptions.Exit as e:
@@ -204,6 +206,7 @@ def _emit(res, as_json: bool, as_jsonl: bool, color: str = "auto") -> None:
 
 @main.command("sweep")
 @jobs_option
+@_progress.quiet_option
 @click.option("--inventory", type=click.Path(exists=True, dir_okay=False), help="devices.csv")
 @click.option("--plan", type=click.Path(exists=True, dir_okay=False), help="cabling.csv")
 @click.option("--capture", "capture_dir", type=click.Path(file_okay=False), help="analyse a recorded capture")
@@ -311,6 +314,7 @@ def _sweep_live(jobs, inv, hosts, rack, plane, role, ssh_config, parallel, recor
 
 @main.command("cabling")
 @jobs_option
+@_progress.quiet_option
 @click.option("--inventory", required=True, type=click.Path(exists=True, dir_okay=False), help="devices.csv")
 @click.option("--plan", required=True, type=click.Path(exists=True, dir_okay=False), help="cabling.csv")
 @click.option("--capture", "capture_dir", type=click.Path(file_okay=False), help="a recorded capture")

@@ -11,6 +11,7 @@ import click
 from netdiag import exitcodes
 from netdiag.errors import UserInputError
 from netdiag.config import TomlFile as _toml  # user TOML checked against the packaged one
+from netdiag.progress import quiet_option
 from netdiag.workers import jobs_option
 
 
@@ -67,6 +68,10 @@ def scan_cmd(inventory, plan, state, capture_dir, snapshot_dir, hosts, rack, pla
     from netdiag.scan import ScanLocked, ScanOutOfOrder, parse_shard
     from netdiag.store import StoreError
 
+    if quiet:
+        from netdiag import progress
+
+        progress.configure(False)   # cron's --quiet: no bar either (none on a non-terminal anyway)
     live = bool(hosts or rack or plane or role)
     if sum(map(bool, (capture_dir, snapshot_dir, live))) != 1:
         raise click.UsageError("give exactly one of --capture DIR, --snapshot DIR or a live selection (--hosts ...)")
@@ -112,6 +117,7 @@ def scan_cmd(inventory, plan, state, capture_dir, snapshot_dir, hosts, rack, pla
 @click.command("merge")
 @click.argument("captures", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False))
 @click.option("--out", required=True, type=click.Path(file_okay=False), help="the merged capture to write")
+@quiet_option
 def merge_cmd(captures, out):
     """Join shard captures (scan --shard / sweep --record per collector) into one capture for a
     single analysis, or shard snapshots (`netdiag snapshot`, Parquet) into one snapshot

@@ -7,11 +7,13 @@ from __future__ import annotations
 import click
 
 from netdiag import exitcodes
+from netdiag.progress import quiet_option
 from netdiag.workers import jobs_option
 
 
 @click.command("snapshot")
 @jobs_option
+@quiet_option
 @click.option("--capture", "capture_dir", required=True, type=click.Path(exists=True, file_okay=False),
               help="the recorded capture to parse")
 @click.option("--shard", help="i/N: only the devices of shard i of N (stable hash of the name)")

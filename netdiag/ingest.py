@@ -266,7 +266,10 @@ def _join(results, capture: Capture) -> Ingested:
     recs: dict[str, list] = {}
     cols: dict[str, list] = {}
     dfs: dict[str, list] = {}
-    for st, coll, frames in results:
+    from netdiag import progress  # a bar on a terminal while a large capture is parsed
+
+    for st, coll, frames in progress.track(results, len(capture.devices), "parsing", lambda r: len(r[0]),
+                                           progress.MIN_INGEST_DEVICES):
         statuses.extend(st)
         collection.extend(coll)
         for t, (r, c, d) in frames.items():

@@ -385,11 +385,14 @@ def merge_captures(captures: list[str | Path], out: str | Path) -> Path:
             if d.name in seen:
                 raise CaptureError(f"device {d.name!r} is in both {seen[d.name]} and {c.path}")
             seen[d.name] = str(c.path)
-    with CaptureWriter(out) as cw:
+    from netdiag import progress  # a bar on a terminal while devices are copied
+
+    with CaptureWriter(out) as cw, progress.bar(len(seen), "merging") as advance:
         cw.started = min((c.meta.get("started") or "" for c in caps), default=utc_now()) or utc_now()
         cw.extra_meta = {"merged_from": [str(c.path) for c in caps]}
         for c in caps:
             for d in c.devices:
+                advance()
                 rec = cw.device(d.name, d.platform, d.address)
                 if not d.ok and not d.entries:
                     rec.fail(d.error or "failed")

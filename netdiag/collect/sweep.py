@@ -33,13 +33,17 @@ class SweepInterrupted(Exception):
 
 class Progress:
     """click's progress bar on stderr (devices done, failed so far, ETA); silent when stderr is not a
-    terminal (cron, pipes) or when disabled."""
+    terminal (cron, pipes), after --quiet, or when disabled."""
 
     def __init__(self, total: int, enabled: bool | None = None, stream=None):
         import click
 
         self.stream = stream or sys.stderr
-        self.enabled = self.stream.isatty() if enabled is None else enabled
+        if enabled is None:   # a terminal, and not --quiet (netdiag.progress)
+            from netdiag import progress as _progress
+
+            enabled = _progress.enabled(self.stream)
+        self.enabled = enabled
         self.total, self.done, self.failed = total, 0, 0
         self.t0 = time.monotonic()
         self._bar = None
