@@ -282,5 +282,9 @@ def _join(results, capture: Capture) -> Ingested:
     parts = {t: recs.get(t, []) + cols.get(t, []) + dfs.get(t, []) for t in set(recs) | set(cols) | set(dfs)}
     parts["collection"] = [collection]
     taken_at = capture.meta.get("finished") or capture.meta.get("started")
-    return Ingested(Snapshot.from_parts(parts, taken_at=taken_at), statuses)
+    snap = Snapshot.from_parts(parts, taken_at=taken_at)
+    from netdiag.parsers.eos_inventory import attach_cage_identity  # EOS: part numbers live per cage
+
+    snap.modules = attach_cage_identity(snap.modules)
+    return Ingested(snap, statuses)
 

@@ -36,7 +36,9 @@ def test_eos_switch_end_ticket_brings_the_media_type(tmp_path):
             and r["parts"][0]["ref"].split(":")[0] in eos]
     assert reps
     for r in reps:
-        assert r["bring"] == ["transceiver 400GBASE-SR4 optical (part number unknown)"]
+        # the part number comes from `show inventory | json` (per cage), the media type from the DOM output
+        assert r["bring"] == ["transceiver 400GBASE-SR4 optical (MMA4Z00-NS400)"]
+        assert r["parts"][0]["vendor"] == "NVIDIA" and r["parts"][0]["serial"].startswith("SIM")
 
 
 def test_ticket_markdown_keeps_kind_names_greppable():

@@ -12,7 +12,10 @@ and there are no per-port commands:
 * `show interfaces phy detail | json` — FEC corrected/uncorrected codewords and pre-FEC BER of the
   PHY closest to the module (revision 2 layout, as ANTA reads it);
 * `show interfaces counters errors | json` — FCS, symbol, input/output errors;
-* `show lldp neighbors detail | json` — neighbors.
+* `show lldp neighbors detail | json` — neighbors;
+* `show inventory | json` — each transceiver cage's manufacturer, part number, serial and revision
+  (the DOM outputs carry only the media type and serial); copied onto the interfaces of the cage
+  (parsers/eos_inventory.py).
 
 The `show interfaces status | json` parser is tested against an input constructed from the
 documented eAPI structure (no licensed real sample was available); see its case folder SOURCE.
@@ -35,12 +38,19 @@ _P = r"(?:(?P<port>(?:Ethernet|Et|ethernet|et)\s?\d[\w/.:-]*) )?"
 _JSON = r" \| json(?: revision \d+)?"
 
 
+#: the columns a `show inventory` cage row has: such a row names a cage, not an interface
+_INVENTORY_ONLY = frozenset(("device", "port", "present", "vendor", "part_number", "serial", "revision",
+                             "command", "format"))
+
+
 def ports_from(tables: dict) -> list[str]:
     """Front-panel Ethernet interfaces seen by the discovery commands (modules, counters, LLDP)."""
     out: list[str] = []
     seen = set()
     for table in ("modules", "lanes", "counters", "neighbors"):
         for r in tables.get(table, []) or []:
+            if table == "modules" and all(v is None for k, v in r.items() if k not in _INVENTORY_ONLY):
+                continue   # a cage from show inventory (Ethernet24), not an interface
             name = r.get("port")
             if name and name not in seen and _FRONT_PANEL.match(name):
                 seen.add(name)
@@ -51,7 +61,7 @@ def ports_from(tables: dict) -> list[str]:
 EOS = register(Platform(
     name="eos",
     description="Arista EOS switch: show ... | json over the CLI (link status, transceiver DOM, "
-                "PHY FEC/BER, error counters, LLDP)",
+                "PHY FEC/BER, error counters, LLDP, transceiver inventory)",
     discovery=(
         "show interfaces status | json",
         "show interfaces transceiver detail | json",
@@ -59,6 +69,7 @@ EOS = register(Platform(
         "show interfaces phy detail | json",
         "show interfaces counters errors | json",
         "show lldp neighbors detail | json",
+        "show inventory | json",
     ),
     per_port=(),
     commands=(
@@ -72,6 +83,8 @@ EOS = register(Platform(
         (rf"show {_INTF} {_P}counters errors{_JSON}", "eos-counters-errors-json"),
         (r"show lldp neighbors(?: \S+)? detail" + _JSON, "eos-lldp-neighbors-detail-json"),
         (r"show lldp neighbors(?: \S+)?" + _JSON, "eos-lldp-neighbors-json"),
+        (r"show inventory" + _JSON, "eos-inventory-json"),
+        (r"show inventory", "eos-inventory-text"),
     ),
     ports_from=ports_from,
 ))

@@ -304,9 +304,13 @@ def render(res, color: bool = False, width: int = 120) -> str:
                            f"{', '.join(map(_clean, miss[:5]))}{', ...' if len(miss) > 5 else ''}")
     s = res.summary()
     lines.append("")
+    def n(k: int, word: str) -> str:
+        return f"{k} {word}{'' if k == 1 else 's'}"
+
     summary = textwrap.wrap(f"{s['status']}: {s['critical']} critical, {s['warning']} warning; "
-                            f"{s['devices']} devices ({s['devices_failed']} failed, {s['outputs_failed']} outputs "
-                            f"unreadable), {s['ports']} ports, {s['modules']} modules, {s['lanes']} lanes", width=width,
+                            f"{n(s['devices'], 'device')} ({s['devices_failed']} failed, "
+                            f"{n(s['outputs_failed'], 'output')} unreadable), {n(s['ports'], 'port')}, "
+                            f"{n(s['modules'], 'module')}, {n(s['lanes'], 'lane')}", width=width,
                             subsequent_indent="  ", break_long_words=False)
     lines += [_paint(ln, s["status"], color) for ln in summary]
     return "\n".join(lines)

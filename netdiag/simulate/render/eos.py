@@ -17,8 +17,11 @@ What each output carries (and so what a simulated EOS switch can tell the analys
   shows an interfaceName id), Linux hosts (lldpd) a MAC port id with the interface name as the
   port description, as in the real samples.
 
-Not carried by any EOS format: module vendor name, part number, revision, identifier, wavelength,
-length (those live in `show inventory`), lane flags, traffic counters, MTU, FEC mode.
+* `show inventory | json` — xcvrSlots: per cage (keyed by its number, "24" for Ethernet24/1 and
+  Ethernet24/5), the module's mfgName, modelName (part number), serialNum, hardwareRev.
+
+Not carried by any EOS format: module identifier, wavelength, length, lane flags, traffic
+counters, MTU, FEC mode.
 
 Layout: the CLI prints `| json` as JSON indented by 4 spaces with ", " / ": " separators (json.dumps
 with indent=4) and a final newline; floats as Python's repr. The text is built from templates, one
@@ -37,6 +40,7 @@ import numpy as np
 import pandas as pd
 
 from netdiag import platforms
+from netdiag.fabric.naming import cage_of
 from netdiag.simulate.render import DeviceTables, register
 
 #: updateTime / lastChange epoch of the readings (the simulator's default sweep time,
@@ -191,6 +195,14 @@ class _Dev:
                 self.mod[port] = {"present": present, "media": media, "serial": serial, "dom": dom,
                                   "lanes": mlanes, "ident": ident, "wl": wl, "temp": t, "volt": v,
                                   "th": _th_block(th)}
+
+        # show inventory: per cage, the module's maker, part number, serial, revision
+        self.xcvr: dict[str, tuple] = {}
+        if len(M):
+            for port, present, *ident in zip(*[_col(M, c) for c in ("port", "present", "vendor", "part_number",
+                                                                    "serial", "revision")]):
+                if present is not False and ident[0] is not None:
+                    self.xcvr.setdefault(cage_of("eos", port), tuple(ident))
 
         # lanes: per port, sorted by lane, values preformatted
         self.lanes: dict[str, list[tuple[int, str | None, str | None, str | None]]] = {}
@@ -440,6 +452,21 @@ def _lldp(d: _Dev) -> str:
     return "{" + _I[1] + '"lldpNeighbors": ' + _obj(items, 2) + _I[0] + "}\n"
 
 
+# --- show inventory | json -----------------------------------------------------------------------
+
+def _inventory(d: _Dev) -> str:
+    """The transceiver slots of `show inventory | json` (keyed by cage number, as EOS does); the
+    chassis parts are not simulated."""
+    items = []
+    for cage in sorted(d.xcvr, key=_port_key):
+        vendor, pn, serial, rev = d.xcvr[cage]
+        items.append(f'{_q(cage.removeprefix("Ethernet"))}: ' + _obj([
+            f'"mfgName": {_q(vendor or "")}', f'"modelName": {_q(pn or "")}',
+            f'"serialNum": {_q(serial or "")}', f'"hardwareRev": {_q(rev or "")}'], 3))
+    return "{" + _I[1] + '"xcvrSlots": ' + _obj(items, 2) + "," + _I[1] + \
+        f'"portCount": {len(d.ports)}' + _I[0] + "}\n"
+
+
 _OUTPUTS = {
     "show interfaces status | json": _status,
     "show interfaces transceiver detail | json": _xcvr_detail,
@@ -447,6 +474,7 @@ _OUTPUTS = {
     "show interfaces phy detail | json": _phy,
     "show interfaces counters errors | json": _errors,
     "show lldp neighbors detail | json": _lldp,
+    "show inventory | json": _inventory,
 }
 
 
