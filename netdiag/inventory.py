@@ -303,13 +303,24 @@ def load_devices(path: str | Path, warnings: list[str] | None = None,
     return devices
 
 
+#: common spellings of a media value and what to write instead
+_MEDIA_HINT = {"fibre": "; did you mean 'fiber'?", "optical": "; did you mean 'fiber'?", "smf": "; did you mean 'fiber'?",
+               "mmf": "; did you mean 'fiber'?", "copper": "; did you mean 'dac'?", "cu": "; did you mean 'dac'?",
+               "aec": "; did you mean 'acc' (active copper)?"}
+
+
 def _check_value(column: str, value: str, allowed: tuple[str, ...], empty_ok: bool) -> str | None:
     """Why `value` is not allowed in `column` (None when it is)."""
     if not value:
         return None if empty_ok else "empty"
     if value in allowed:
         return None
-    near = [a for a in allowed if a.lower() == value.lower().replace("_", "-") or a.lower() == value.lower()]
+    v = value.lower()
+    near = [a for a in allowed if a.lower() in (v, v.replace("_", "-"), v.replace("-", "_"))]
+    if not near:   # 'GPU' -> gpu_host, 'fibre' -> fiber, 'Spines' -> spine
+        import difflib
+
+        near = [a for a in allowed if a.startswith(v + "_")] or difflib.get_close_matches(v, allowed, 1, 0.75)
     hint = f"; did you mean {near[0]!r}?" if near else ""
     return f"unknown {column} {value!r}: not one of {'|'.join(allowed)}{hint}"
 
@@ -362,7 +373,8 @@ def load_cabling_frame(path: str | Path, devices: dict[str, DeviceInfo] | None =
     bad((df["a_device"] != "") & (df["a_device"] == df["b_device"]) & (df["a_port"] == df["b_port"]),
         lambda i: "b_port: a cable cannot join a port to itself")
     media = df["media"].str.lower()
-    bad((media != "") & ~media.isin(MEDIA), lambda i: f"media: {df['media'].iat[i]!r} is not one of {'|'.join(MEDIA)}")
+    bad((media != "") & ~media.isin(MEDIA), lambda i: f"media: {df['media'].iat[i]!r} is not one of {'|'.join(MEDIA)}"
+        + _MEDIA_HINT.get(df["media"].iat[i].strip().lower(), ""))
     length = pd.to_numeric(df["length_m"].where(df["length_m"] != ""), errors="coerce")
     bad(((df["length_m"] != "") & length.isna()) | (length < 0),
         lambda i: f"length_m: {df['length_m'].iat[i]!r} is not a length in metres")

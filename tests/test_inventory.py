@@ -57,7 +57,7 @@ def test_every_bad_cable_row_is_reported(tmp_path):
     probs = e.value.problems
     assert f"{c}:3: a_port: a:eth0 is already used by cable 'C1' on line 2" in probs
     assert f"{c}:4: b_device: unknown device 'zz' (not in devices.csv)" in probs
-    assert f"{c}:5: media: 'copper' is not one of dac|acc|aoc|fiber" in probs
+    assert f"{c}:5: media: 'copper' is not one of dac|acc|aoc|fiber; did you mean 'dac'?" in probs
     assert f"{c}:6: cable_id: 'C1' already used on line 2" in probs
     assert f"{c}:6: length_m: 'x' is not a length in metres" in probs
     assert f"{c}:7: plane: empty, and neither end's device has a plane" in probs
@@ -89,7 +89,7 @@ def test_offline_load_rejects_unknown_platform_role_and_u(tmp_path):
     assert probs == [
         f"{d}:2: platform: unknown platform 'windows': not one of {PLATS}",
         f"{d}:3: platform: unknown platform 'Sonic': not one of {PLATS}; did you mean 'sonic'?",
-        f"{d}:4: role: unknown role 'GPU': not one of gpu_host|cpu_host|storage|leaf|tor|spine|superspine|core|fabric_manager|patch_panel",
+        f"{d}:4: role: unknown role 'GPU': not one of gpu_host|cpu_host|storage|leaf|tor|spine|superspine|core|fabric_manager|patch_panel; did you mean 'gpu_host'?",
         f"{d}:5: u: 'forty' is not a rack unit (a number such as 30, or 30-31)",
     ]
 

@@ -44,12 +44,12 @@ def test_validate_names_every_problem_with_file_and_line(tmp_path):
     assert r.stdout.splitlines() == [
         f"{d}:3: platform: unknown platform 'Sonic': not one of {PLATS}; did you mean 'sonic'?",
         f"{d}:4: role: unknown role 'GPU': not one of gpu_host|cpu_host|storage|leaf|tor|spine|superspine|core|"
-        "fabric_manager|patch_panel",
+        "fabric_manager|patch_panel; did you mean 'gpu_host'?",
         f"{d}:4: u: 'forty' is not a rack unit (a number such as 30, or 30-31)",
         f"{d}:5: platform: unknown platform 'windows': not one of {PLATS}",
         f"{c}:2: plane: '1' contradicts devices.csv, where b_device 'leaf0' is in plane '0'",
         f"{c}:3: b_device: unknown device 'leaf9' (not in devices.csv)",
-        f"{c}:3: media: 'copper' is not one of dac|acc|aoc|fiber",
+        f"{c}:3: media: 'copper' is not one of dac|acc|aoc|fiber; did you mean 'dac'?",
         f"{c}:4: path: hop 'pp-2' is not PANEL:PORT (hops are separated by ';')",
     ]
 
