@@ -132,44 +132,47 @@ _SUB = re.compile(r"^(Ethernet\d+(?:/\d+)*)/\d+$")
 
 def attach_cage_identity(modules: pd.DataFrame) -> pd.DataFrame:
     """Copy vendor, part number and revision (and a missing serial) from an EOS cage's inventory
-    row (``Ethernet24``) onto the rows of the interfaces in it (``Ethernet24/1``, ``Ethernet24/5``)
-    that lack them, when their serials agree or one is unknown; drop each cage row so used unless
-    it carries readings of its own. Vectorised; modules without such a pair are returned as is."""
+    row (``Ethernet24``: identity, no readings) onto the rows of the interfaces in it
+    (``Ethernet24/1``, ``Ethernet24/5``) that lack them, when their serials agree or one is
+    unknown; drop each cage row so used. Vectorised, and only the devices that have such cage rows
+    are looked at; modules without such a pair are returned as they are."""
     if modules.empty or "part_number" not in modules.columns:
         return modules
-    port = modules["port"].astype(object)
-    parent = port.str.extract(_SUB, expand=False)
-    has_parent = parent.notna().to_numpy()
-    if not has_parent.any():
+    readings = [c for c in ("temperature_c", "voltage_v", "media", "media_type", "dom_supported", "identifier")
+                if c in modules.columns]
+    ident = (modules["vendor"].notna() | modules["part_number"].notna()).to_numpy()
+    bare = ~modules[readings].notna().any(axis=1).to_numpy()
+    is_cage = ident & bare
+    if not is_cage.any():
         return modules
-    ident = modules["vendor"].notna() | modules["part_number"].notna()
-    cages = modules.loc[ident.to_numpy(), ["device", "port", "vendor", "part_number", "revision", "serial"]]
-    if cages.empty:
-        return modules
+    devs = modules["device"].to_numpy(dtype=object)
+    cages = modules.loc[is_cage, ["device", "port", "vendor", "part_number", "revision", "serial"]]
     cages = cages.drop_duplicates(["device", "port"]).rename(columns={"port": "_parent"})
-    kids = pd.DataFrame({"device": modules["device"].to_numpy()[has_parent],
-                         "_parent": parent.to_numpy()[has_parent],
-                         "_row": np.flatnonzero(has_parent)})
-    hit = kids.merge(cages, on=["device", "_parent"], how="inner", suffixes=("", "_cage"))
+    near = np.flatnonzero(modules["device"].isin(set(cages["device"])).to_numpy() & ~is_cage)
+    if not len(near):
+        return modules
+    parent = modules["port"].iloc[near].astype(object).str.extract(_SUB, expand=False)
+    ok = parent.notna().to_numpy()
+    kids = pd.DataFrame({"device": devs[near[ok]], "_parent": parent.to_numpy()[ok], "_row": near[ok]})
+    hit = kids.merge(cages, on=["device", "_parent"], how="inner")
     if hit.empty:
         return modules
-    out = modules.copy()
     rows = hit["_row"].to_numpy()
-    own = pd.Series(out["serial"].to_numpy(dtype=object)[rows], dtype=object)
+    own = pd.Series(modules["serial"].to_numpy(dtype=object)[rows], dtype=object)
     cage = pd.Series(hit["serial"].to_numpy(dtype=object), dtype=object)
     agree = (own.isna() | cage.isna() | (own.fillna("").astype(str) == cage.fillna("").astype(str))).to_numpy()
     rows, hit = rows[agree], hit.loc[agree]
     if not len(rows):
         return modules
-    for col in (*_IDENTITY, "serial"):
-        cur = out[col].iloc[rows]
-        fill = hit[col].to_numpy(dtype=object)
-        keep = cur.notna().to_numpy()
-        out.iloc[rows, out.columns.get_loc(col)] = np.where(keep, cur.to_numpy(dtype=object), fill)
-    # a cage row used this way is the inventory's, not a port of its own: drop it unless it has readings
+    # a cage row used this way is the inventory's, not a port of its own: left out (one take of the
+    # frame), then the four identity columns are replaced whole
     used = pd.MultiIndex.from_arrays([hit["device"].to_numpy(), hit["_parent"].to_numpy()]).unique()
-    keys = pd.MultiIndex.from_arrays([out["device"].to_numpy(), out["port"].to_numpy()])
-    readings = [c for c in ("temperature_c", "voltage_v", "media", "media_type", "dom_supported") if c in out.columns]
-    bare = ~out[readings].notna().any(axis=1).to_numpy()
-    drop = keys.isin(used) & bare
-    return out.loc[~drop].reset_index(drop=True) if drop.any() else out
+    drop = is_cage & pd.MultiIndex.from_arrays([devs, modules["port"].to_numpy(dtype=object)]).isin(used)
+    keep = np.flatnonzero(~drop)
+    out = modules.take(keep).reset_index(drop=True) if drop.any() else modules.copy(deep=False)
+    for col in (*_IDENTITY, "serial"):
+        arr = modules[col].to_numpy(dtype=object, na_value=None).copy()
+        cur = arr[rows]
+        arr[rows] = np.where(pd.isna(cur), hit[col].to_numpy(dtype=object, na_value=None), cur)
+        out[col] = pd.Series(arr[keep] if drop.any() else arr, dtype=modules[col].dtype, index=out.index)
+    return out
