@@ -148,7 +148,7 @@ def _observe(capture_dir, snapshot_dir, live: dict | None, inventory: Inventory 
             raise UserInputError("no device in the inventory matches the selection")
         connector = SSHConnector(SSHSettings(live.get("ssh_config")), live.get("options"))
         capture_dir = collect_live(devs, live.get("record") or jobs.default_record_dir(), connector,
-                                   live.get("parallel", 16), Progress(len(devs), False))
+                                   live.get("parallel", 16), Progress(len(devs)))  # a terminal, not -q
     snap, devices = jobs.load_observed(capture_dir, snapshot_dir)
     return snap, devices, str(capture_dir or snapshot_dir)
 
