@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
 from netdiag import exitcodes
+from netdiag.progress import quiet_option
 
 
 @click.command("validate")
@@ -52,6 +52,7 @@ def inventory_group():
 @click.option("--timeout", "command_timeout", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
               help="seconds per probe command")
 @click.option("--force", is_flag=True, help="overwrite --out if it exists")
+@quiet_option
 def inventory_init_cmd(hosts, hosts_file, ssh_config, out, parallel, command_timeout, force):
     """Discover each host's platform and ports over SSH and write a first devices.csv.
 
@@ -75,12 +76,10 @@ def inventory_init_cmd(hosts, hosts_file, ssh_config, out, parallel, command_tim
         connector = SSHConnector(SSHSettings(ssh_config), SSHOptions(command_timeout=command_timeout))
     except SSHConfigError as e:
         raise click.UsageError(str(e)) from None
-    tty = sys.stderr.isatty()
-    if tty:
-        with click.progressbar(length=len(names), label="probing hosts", file=sys.stderr) as bar:
-            found = discover(names, connector, parallel, progress=lambda d: bar.update(1))
-    else:
-        found = discover(names, connector, parallel)
+    from netdiag import progress
+
+    with progress.bar(len(names), "probing hosts") as advance:   # a terminal only, none with -q
+        found = discover(names, connector, parallel, progress=lambda d: advance())
     text = devices_csv(found)
     if out == "-":
         click.echo(text, nl=False)
