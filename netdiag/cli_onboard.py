@@ -34,7 +34,8 @@ def validate_cmd(inventory, plan, capture_dir, quiet):
     if not quiet:
         for f in rep.facts:
             click.echo(f"checked {f}", err=True)
-        click.echo(f"{len(rep.problems)} problem(s), {len(rep.warnings)} warning(s)", err=True)
+        np_, nw = len(rep.problems), len(rep.warnings)
+        click.echo(f"{np_} problem{'' if np_ == 1 else 's'}, {nw} warning{'' if nw == 1 else 's'}", err=True)
     return exitcodes.OK if rep.ok else exitcodes.UNKNOWN
 
 
@@ -92,7 +93,8 @@ def inventory_init_cmd(hosts, hosts_file, ssh_config, out, parallel, command_tim
     for d in found:
         if not d.error:
             by[d.platform] = by.get(d.platform, 0) + 1
-    click.echo(f"wrote {out}: {len(found) - len(failed)} devices ("
+    k = len(found) - len(failed)
+    click.echo(f"wrote {out}: {k} device{'' if k == 1 else 's'} ("
                + ", ".join(f"{n} {p}" for p, n in sorted(by.items())) + f"), {len(failed)} not reachable or not recognised",
                err=True)
     return exitcodes.UNKNOWN if failed else exitcodes.OK

@@ -29,19 +29,23 @@ def validate(inventory: str | Path | None, plan: str | Path | None, capture: str
         try:
             devices = load_devices(inventory, rep.warnings, devices)
             planes = sorted({d.plane for d in devices.values() if d.plane})
-            rep.facts.append(f"{inventory}: {len(devices)} devices"
+            rep.facts.append(f"{inventory}: {_n(len(devices), 'device')}"
                              + (f", planes {', '.join(planes)}" if planes else ""))
         except InventoryError as e:
             rep.problems += e.problems
     if plan:
         try:
             df = load_cabling_frame(plan, devices, rep.warnings)
-            rep.facts.append(f"{plan}: {len(df)} cables")
+            rep.facts.append(f"{plan}: {_n(len(df), 'cable')}")
         except InventoryError as e:
             rep.problems += e.problems
     if capture:
         _check_capture(Path(capture), devices, rep)
     return rep
+
+
+def _n(k: int, word: str) -> str:
+    return f"{k} {word}{'' if k == 1 else 's'}"
 
 
 def _check_capture(root: Path, devices, rep: Report) -> None:
@@ -80,5 +84,5 @@ def _check_capture(root: Path, devices, rep: Report) -> None:
                                     f"(command {e.command!r})")
             elif e.format is None and drv.parser_for(e.command) is None:
                 unread += 1
-    rep.facts.append(f"{root}: {len(cap.devices)} devices, {outputs} outputs"
+    rep.facts.append(f"{root}: {_n(len(cap.devices), 'device')}, {_n(outputs, 'output')}"
                      + (f" ({unread} of commands no parser reads, kept unused)" if unread else ""))
