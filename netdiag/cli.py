@@ -287,7 +287,8 @@ def _write_report(jobs, res, html, tickets, templates) -> None:
     if out["html"]:
         click.echo(f"wrote {out['html']}", err=True)
     if tickets is not None:
-        click.echo(f"wrote {len(out['tickets'])} tickets to {tickets}", err=True)
+        n = len(out["tickets"])
+        click.echo(f"wrote {n} ticket{'' if n == 1 else 's'} to {tickets}", err=True)
 
 
 def _sweep_live(jobs, inv, hosts, rack, plane, role, ssh_config, parallel, record, thresholds, channels,
@@ -432,7 +433,7 @@ def simulate_cmd(preset, gpus, seed, faults, miswires, fmt, out, scans, interval
         except (RuntimeError, UserInputError) as e:
             raise click.UsageError(str(e)) from None
         write_fabric(fab, out, fmt)
-    click.echo(f"wrote {out}: {_built(fab, gpus)}, {len(fab.plan)} cables, {len(fab.truth)} injected faults",
+    click.echo(f"wrote {out}: {_built(fab, gpus)}, {len(fab.plan)} cables, {len(fab.truth)} injected fault{'' if len(fab.truth) == 1 else 's'}",
                err=True)
     return exitcodes.OK
 
