@@ -72,7 +72,7 @@ def test_counter_window_when_the_device_reports_time_since_clear():
     assert (m, limit) == ("2,512 uncorrectable FEC codewords since clear, 3 h", "more than 0")
 
 
-@pytest.mark.parametrize("columns", [80, 100, 120])
+@pytest.mark.parametrize("columns", [50, 80, 100, 120])
 def test_table_fits_the_terminal_and_moves_suspect_and_location_to_their_own_lines(columns):
     out = run(columns=columns).output
     too_wide = [ln for ln in out.splitlines() if len(ln) > columns]
@@ -82,6 +82,8 @@ def test_table_fits_the_terminal_and_moves_suspect_and_location_to_their_own_lin
     assert out.count("A/07/r07 U36") == 2
     if columns == 80:
         assert "    suspect: transceiver gpu-r07-n02:ens2np0" in out.splitlines()
+    if columns == 50:   # even the kind moves to a line of its own rather than overflow
+        assert "    kind: decaying_transmitter" in out.splitlines()
 
 
 def test_color_always_never_and_auto_off_when_not_a_terminal():

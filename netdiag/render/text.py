@@ -236,6 +236,10 @@ def _paint(s: str, sev: str, color: bool) -> str:
     return f"\x1b[{code}m{s}\x1b[0m" if color and code else s
 
 
+#: the label of a column moved to a line of its own on a narrow terminal
+_OWN_LINE = {"kind": "kind", "lanes": "lanes", "where": "at", "suspect": "suspect"}
+
+
 def render(res, color: bool = False, width: int = 120) -> str:
     """The sweep as text: findings table worst first, devices that could not be read, summary.
 
@@ -268,7 +272,7 @@ def render(res, color: bool = False, width: int = 120) -> str:
         return sum(w[c] for c in cs) + 2 * (len(cs) - 1) <= width
 
     own_line = []
-    for c in ("suspect", "where"):  # move to their own line, widest-information first, until it fits
+    for c in ("suspect", "where", "kind", "lanes"):  # to their own line, widest-information first, until it fits
         if not fits(cols):
             cols.remove(c)
             own_line.insert(0, c)
@@ -281,7 +285,7 @@ def render(res, color: bool = False, width: int = 120) -> str:
         cells[0] = _paint(cells[0], r["sev"], color)
         lines.append("  ".join(cells).rstrip())
         for c in own_line:
-            lines.append(f"{ind}{'at' if c == 'where' else 'suspect'}: {r[c]}")
+            lines.append(f"{ind}{_OWN_LINE[c]}: {r[c]}")
         if r["measured"]:
             lines += wrap.wrap(f"measured: {r['measured']}" + (f"; limit: {r['limit']}" if r["limit"] else ""))
         lines += wrap.wrap(f"-> {r['action']}")
