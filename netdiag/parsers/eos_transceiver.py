@@ -115,8 +115,16 @@ def _thresholds(key: str, th: Any, unit: str | None = None) -> dict[str, float]:
         return {}
     out = {}
     nonzero = False
+    plain = unit is None or _unit_lower(unit) in _PLAIN_UNITS
+    power = key in _POWER
     for k, col in _THRESHOLD_COLS[key]:
         v = th.get(k)
+        if plain and type(v) is float:  # finite() and _conv() inline for a float in a plain unit
+            if v - v != 0.0:
+                continue
+            nonzero = nonzero or v != 0.0
+            out[col] = (0.0 if v <= EOS_NO_LIGHT_DBM else units.dbm_to_mw(v)) if power else v
+            continue
         f = finite(v)
         if f is not None:
             nonzero = nonzero or f != 0.0
@@ -219,6 +227,30 @@ def _channel_lanes(channels: dict) -> list[tuple[int | None, Any]]:
     return [(None if ln is None else ln + shift, v) for ln, v in out]
 
 
+#: channel names of a "channels" object (in order) -> their lanes, as _channel_lanes numbers them
+_LANE_IDS: dict[tuple, list] = {}
+
+
+def _lane_ids(channels: dict) -> list:
+    names = tuple(channels)
+    got = _LANE_IDS.get(names)
+    if got is None:
+        got = [ln for ln, _v in _channel_lanes(dict.fromkeys(names))]
+        if len(_LANE_IDS) < 4096:
+            _LANE_IDS[names] = got
+    return got
+
+
+def _unit_lower(unit: str) -> str:
+    """unit.strip().lower(), remembered (as _conv does)."""
+    u = _UNIT_LOWER.get(unit)
+    if u is None:
+        u = unit.strip().lower()
+        if len(_UNIT_LOWER) < 256:
+            _UNIT_LOWER[unit] = u
+    return u
+
+
 @register("eos-transceiver-dom-thresholds-json", tables=("modules", "lanes"),
           detect=lambda t: '"interfaces"' in t[:20000] and '"parameters"' in t[:20000]
           and '"channels"' in t[:20000], priority=39,
@@ -243,24 +275,34 @@ def parse_eos_transceiver_dom_json(text: str, ctx: Context) -> Tables:
         got_dom = False
         if isinstance(params, dict):
             for key, p in params.items():
-                if key not in _SENSORS or not isinstance(p, dict):
+                spec = _SENSORS.get(key)
+                if spec is None or not isinstance(p, dict):
                     continue
-                col, table, _s = _SENSORS[key]
+                col, table, _s = spec
                 unit = p.get("unit") if isinstance(p.get("unit"), str) else None
                 mod.update(_thresholds(key, p.get("threshold"), unit))
                 chans = p.get("channels")
                 if not isinstance(chans, dict):
                     continue
-                for ln, v in _channel_lanes(chans):
-                    val = _conv(key, v, unit)
-                    if val is None and v is None:
-                        continue
+                # what _conv does, inline for the common case (a finite float in a plain unit)
+                plain = (unit is None or _unit_lower(unit) in _PLAIN_UNITS)
+                power = key in _POWER
+                for ln, v in zip(_lane_ids(chans), chans.values()):
+                    if plain and type(v) is float and v - v == 0.0:
+                        val = (0.0 if v <= EOS_NO_LIGHT_DBM else units.dbm_to_mw(v)) if power else v
+                    else:
+                        val = _conv(key, v, unit)
+                        if val is None and v is None:
+                            continue
                     got_dom = True
                     if table == "modules":
                         if mod.get(col) is None:
                             mod[col] = val
                     else:
-                        per_lane.setdefault(ln or 1, {})[col] = val
+                        pl = per_lane.get(ln or 1)
+                        if pl is None:
+                            pl = per_lane[ln or 1] = {}
+                        pl[col] = val
         if not e:
             continue  # {}: nothing known about this interface (no module)
         if serial or mtype or got_dom:
