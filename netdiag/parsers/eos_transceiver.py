@@ -45,7 +45,6 @@ import re
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from netdiag import units
 from netdiag.parsers import Context, ParseError, Tables, register
@@ -320,6 +319,7 @@ def parse_eos_transceiver_dom_json(text: str, ctx: Context) -> Tables:
 _PORT_RX = re.compile(r"^[A-Za-z][A-Za-z-]*\d[\w/.:-]*$")
 _NA = frozenset(("n/a", "na", "-", "--", "unknown"))
 _NA_TOKENS = frozenset(v for n in _NA for v in (n, n.upper(), n.capitalize()))
+_NA_AS_NAN = dict.fromkeys(_NA_TOKENS, "nan")
 
 
 class _PortNames(dict):
@@ -370,11 +370,14 @@ def _floats(tokens) -> tuple[np.ndarray, np.ndarray]:
     tokens that are neither number nor N/A). The N/A markers are found with a hash lookup over the
     column and the numbers converted by numpy (float() of each token, in C); only a column holding
     something else is walked in Python."""
-    arr = tokens if isinstance(tokens, np.ndarray) else np.array(tokens, dtype=object)
-    na = pd.Series(arr, dtype=object, copy=False).isin(_NA_TOKENS).to_numpy()
-    if na.any():
-        arr = arr.copy()
-        arr[na] = "nan"
+    # N/A markers -> "nan" by a dict lookup per token (a pandas isin costs more on a switch's rows)
+    lst = tokens.tolist() if isinstance(tokens, np.ndarray) else list(tokens)
+    get = _NA_AS_NAN.get
+    try:  # float() of each token (what numpy's cast of an object array calls), without numpy's per-item cost
+        return np.array([float(get(t, t)) for t in lst], dtype="float64"), np.zeros(len(lst), dtype=bool)
+    except (ValueError, TypeError):
+        pass
+    arr = np.array([get(t, t) for t in lst], dtype=object)
     try:
         return arr.astype("float64"), np.zeros(len(arr), dtype=bool)
     except (ValueError, TypeError):
@@ -392,6 +395,12 @@ def _floats(tokens) -> tuple[np.ndarray, np.ndarray]:
 _ODD_EOL = re.compile("[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
 
+def _odd_eol(text: str) -> bool:
+    """_ODD_EOL.search(text) is not None, by a substring test per character (each a fast scan)."""
+    return any(c in text for c in _ODD_EOL_CHARS)
+
+
+_ODD_EOL_CHARS = "\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 _MARK = "\x01"  # (not NUL: numpy drops trailing NULs of strings it compares)
 _MARK_SEP = f" {_MARK} "
 
@@ -426,7 +435,7 @@ def parse_eos_transceiver_text(text: str, ctx: Context) -> dict:
         raise ParseError("not EOS `show interfaces transceiver` output (no Tx/Rx Power columns)",
                          line=header_at + 1, text=lines[header_at])
     names = _PORT_NAMES
-    if _ODD_EOL.search(text) is None and _MARK not in text:  # "\n" line ends only: one split
+    if not _odd_eol(text) and _MARK not in text:  # "\n" line ends only: one split
         body = text[sum(len(ln) + 1 for ln in lines[: header_at + 1]):]
         cols = _token_columns(body)
         full = np.array([names[t] for t in cols[0].tolist()], dtype=object)
