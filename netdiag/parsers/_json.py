@@ -2,8 +2,12 @@
 standard library; the same objects either way.
 
 orjson only takes a whole document and is stricter than `json` (no NaN/Infinity literals, no
-integers beyond 64 bits): whatever it does not accept goes to the standard decoder, so that
-results and error messages are exactly those of `json`.
+leading blanks before a raw_decode): whatever it does not accept goes to the standard decoder, so
+that results and error messages are those of `json`. One difference remains: an integer outside
+the 64-bit range (below -2**63 or above 2**64-1) comes back from orjson as the float `float(n)`
+instead of the int `n`. No device prints such a number (counters are at most u64), and the parsers
+using these functions read every number through float() or clip counters to int64 anyway
+(_eos_common.num, model.INT64_MAX), so their rows are the same either way.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ except ImportError:  # pragma: no cover - depends on the installation
     _orjson = None
 
 _DECODER = json.JSONDecoder()
+_JSON_SPACE = (" ", "\t", "\n", "\r", "")
 
 
 def loads(text: str) -> Any:
@@ -32,7 +37,7 @@ def loads(text: str) -> Any:
 def raw_decode(text: str, start: int = 0) -> Any:
     """The first JSON value of text[start:] (trailing text allowed), as
     json.JSONDecoder().raw_decode gives it; its errors are json's."""
-    if _orjson is not None:
+    if _orjson is not None and text[start:start + 1] not in _JSON_SPACE:  # json rejects leading blanks
         try:
             return _orjson.loads(text[start:] if start else text)
         except _orjson.JSONDecodeError:
