@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 
 from netdiag import completeness, parsers
-from netdiag.parsers import _json, eos_transceiver, ethtool_module, ethtool_stats
+from netdiag.parsers import _json, eos_transceiver, ethtool_module, ethtool_stats, sonic_transceiver
 
 CASES = Path(__file__).resolve().parent / "cases"
 
@@ -240,3 +240,15 @@ def test_cold_and_warm_parses_agree(fmt):
     cold = parse_all()
     warm = parse_all()
     assert cold and repr(cold) == repr(warm)
+
+
+# --- SONiC eeprom: 'Key: value' lines by str methods -----------------------------------------------
+
+def test_sonic_kv_parts_are_the_regex_groups():
+    lines = [ln for t in _inputs("sonic-transceiver-eeprom") for ln in t.splitlines()]
+    lines += ["  : x", "a:", " a :  b c  ", "a::b", "\u3000key\u3000:\u3000v\u3000", "no colon", ":", "x:\t",
+              "Ethernet0: SFP EEPROM detected"]
+    assert len(lines) > 100
+    for ln in lines:
+        m = sonic_transceiver._KV.match(ln)
+        assert sonic_transceiver._kv_parts(ln) == (None if m is None else (m.group("key"), m.group("val")))
