@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 
 from netdiag import completeness, parsers
-from netdiag.parsers import _json, eos_transceiver, ethtool_module, ethtool_stats, sonic_transceiver
+from netdiag.parsers import _json, eos_transceiver, ethtool_module, ethtool_stats, nvue, sonic_transceiver
 
 CASES = Path(__file__).resolve().parent / "cases"
 
@@ -252,3 +252,18 @@ def test_sonic_kv_parts_are_the_regex_groups():
     for ln in lines:
         m = sonic_transceiver._KV.match(ln)
         assert sonic_transceiver._kv_parts(ln) == (None if m is None else (m.group("key"), m.group("val")))
+
+
+# --- NVUE text trees: 'key : value' lines by str methods -------------------------------------------
+
+def test_nvue_tree_parts_are_the_regex_groups():
+    lines = [ln for fmt in ("nvue-transceiver", "nvue-transceiver-channel", "nvue-link-phy-detail",
+                            "nvue-interface", "nvue-counters-errors") for t in _inputs(fmt) for ln in t.splitlines()]
+    lines += ["a:b", "  a : ", "\tkey\t:\tv  w \t", " : x", "k:", "x: y: z", "\u3000k\u3000:\u3000v", "..."]
+    assert len(lines) > 100
+    for ln in lines:
+        m = nvue._TREE_LINE.match(ln.rstrip())
+        want = None if m is None else (len(m.group(1).expandtabs(8)), m.group(2).strip(), m.group(3))
+        if want is not None and want[2] == "":
+            want = (want[0], want[1], None)   # _kv_tree takes "" as no value, as None
+        assert nvue._tree_parts(ln) == want

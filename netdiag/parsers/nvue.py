@@ -498,6 +498,20 @@ def parse_nvue_transceiver_brief(text: str, ctx: Context) -> Tables:
 _TREE_LINE = re.compile(r"^(\s*)([^:\s][^:]*?)\s*:(?:\s+(.*?))?\s*$")
 
 
+def _tree_parts(line: str) -> tuple[int, str, str | None] | None:
+    """(indent width, key, value or None) of a `key : value` line as _TREE_LINE reads it (group 1
+    expanded, group 2 stripped, group 3), by str methods; None when it is no such line."""
+    s = line.rstrip()
+    before, sep, after = s.partition(":")
+    if not sep:
+        return None
+    key = before.strip()
+    if not key or (after and not after[0].isspace()):
+        return None   # no key, or 'key:value' (a ':' glued to text separates nothing)
+    indent = len(before[:len(before) - len(before.lstrip())].expandtabs(8))
+    return indent, key, (after.lstrip() or None)
+
+
 def _kv_tree(text: str) -> dict:
     """Indented `key : value` lines -> nested dict (a key with no value opens a sub-object)."""
     root: dict = {}
@@ -505,12 +519,10 @@ def _kv_tree(text: str) -> dict:
     for line in text.splitlines():
         if not line.strip() or line.strip() in ("...", "\u2026"):
             continue
-        m = _TREE_LINE.match(line.rstrip())
-        if not m:
+        parts = _tree_parts(line)
+        if parts is None:
             continue
-        indent = len(m.group(1).expandtabs(8))
-        key = m.group(2).strip()
-        val = m.group(3)
+        indent, key, val = parts
         while len(stack) > 1 and stack[-1][0] >= indent:
             stack.pop()
         parent = stack[-1][1]
