@@ -223,7 +223,8 @@ def test_ethtool_stats_scan_is_the_regex_scan():
 # --- memos: a cold parse and a warm one agree -----------------------------------------------------
 
 @pytest.mark.parametrize("fmt", ["ethtool-module", "ethtool-stats", "eos-transceiver-dom-thresholds-json",
-                                 "eos-transceiver-detail-json", "eos-transceiver-text"])
+                                 "eos-transceiver-detail-json", "eos-transceiver-text", "nvue-transceiver",
+                                 "nvue-transceiver-thresholds", "sonic-transceiver-eeprom"])
 def test_cold_and_warm_parses_agree(fmt):
     def parse_all():
         out = []
@@ -235,7 +236,8 @@ def test_cold_and_warm_parses_agree(fmt):
         return out
 
     for memo in (ethtool_module._READINGS, ethtool_module._KEY_PLANS, ethtool_stats._DRIVER_OF,
-                 eos_transceiver._LANE_IDS, eos_transceiver._UNIT_LOWER):
+                 eos_transceiver._LANE_IDS, eos_transceiver._UNIT_LOWER, nvue._POWER_SEEN,
+                 sonic_transceiver._KEY_KINDS):
         memo.clear()
     cold = parse_all()
     warm = parse_all()

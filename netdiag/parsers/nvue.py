@@ -96,17 +96,38 @@ def _safe(fn, text: Any) -> float | None:
         return None
 
 
+#: printed power -> mW, per kind (reading / threshold): thresholds and dark lanes repeat across a fleet
+_POWER_SEEN: dict[tuple[str, bool], float | None] = {}
+
+
+def _power_dbm_default(s: str) -> float | None:
+    return units.power_to_mw(s, default_unit="dbm")
+
+
+def _power_memo(text: str, threshold: bool) -> float | None:
+    got = _POWER_SEEN.get((text, threshold), _POWER_SEEN)
+    if got is _POWER_SEEN:
+        got = _safe(_power_dbm_default if threshold else units.power_to_mw, text)
+        if len(_POWER_SEEN) < 50000:
+            _POWER_SEEN[(text, threshold)] = got
+    return got
+
+
 def _power_mw(text: Any) -> float | None:
     if isinstance(text, (int, float)) and not isinstance(text, bool):
         return max(float(text), 0.0)  # JSON number: mW
+    if type(text) is str:
+        return _power_memo(text, False)
     return _safe(units.power_to_mw, text)
 
 
 def _power_threshold_mw(text: Any) -> float | None:
     """Thresholds are printed in dBm ('-13.31 dBm'); a bare number in a dBm context is dBm too."""
     if isinstance(text, (int, float)) and not isinstance(text, bool):
-        return _safe(lambda s: units.power_to_mw(s, default_unit="dbm"), str(text))
-    return _safe(lambda s: units.power_to_mw(s, default_unit="dbm"), text)
+        return _safe(_power_dbm_default, str(text))
+    if type(text) is str:
+        return _power_memo(text, True)
+    return _safe(_power_dbm_default, text)
 
 
 def _temp_c(text: Any) -> float | None:
