@@ -40,13 +40,31 @@ class Incomplete:
     port: str | None = None    # None: the whole output
 
 
-_THR = re.compile(r"^[ \t]*(?:Laser bias current|Laser output power|Module temperature|Module voltage|Laser rx power) "
-                  r"(?:high|low) (?:alarm|warning) threshold[ \t]*:", re.M)
-_BIAS = re.compile(r"^[ \t]*Laser tx bias current \((?:Channel|Chan|Lane) (\d+)\)", re.M)
-_TX = re.compile(r"^[ \t]*Transmit avg optical power \((?:Channel|Chan|Lane) (\d+)\)", re.M)
-_RX = re.compile(r"^[ \t]*Rcvr signal avg optical power ?\((?:Channel|Chan|Lane) (\d+)\)", re.M)
-_FLAGS = re.compile(r"^[ \t]*Alarm/warning flags implemented[ \t]*:[ \t]*(\w+)", re.M)
-_IDENT = re.compile(r"^[ \t]*Identifier[ \t]*:[ \t]*(0x[0-9a-fA-F]+)", re.M)
+# Each pattern starts with its literal phrase (the regex engine then skips to it fast) and a
+# match counts only when the phrase begins its line, after blanks (_at_line_start).
+_THR = (re.compile(r"Laser (?:bias current|output power|rx power) (?:high|low) (?:alarm|warning) threshold[ \t]*:"),
+        re.compile(r"Module (?:temperature|voltage) (?:high|low) (?:alarm|warning) threshold[ \t]*:"))
+_BIAS = re.compile(r"Laser tx bias current \((?:Channel|Chan|Lane) (\d+)\)")
+_TX = re.compile(r"Transmit avg optical power \((?:Channel|Chan|Lane) (\d+)\)")
+_RX = re.compile(r"Rcvr signal avg optical power ?\((?:Channel|Chan|Lane) (\d+)\)")
+_FLAGS = re.compile(r"Alarm/warning flags implemented[ \t]*:[ \t]*(\w+)")
+_IDENT = re.compile(r"Identifier[ \t]*:[ \t]*(0x[0-9a-fA-F]+)")
+
+
+def _at_line_start(text: str, pos: int) -> bool:
+    """Only blanks between the start of pos's line and pos."""
+    return not text[text.rfind("\n", 0, pos) + 1:pos].strip(" \t")
+
+
+def _line_matches(rx: re.Pattern, text: str) -> list[re.Match]:
+    """rx's matches that begin a line (after blanks), as `^[ \\t]*rx` with re.M would find them."""
+    return [m for m in rx.finditer(text) if _at_line_start(text, m.start())]
+
+
+def _first_line_match(rx: re.Pattern, text: str) -> re.Match | None:
+    return next((m for m in rx.finditer(text) if _at_line_start(text, m.start())), None)
+
+
 #: SFF-8024 identifiers decoded by ethtool's CMIS code (QSFP-DD, OSFP, DSFP, QSFP+ CMIS, SFP-DD...)
 _CMIS_IDS = {0x18, 0x19, 0x1b, 0x1e, 0x1f, 0x20}
 
@@ -79,20 +97,20 @@ def ethtool_module(text: str) -> list[Incomplete]:
         return []
     if _last_line_cut(text):
         return [Incomplete(_cut(text))]
-    ident = _IDENT.search(text)
+    ident = _first_line_match(_IDENT, text)
     if ident is None:
         return []   # not a module dump the checks know (e.g. an error text); the parser decides
     if "Vendor SN" not in text:
         return [Incomplete("output ends before the vendor block is complete (no 'Vendor SN' line): cut short")]
-    lanes = [sorted(set(rx.findall(text)), key=int) for rx in (_BIAS, _TX, _RX)]
+    lanes = [sorted({m.group(1) for m in _line_matches(rx, text)}, key=int) for rx in (_BIAS, _TX, _RX)]
     if any(lanes) and not (lanes[0] == lanes[1] == lanes[2]):
         return [Incomplete(f"lane lists differ (bias channels {','.join(lanes[0]) or '-'}, Tx "
                            f"{','.join(lanes[1]) or '-'}, Rx {','.join(lanes[2]) or '-'}): output cut in its DOM block")]
-    flags = _FLAGS.search(text)
+    flags = _first_line_match(_FLAGS, text)
     cmis = int(ident.group(1), 16) in _CMIS_IDS
     if not cmis and flags is None and "Module temperature" in text:   # SFF-8472/8636 print it after the voltage
         return [Incomplete("module reports diagnostics but no 'Alarm/warning flags implemented' line: cut short")]
-    n = len(_THR.findall(text))
+    n = sum(len(_line_matches(rx, text)) for rx in _THR)
     if 0 < n < 20:
         return [Incomplete(f"threshold block incomplete ({n} of 20 threshold lines): output cut; "
                            "its own thresholds unknown, packaged ones not used instead")]

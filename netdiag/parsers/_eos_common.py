@@ -7,13 +7,12 @@ format's top-level key is looked for at the top, inside `result`/a list of comma
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from typing import Any
 
 from netdiag import units
-from netdiag.parsers import ParseError
+from netdiag.parsers import ParseError, _json
 
 #: EOS floors optical power readings at -30.00 dBm: a dark receiver (or laser off, bias 0.00 mA)
 #: reads exactly -30.00 (ntc-templates arista_eos show_interfaces_transceiver2.raw; ANTA's
@@ -37,7 +36,7 @@ def load_json(text: str, key: str, what: str) -> dict:
             raise ParseError(f"not {what} JSON (no JSON object)", line=1, text=s.split("\n", 1)[0])
         s = s[i:]
     try:
-        data, _end = json.JSONDecoder().raw_decode(s)
+        data = _json.raw_decode(s)
     except ValueError as e:
         lineno = getattr(e, "lineno", None)
         raise ParseError(f"{what}: invalid or truncated JSON: {e}", line=lineno) from None

@@ -45,7 +45,6 @@ import re
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from netdiag import units
 from netdiag.parsers import Context, ParseError, Tables, register
@@ -115,8 +114,16 @@ def _thresholds(key: str, th: Any, unit: str | None = None) -> dict[str, float]:
         return {}
     out = {}
     nonzero = False
+    plain = unit is None or _unit_lower(unit) in _PLAIN_UNITS
+    power = key in _POWER
     for k, col in _THRESHOLD_COLS[key]:
         v = th.get(k)
+        if plain and type(v) is float:  # finite() and _conv() inline for a float in a plain unit
+            if v - v != 0.0:
+                continue
+            nonzero = nonzero or v != 0.0
+            out[col] = (0.0 if v <= EOS_NO_LIGHT_DBM else units.dbm_to_mw(v)) if power else v
+            continue
         f = finite(v)
         if f is not None:
             nonzero = nonzero or f != 0.0
@@ -219,6 +226,30 @@ def _channel_lanes(channels: dict) -> list[tuple[int | None, Any]]:
     return [(None if ln is None else ln + shift, v) for ln, v in out]
 
 
+#: channel names of a "channels" object (in order) -> their lanes, as _channel_lanes numbers them
+_LANE_IDS: dict[tuple, list] = {}
+
+
+def _lane_ids(channels: dict) -> list:
+    names = tuple(channels)
+    got = _LANE_IDS.get(names)
+    if got is None:
+        got = [ln for ln, _v in _channel_lanes(dict.fromkeys(names))]
+        if len(_LANE_IDS) < 4096:
+            _LANE_IDS[names] = got
+    return got
+
+
+def _unit_lower(unit: str) -> str:
+    """unit.strip().lower(), remembered (as _conv does)."""
+    u = _UNIT_LOWER.get(unit)
+    if u is None:
+        u = unit.strip().lower()
+        if len(_UNIT_LOWER) < 256:
+            _UNIT_LOWER[unit] = u
+    return u
+
+
 @register("eos-transceiver-dom-thresholds-json", tables=("modules", "lanes"),
           detect=lambda t: '"interfaces"' in t[:20000] and '"parameters"' in t[:20000]
           and '"channels"' in t[:20000], priority=39,
@@ -243,24 +274,34 @@ def parse_eos_transceiver_dom_json(text: str, ctx: Context) -> Tables:
         got_dom = False
         if isinstance(params, dict):
             for key, p in params.items():
-                if key not in _SENSORS or not isinstance(p, dict):
+                spec = _SENSORS.get(key)
+                if spec is None or not isinstance(p, dict):
                     continue
-                col, table, _s = _SENSORS[key]
+                col, table, _s = spec
                 unit = p.get("unit") if isinstance(p.get("unit"), str) else None
                 mod.update(_thresholds(key, p.get("threshold"), unit))
                 chans = p.get("channels")
                 if not isinstance(chans, dict):
                     continue
-                for ln, v in _channel_lanes(chans):
-                    val = _conv(key, v, unit)
-                    if val is None and v is None:
-                        continue
+                # what _conv does, inline for the common case (a finite float in a plain unit)
+                plain = (unit is None or _unit_lower(unit) in _PLAIN_UNITS)
+                power = key in _POWER
+                for ln, v in zip(_lane_ids(chans), chans.values()):
+                    if plain and type(v) is float and v - v == 0.0:
+                        val = (0.0 if v <= EOS_NO_LIGHT_DBM else units.dbm_to_mw(v)) if power else v
+                    else:
+                        val = _conv(key, v, unit)
+                        if val is None and v is None:
+                            continue
                     got_dom = True
                     if table == "modules":
                         if mod.get(col) is None:
                             mod[col] = val
                     else:
-                        per_lane.setdefault(ln or 1, {})[col] = val
+                        pl = per_lane.get(ln or 1)
+                        if pl is None:
+                            pl = per_lane[ln or 1] = {}
+                        pl[col] = val
         if not e:
             continue  # {}: nothing known about this interface (no module)
         if serial or mtype or got_dom:
@@ -278,6 +319,7 @@ def parse_eos_transceiver_dom_json(text: str, ctx: Context) -> Tables:
 _PORT_RX = re.compile(r"^[A-Za-z][A-Za-z-]*\d[\w/.:-]*$")
 _NA = frozenset(("n/a", "na", "-", "--", "unknown"))
 _NA_TOKENS = frozenset(v for n in _NA for v in (n, n.upper(), n.capitalize()))
+_NA_AS_NAN = dict.fromkeys(_NA_TOKENS, "nan")
 
 
 class _PortNames(dict):
@@ -328,11 +370,14 @@ def _floats(tokens) -> tuple[np.ndarray, np.ndarray]:
     tokens that are neither number nor N/A). The N/A markers are found with a hash lookup over the
     column and the numbers converted by numpy (float() of each token, in C); only a column holding
     something else is walked in Python."""
-    arr = tokens if isinstance(tokens, np.ndarray) else np.array(tokens, dtype=object)
-    na = pd.Series(arr, dtype=object, copy=False).isin(_NA_TOKENS).to_numpy()
-    if na.any():
-        arr = arr.copy()
-        arr[na] = "nan"
+    # N/A markers -> "nan" by a dict lookup per token (a pandas isin costs more on a switch's rows)
+    lst = tokens.tolist() if isinstance(tokens, np.ndarray) else list(tokens)
+    get = _NA_AS_NAN.get
+    try:  # float() of each token (what numpy's cast of an object array calls), without numpy's per-item cost
+        return np.array([float(get(t, t)) for t in lst], dtype="float64"), np.zeros(len(lst), dtype=bool)
+    except (ValueError, TypeError):
+        pass
+    arr = np.array([get(t, t) for t in lst], dtype=object)
     try:
         return arr.astype("float64"), np.zeros(len(arr), dtype=bool)
     except (ValueError, TypeError):
@@ -350,6 +395,12 @@ def _floats(tokens) -> tuple[np.ndarray, np.ndarray]:
 _ODD_EOL = re.compile("[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
 
+def _odd_eol(text: str) -> bool:
+    """_ODD_EOL.search(text) is not None, by a substring test per character (each a fast scan)."""
+    return any(c in text for c in _ODD_EOL_CHARS)
+
+
+_ODD_EOL_CHARS = "\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 _MARK = "\x01"  # (not NUL: numpy drops trailing NULs of strings it compares)
 _MARK_SEP = f" {_MARK} "
 
@@ -384,7 +435,7 @@ def parse_eos_transceiver_text(text: str, ctx: Context) -> dict:
         raise ParseError("not EOS `show interfaces transceiver` output (no Tx/Rx Power columns)",
                          line=header_at + 1, text=lines[header_at])
     names = _PORT_NAMES
-    if _ODD_EOL.search(text) is None and _MARK not in text:  # "\n" line ends only: one split
+    if not _odd_eol(text) and _MARK not in text:  # "\n" line ends only: one split
         body = text[sum(len(ln) + 1 for ln in lines[: header_at + 1]):]
         cols = _token_columns(body)
         full = np.array([names[t] for t in cols[0].tolist()], dtype=object)

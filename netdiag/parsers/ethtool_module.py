@@ -631,8 +631,21 @@ def _apply(mod: _Module, p: tuple, value: str) -> bool:
 
 
 _FIRST_COLON = re.compile(r"^([^:\n]*):(.*)$", re.M)
+#: (sensor, printed value, is threshold) -> reading: thresholds and dark lanes repeat across a fleet
+_READINGS: dict[tuple, float | None] = {}
+_READINGS_MAX = 50000
+
+
+def _colon_pairs(text: str):
+    """What _FIRST_COLON.findall gives for text with "\n" line ends only: (before, after) the
+    first ':' of each line that has one."""
+    for line in text.split("\n"):
+        key, sep, value = line.partition(":")
+        if sep:
+            yield key, value
 #: line ends str.splitlines() knows besides "\n": text with them takes the line-by-line way
 _ODD_EOL = re.compile("[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+_ODD_EOL_CHARS = "\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"   # the same, tested one by one (faster)
 
 
 def _pairs_by_line(text: str):
@@ -664,11 +677,12 @@ def parse_ethtool_module(text: str, ctx: Context) -> Tables:
     mod = None
     plans = _KEY_PLANS
     not_kv = _NOT_KV
+    readings = _READINGS
     prompts = "#" in text or "$" in text  # no prompt line can be there otherwise
-    if prompts or _ODD_EOL.search(text):
+    if prompts or any(c in text for c in _ODD_EOL_CHARS):
         pairs = _pairs_by_line(text)
-    else:  # one C pass: (text before the first ':', the rest) of every line that has a ':'
-        pairs = _FIRST_COLON.findall(text)
+    else:  # "\n" line ends only: (text before the first ':', the rest) of every line with a ':'
+        pairs = _colon_pairs(text)
     for key, value in pairs:
         if key is None:  # a prompt line
             port = value
@@ -707,6 +721,23 @@ def parse_ethtool_module(text: str, ctx: Context) -> Tables:
             la[p[3]] = on
             if p[2]:
                 mod.zero_based = True
+        elif action == "lane value" or action == "threshold":  # as _apply does, readings memoised
+            if p[2]:
+                mod.zero_based = True
+            thr = action == "threshold"
+            rk = (p[3], value, thr)
+            v = readings.get(rk, readings)
+            if v is readings:
+                v = _fast_reading(p[3], value, is_threshold=thr)
+                if len(readings) < _READINGS_MAX:
+                    readings[rk] = v
+            if thr:
+                mod.thresholds[p[4]] = v
+            else:
+                la = mod.lanes.get(p[4])
+                if la is None:
+                    la = mod.lanes[p[4]] = {}
+                la[p[3]] = v
         elif not _apply(mod, p, value):
             continue
         mod.fields += 1

@@ -95,8 +95,22 @@ _I40E_BITS = {
 }
 
 
+_DRIVER_OF: dict[tuple, str | None] = {}
+
+
 def _driver(names: dict[str, int]) -> str | None:
-    """Guess the driver family from counter names (only used for counter widths)."""
+    """Guess the driver family from counter names (only used for counter widths). A fleet's NICs
+    print a few distinct name lists: each is judged once."""
+    key = tuple(names)
+    got = _DRIVER_OF.get(key, _DRIVER_OF)
+    if got is _DRIVER_OF:
+        got = _driver_of(key)
+        if len(_DRIVER_OF) < 1024:
+            _DRIVER_OF[key] = got
+    return got
+
+
+def _driver_of(names) -> str | None:
     has_nic = has_port = has_i40e_q = has_queue_n = False
     for n in names:
         if n.endswith("_phy") or n.startswith("rx_vport_") or n.startswith("tx_vport_"):
@@ -140,6 +154,14 @@ def _scan(text: str) -> tuple[dict[str, int], str | None, int, int]:
     port = None
     good = other = 0
     for line in text.splitlines():
+        # the common line, 'name: 123' (one ':', no ring): what _LINE reads, by str methods
+        before, sep, after = line.partition(":")
+        if sep and "[" not in before and ":" not in after:
+            name, val = before.strip(), after.strip()
+            if name and val.isdigit() and val.isascii():
+                good += 1
+                values.setdefault(name, int(val))
+                continue
         if not line.strip():
             continue
         m = _LINE.match(line)

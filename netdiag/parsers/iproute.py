@@ -23,7 +23,7 @@ import json
 import re
 
 from netdiag import units
-from netdiag.parsers import Context, ParseError, Tables, register
+from netdiag.parsers import Context, ParseError, Tables, _json, register
 
 _DOWN_STATES = {"DOWN", "LOWERLAYERDOWN", "NOTPRESENT", "DORMANT", "TESTING"}
 
@@ -56,7 +56,7 @@ def _oper(operstate, flags) -> bool | None:
 
 def _load_json(text: str):
     try:
-        return json.loads(text)
+        return _json.loads(text)
     except RecursionError:
         raise ParseError("JSON nested too deeply") from None
     except ValueError:

@@ -35,7 +35,7 @@ import json
 import re
 from typing import Any
 
-from netdiag.parsers import Context, ParseError, Tables, register
+from netdiag.parsers import Context, ParseError, Tables, _json, register
 
 # --- shared ---------------------------------------------------------------------------------------
 
@@ -191,7 +191,7 @@ def _json_rows(text: str) -> list[dict]:
     if start < 0:
         raise ParseError("not lldpctl JSON output (no JSON object)", line=1, text=text.lstrip()[:80])
     try:
-        doc, _ = json.JSONDecoder().raw_decode(text, start)
+        doc = _json.raw_decode(text, start)
     except json.JSONDecodeError as e:
         raise ParseError(f"invalid JSON: {e.msg}", line=e.lineno) from None
     if not isinstance(doc, dict) or "lldp" not in doc:

@@ -96,17 +96,38 @@ def _safe(fn, text: Any) -> float | None:
         return None
 
 
+#: printed power -> mW, per kind (reading / threshold): thresholds and dark lanes repeat across a fleet
+_POWER_SEEN: dict[tuple[str, bool], float | None] = {}
+
+
+def _power_dbm_default(s: str) -> float | None:
+    return units.power_to_mw(s, default_unit="dbm")
+
+
+def _power_memo(text: str, threshold: bool) -> float | None:
+    got = _POWER_SEEN.get((text, threshold), _POWER_SEEN)
+    if got is _POWER_SEEN:
+        got = _safe(_power_dbm_default if threshold else units.power_to_mw, text)
+        if len(_POWER_SEEN) < 50000:
+            _POWER_SEEN[(text, threshold)] = got
+    return got
+
+
 def _power_mw(text: Any) -> float | None:
     if isinstance(text, (int, float)) and not isinstance(text, bool):
         return max(float(text), 0.0)  # JSON number: mW
+    if type(text) is str:
+        return _power_memo(text, False)
     return _safe(units.power_to_mw, text)
 
 
 def _power_threshold_mw(text: Any) -> float | None:
     """Thresholds are printed in dBm ('-13.31 dBm'); a bare number in a dBm context is dBm too."""
     if isinstance(text, (int, float)) and not isinstance(text, bool):
-        return _safe(lambda s: units.power_to_mw(s, default_unit="dbm"), str(text))
-    return _safe(lambda s: units.power_to_mw(s, default_unit="dbm"), text)
+        return _safe(_power_dbm_default, str(text))
+    if type(text) is str:
+        return _power_memo(text, True)
+    return _safe(_power_dbm_default, text)
 
 
 def _temp_c(text: Any) -> float | None:
@@ -498,6 +519,20 @@ def parse_nvue_transceiver_brief(text: str, ctx: Context) -> Tables:
 _TREE_LINE = re.compile(r"^(\s*)([^:\s][^:]*?)\s*:(?:\s+(.*?))?\s*$")
 
 
+def _tree_parts(line: str) -> tuple[int, str, str | None] | None:
+    """(indent width, key, value or None) of a `key : value` line as _TREE_LINE reads it (group 1
+    expanded, group 2 stripped, group 3), by str methods; None when it is no such line."""
+    s = line.rstrip()
+    before, sep, after = s.partition(":")
+    if not sep:
+        return None
+    key = before.strip()
+    if not key or (after and not after[0].isspace()):
+        return None   # no key, or 'key:value' (a ':' glued to text separates nothing)
+    indent = len(before[:len(before) - len(before.lstrip())].expandtabs(8))
+    return indent, key, (after.lstrip() or None)
+
+
 def _kv_tree(text: str) -> dict:
     """Indented `key : value` lines -> nested dict (a key with no value opens a sub-object)."""
     root: dict = {}
@@ -505,12 +540,10 @@ def _kv_tree(text: str) -> dict:
     for line in text.splitlines():
         if not line.strip() or line.strip() in ("...", "\u2026"):
             continue
-        m = _TREE_LINE.match(line.rstrip())
-        if not m:
+        parts = _tree_parts(line)
+        if parts is None:
             continue
-        indent = len(m.group(1).expandtabs(8))
-        key = m.group(2).strip()
-        val = m.group(3)
+        indent, key, val = parts
         while len(stack) > 1 and stack[-1][0] >= indent:
             stack.pop()
         parent = stack[-1][1]

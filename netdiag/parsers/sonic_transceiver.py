@@ -56,6 +56,30 @@ def _threshold_value(sensor_col: str, text: str) -> float | None:
     return sc.voltage_v(text)
 
 
+def _kv_parts(line: str) -> tuple[str, str] | None:
+    """(key, value) as _KV's groups, by str methods: the text around the first ':', stripped;
+    None when there is no ':' or nothing before it."""
+    key, sep, val = line.partition(":")
+    if not sep:
+        return None
+    key = key.strip()
+    return (key, val.strip()) if key else None
+
+
+_KEY_KINDS: dict[str, tuple] = {}
+
+
+def _key_kind(k: str) -> tuple:
+    """(_LANE_KEY, _SFP_LANE_KEY, _THRESH_KEY) matches of a normalised key: keys repeat on every
+    port of a fleet, so each is matched once."""
+    got = _KEY_KINDS.get(k)
+    if got is None:
+        got = (_LANE_KEY.match(k), _SFP_LANE_KEY.match(k), _THRESH_KEY.match(k))
+        if len(_KEY_KINDS) < 20000:
+            _KEY_KINDS[k] = got
+    return got
+
+
 class _Module:
     """Accumulates one port's module row and lane rows."""
 
@@ -80,7 +104,7 @@ class _Module:
         k = sc.norm_key(key)
         if section.startswith("els"):
             return True  # external laser source of co-packaged optics: not the module's lanes/sensors
-        m = _LANE_KEY.match(k)
+        m, m_sfp, m_thr = _key_kind(k)
         if m:
             n = int(m.group(2))
             if n < 1:
@@ -91,7 +115,7 @@ class _Module:
                 return True
             self.lane(n)["rx_power_mw" if m.group(1) == "rx" else "tx_power_mw"] = sc.power_mw(val)
             return True
-        m = _SFP_LANE_KEY.match(k)
+        m = m_sfp
         if m and section in ("monitordata", "channelmonitorvalues"):
             if m.group(2) == "bias":
                 if m.group(1) == "tx":
@@ -99,7 +123,7 @@ class _Module:
                 return True
             self.lane(1)["rx_power_mw" if m.group(1) == "rx" else "tx_power_mw"] = sc.power_mw(val)
             return True
-        m = _THRESH_KEY.match(k)
+        m = m_thr
         if m:
             col = _SENSOR[m.group(1)]
             level = f"{m.group(2)}_{'warn' if m.group(3).startswith('warn') else 'alarm'}"
@@ -210,8 +234,9 @@ def parse_eeprom(text: str, ctx: Context) -> Tables:
             continue
         indent = len(line) - len(line.lstrip())
         stripped = line.strip()
-        b = _BLOCK.match(stripped)
-        if b and (cur is None or indent <= base_indent) and (
+        # a block header is only looked for where one can start (the regex costs more than the test)
+        b = _BLOCK.match(stripped) if (cur is None or indent <= base_indent) else None
+        if b and (
                 not b.group("rest") or _EEPROM_STATE.search(b.group("rest"))):
             rest = b.group("rest").lower()
             if not rest:
@@ -234,10 +259,10 @@ def parse_eeprom(text: str, ctx: Context) -> Tables:
                 cur.media_texts.append(stripped)
                 continue
             cont_indent = None
-        kv = _KV.match(line)
-        if not kv:
+        kv = _kv_parts(line)
+        if kv is None:
             continue
-        key, val = kv.group("key"), kv.group("val")
+        key, val = kv
         k = sc.norm_key(key)
         if not val:
             # a section header ('ChannelMonitorValues:', 'Specification compliance:')
