@@ -148,6 +148,11 @@ def lane_symptoms(snap: Snapshot, thr: pd.DataFrame, cfg: dict) -> list[pd.DataF
     ports = snap.ports[["device", "port", "admin_up", "oper_up", "lanes", "speed_gbps"]].rename(
         columns={"lanes": "port_lanes"})
     f = f.merge(ports, on=["device", "port"], how="left")
+    # a module printed whole under each port it serves: each port judges its own lane group,
+    # numbered within the port to tell which of them it uses (symptoms keep the module's lane)
+    owned, offset = evidence.shared_lane_offset(f, evidence.module_share(snap.modules),
+                                                f["port_lanes"].to_numpy(dtype="float64", na_value=np.nan))
+    f, offset = f[owned].reset_index(drop=True), offset[owned]
     # ports with no module row still get fallback thresholds
     fb = cfg["optics"]["fallback"]
     for sensor, (key, conv) in _SENSORS.items():
@@ -157,7 +162,8 @@ def lane_symptoms(snap: Snapshot, thr: pd.DataFrame, cfg: dict) -> list[pd.DataF
     floor = evidence.dark_floor_mw(cfg)
     # copper (DAC/ACC) has no optics: its power readings (often -inf or 0) say nothing
     known_ports = pd.MultiIndex.from_frame(snap.ports[["device", "port"]]) if len(snap.ports) else None
-    in_use = evidence.lanes_in_use(f, cfg, known_ports) & ~f["media"].isin(["dac", "acc"]).to_numpy()
+    fl = f.assign(lane=f["lane"].to_numpy(dtype="float64", na_value=np.nan) - offset) if offset.any() else f
+    in_use = evidence.lanes_in_use(fl, cfg, known_ports) & ~f["media"].isin(["dac", "acc"]).to_numpy()
     admin = evidence.admin_state(f, floor)          # 1 up (reported or inferred), 0 down, NaN unknown
     admin_up = admin == 1.0
     admin_not_down = ~(admin == 0.0)
@@ -317,11 +323,14 @@ def loss_budget_symptoms(snap: Snapshot, thr: pd.DataFrame, cfg: dict, already: 
     pairs = pairs.dropna(subset=["remote_device", "remote_port"]).drop_duplicates(["device", "port"], keep=False)
     if pairs.empty:
         return []
-    near = L[["device", "port", "lane", "rx_power_mw"]].merge(pairs[["device", "port", "remote_device", "remote_port"]],
-                                                               on=["device", "port"])
-    far = L[["device", "port", "lane", "tx_power_mw"]].rename(columns={"device": "remote_device", "port": "remote_port",
-                                                                       "tx_power_mw": "far_tx_mw"})
-    f = near.merge(far, on=["remote_device", "remote_port", "lane"])
+    # lanes matched by their number within each port (a twin-port module's second port drives
+    # module lanes 5-8 against the far module's 1-4)
+    L = evidence.owned_lanes(snap)
+    near = L[["device", "port", "lane", "port_lane", "rx_power_mw"]].merge(
+        pairs[["device", "port", "remote_device", "remote_port"]], on=["device", "port"])
+    far = L[["device", "port", "port_lane", "tx_power_mw"]].rename(
+        columns={"device": "remote_device", "port": "remote_port", "tx_power_mw": "far_tx_mw"})
+    f = near.merge(far, on=["remote_device", "remote_port", "port_lane"])
     if f.empty:
         return []
     f = f.merge(thr[["device", "port", "module_class"]], on=["device", "port"], how="left")
@@ -470,12 +479,13 @@ def _ber_symptoms(frame: pd.DataFrame, columns, snap: Snapshot, cfg: dict,
     tables = {p: v for p, v in cfg["ber"].items() if isinstance(v, dict)}
     for ber in present:
         v = frame[ber].to_numpy(dtype="float64", na_value=np.nan)
+        judged = v * evidence.ber_count_factor(frame, ber, cfg)
         err = prof.map({p: t[ber][0] for p, t in tables.items() if ber in t}).to_numpy(dtype="float64", na_value=np.nan)
         warn = prof.map({p: t[ber][1] for p, t in tables.items() if ber in t}).to_numpy(dtype="float64", na_value=np.nan)
         f = frame.assign(_err=err, _warn=warn)
         with np.errstate(invalid="ignore"):
-            crit = v > err
-            wrn = (v > warn) & ~crit
+            crit = judged > err
+            wrn = (judged > warn) & ~crit
         for m, sev, thr in ((crit, "critical", "_err"), (wrn, "warning", "_warn")):
             e = _emit(f, m, ber, sev, ber, thr, "")
             if len(e):
