@@ -177,6 +177,8 @@ def localize(snap: Snapshot, symptoms: pd.DataFrame, inv: Inventory, graph: Fabr
     diag["rx_a"], diag["rx_b"], diag["tx_a"], diag["tx_b"] = _device_evidence(A, B, links, seen)
     # what a passive part of the path (patch panel) can cause: loss, or errors seen both ways
     diag["medium"] = A["rx_low"] | A["dark"] | B["rx_low"] | B["dark"] | (A["err"] & B["err"])
+    # what a fabric-wide event (a plane's switches powered off or unreachable) can cause: lost links
+    diag["lost"] = A["dark"] | B["dark"] | A["down"] | B["down"] | A["gone"] | B["gone"]
     diag = diag[diag["pidx"] >= 0].reset_index(drop=True)
     diag["x_device"] = np.where(diag["x_is_a"], diag["a_device"], diag["b_device"])
     diag["x_port"] = np.where(diag["x_is_a"], diag["a_port"], diag["b_port"])
@@ -300,6 +302,7 @@ def _bh_cutoff(logp: np.ndarray, m: int, q: float) -> float:
 
 
 _DEVICE_SIDE = ("switch", "linecard", "nic")
+_WIDE = ("plane", "row")   # fabric-wide parts: blamed for lost links only
 _CABLE_SIDE = ("cable", "patch_panel", "plane")
 
 
@@ -464,13 +467,18 @@ def _part_tests(dev_parts: pd.DataFrame, cparts: pd.DataFrame, flags: pd.DataFra
                 cands.append({"component": comp, "ref": ref, "direction": direction, "all": cables, "n": nn,
                               "base": base, "logp": log_binomial_tail(len(cables), nn, base)})
     # cable-side parts: links with at least one end collected; a patch panel only for what a
-    # passive part can cause (loss, or errors both ways), a harness or plane for any symptom
+    # passive part can cause (loss, or errors both ways), a plane (or row) only for lost links
+    # (dark, down, vanished: power, reachability, a fabric-wide event does not dim optics or corrupt
+    # codewords), a harness for any symptom
     cp = cparts[~cparts["cable_id"].isin(drop)] if drop else cparts
     if len(cp):
         medium = set(diag.loc[diag["medium"].to_numpy(dtype=bool), "cable_id"])
         anysym = set(diag["cable_id"])
-        cp = cp.assign(_bad=np.where(cp["component"] == "patch_panel", cp["cable_id"].isin(medium),
-                                     cp["cable_id"].isin(anysym)))
+        lost = set(diag.loc[diag["lost"].to_numpy(dtype=bool), "cable_id"]) if "lost" in diag else anysym
+        comp = cp["component"].to_numpy()
+        cp = cp.assign(_bad=np.where(comp == "patch_panel", cp["cable_id"].isin(medium),
+                                     np.where(np.isin(comp, _WIDE), cp["cable_id"].isin(lost),
+                                              cp["cable_id"].isin(anysym))))
         cls = ["component", "_media"]
         keys = ["component", "ref", "_media"]
         per = cp.groupby(keys, sort=False).agg(n=("cable_id", "size"), k=("_bad", "sum")).reset_index()
