@@ -362,7 +362,7 @@ def test_explain_names_each_ends_evidence_and_unknowns():
     assert x["far_end"] == "leaf-p0-r07:Ethernet8" and x["far_end_from"] == "plan (cable C07-01-3)"
     near, far = x["ends"]
     assert [ln["lane"] for ln in near["lanes"] if ln["dark"]] == [3]
-    assert near["features"] == ["dark", "rx_low"]
+    assert near["features"] == ["dark", "fec_known", "rx_low"]   # the host reports its FEC mode (ethtool)
     assert far["device_collected"] is False
     assert "device not collected: everything at this end is unknown" in far["unknown"]
     assert [f["kind"] for f in x["findings"]] == ["dirty_connector"]

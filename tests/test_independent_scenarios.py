@@ -176,3 +176,17 @@ def test_fault_free_fabric_gives_no_finding_and_exit_0(tmp_path):
     doc = json.loads(p.stdout)
     assert doc["findings"] == []
     assert p.returncode == 0
+
+
+@pytest.mark.parametrize("shape", ["2plane-nvue", "2plane-twin"])
+def test_lane_faults_on_modules_printed_under_two_ports_are_found_on_their_own_port(tmp_path, shape):
+    """Cumulus split cages and Linux twin-port OSFPs print one module's eight lanes under both of its
+    ports: a strand's loss, a lane's break or an overload must be found on the port whose lanes they
+    are, and not on its sibling (issue 13, independent scenarios)."""
+    classes = ["rx_overload", "dirty_connector", "breakout_lane"] if shape == "2plane-nvue" else \
+        ["rx_overload", "dirty_connector"]
+    generate(shape, 41, tmp_path / "s", gpus=32, n_faults=len(classes), classes=classes)
+    p = _sweep(tmp_path / "s")
+    r = score(tmp_path / "s", json.loads(p.stdout)["findings"])
+    t = totals([r])
+    assert (t["precision"], t["recall"], t["top1"]) == (1.0, 1.0, 1.0), (r["false"], r["faults"])

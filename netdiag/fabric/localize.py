@@ -24,7 +24,7 @@ from netdiag.inventory import Inventory
 from netdiag.model import Snapshot
 
 FEATURES = ("rx_low", "dark", "tx_low", "err", "hot", "down", "flap", "volt", "seen", "host_tx", "overload", "lit",
-            "odd_config")
+            "odd_config", "fec_known")
 _RULE_FEATURES = {
     "rx_power_low": ("rx_low",), "dark_lane": ("rx_low", "dark"), "rx_los": ("rx_low", "dark"),
     "rx_lol": ("rx_low",), "tx_power_low": ("tx_low",), "tx_bias_high": ("tx_low",), "tx_bias_low": ("tx_low",),
@@ -78,6 +78,9 @@ def end_features(symptoms: pd.DataFrame, snap: Snapshot, cfg: dict) -> pd.DataFr
     odd = evidence.odd_config(snap.ports)
     if len(odd):
         rows.append(pd.DataFrame({"odd_config": True}, index=pd.MultiIndex.from_frame(odd)))
+    known = evidence.fec_reported(snap.ports)
+    if len(known):
+        rows.append(pd.DataFrame({"fec_known": True}, index=pd.MultiIndex.from_frame(known)))
     # no symptomatic end: an empty frame that still has the (device, port) index
     none = pd.MultiIndex.from_arrays([pd.Index([], dtype=object)] * 2, names=["device", "port"])
     f = pd.concat(rows) if rows else pd.DataFrame({"sev": pd.Series([], dtype=float)}, index=none)
@@ -171,13 +174,11 @@ def localize(snap: Snapshot, symptoms: pd.DataFrame, inv: Inventory, graph: Fabr
             x_is_a[m] = xa_
     diag = links.assign(pattern=[rules["pattern"][i]["name"] if i >= 0 else None for i in chosen],
                         pidx=chosen, x_is_a=x_is_a, sev=sev)
-    # which end's receiver saw trouble: a part is blamed for what it received or what it sent
-    sym_a = A["err"] | A["rx_low"] | A["dark"] | A["down"] | A["flap"]
-    sym_b = B["err"] | B["rx_low"] | B["dark"] | B["down"] | B["flap"]
-    diag["rx_a"], diag["rx_b"] = sym_a, sym_b
-    diag["tx_a"], diag["tx_b"] = A["tx_low"] | sym_b, B["tx_low"] | sym_a
+    diag["rx_a"], diag["rx_b"], diag["tx_a"], diag["tx_b"] = _device_evidence(A, B, links, seen)
     # what a passive part of the path (patch panel) can cause: loss, or errors seen both ways
     diag["medium"] = A["rx_low"] | A["dark"] | B["rx_low"] | B["dark"] | (A["err"] & B["err"])
+    # what a fabric-wide event (a plane's switches powered off or unreachable) can cause: lost links
+    diag["lost"] = A["dark"] | B["dark"] | A["down"] | B["down"] | A["gone"] | B["gone"]
     diag = diag[diag["pidx"] >= 0].reset_index(drop=True)
     diag["x_device"] = np.where(diag["x_is_a"], diag["a_device"], diag["b_device"])
     diag["x_port"] = np.where(diag["x_is_a"], diag["a_port"], diag["b_port"])
@@ -209,6 +210,27 @@ def localize(snap: Snapshot, symptoms: pd.DataFrame, inv: Inventory, graph: Fabr
     handled = set(zip(diag["a_device"], diag["a_port"])) | set(zip(diag["b_device"], diag["b_port"]))
     findings.sort(key=lambda f: (-SEVERITY_RANK[f.severity], f.kind, f.device, f.port))
     return Localized(findings, handled, diag)
+
+
+def _device_evidence(A: dict, B: dict, links: pd.DataFrame, seen: set[str]):
+    """Per link: (rx_a, rx_b, tx_a, tx_b), the evidence a link gives against a device-side part
+    (switch, linecard, NIC) at end a or b, by direction.
+
+    A device's ASIC/SerDes does not attenuate light: what points at it is electrical. Its receive
+    side (rx): its own receiver counts PHY errors while the optics of the link are clean (no low or
+    dark Rx at that end, the far transmitter not low). Its transmit side (tx): the far receiver counts
+    such errors in what it sends, or its own module reports host-side Tx LOS/LOL (no electrical
+    signal from its port). Optical loss (low Rx, dark lanes, a weak laser) belongs to modules, fiber
+    and connectors and is not counted for devices. A device that was not collected (an unreachable,
+    perhaps dead switch) is also blamed on its transmit side for far ends that are dark or down."""
+    clean_a = ~A["rx_low"] & ~A["dark"] & ~B["tx_low"]
+    clean_b = ~B["rx_low"] & ~B["dark"] & ~A["tx_low"]
+    rx_a, rx_b = A["err"] & clean_a, B["err"] & clean_b
+    gone_a = ~links["a_device"].isin(seen).to_numpy(dtype=bool)
+    gone_b = ~links["b_device"].isin(seen).to_numpy(dtype=bool)
+    tx_a = rx_b | A["host_tx"] | (gone_a & (B["dark"] | B["down"]))
+    tx_b = rx_a | B["host_tx"] | (gone_b & (A["dark"] | A["down"]))
+    return rx_a, rx_b, tx_a, tx_b
 
 
 def _merge_same_part(findings: list[Finding], rules: dict, inv: Inventory, taken_at) -> list[Finding]:
@@ -280,6 +302,7 @@ def _bh_cutoff(logp: np.ndarray, m: int, q: float) -> float:
 
 
 _DEVICE_SIDE = ("switch", "linecard", "nic")
+_WIDE = ("plane", "row")   # fabric-wide parts: blamed for lost links only
 _CABLE_SIDE = ("cable", "patch_panel", "plane")
 
 
@@ -332,8 +355,12 @@ def shared_parts(diag: pd.DataFrame, graph: FabricGraph, rules: dict, seen: set[
     # rounds: the links explained by the parts found so far leave the peers' base rates, so one
     # failing switch does not hide another; each round is a fresh Benjamini-Hochberg over its tests
     while True:
+        lpmin: list[float] = []
         m, cands = _part_tests(dev_parts, cparts, flags, diag, absorbed, min_links,
-                               float(cfg.get("lone_plane_rate", 0.5)))
+                               float(cfg.get("lone_plane_rate", 0.5)), lpmin, float(cfg.get("prior", 1.0)))
+        if cfg.get("tarone", True):
+            m = _testable(lpmin, q)
+            cands = [c for c in cands if c["n"] * math.log(max(c["base"], 1e-300)) <= math.log(q / max(m, 1))]
         cutoff = _bh_cutoff(np.array([c["logp"] for c in cands]), m, q)
         cands = [c for c in cands if c["logp"] <= cutoff and (c["component"], c["ref"]) not in
                  {(x["component"], x["ref"]) for x in chosen}]
@@ -395,9 +422,12 @@ def _parsimony(chosen: list[dict], significant: list[dict], groups: dict[str, li
 
 
 def _part_tests(dev_parts: pd.DataFrame, cparts: pd.DataFrame, flags: pd.DataFrame, diag: pd.DataFrame,
-                drop: set[str], min_links: int, lone_rate: float = 0.5) -> tuple[int, list[dict]]:
+                drop: set[str], min_links: int, lone_rate: float = 0.5,
+                lpmin: list | None = None, prior: float = 1.0) -> tuple[int, list[dict]]:
     """The shared-part tests without the links in `drop`: how many parts are tested (m), and the
-    candidates (parts with at least `min_links` symptomatic links) with n, peer rate and log p."""
+    candidates (parts with at least `min_links` symptomatic links) with n, peer rate and log p.
+    `lpmin`, when given, receives each test's smallest attainable log p-value (all n links bad).
+    The peers' rate is smoothed with `prior` pseudo-links each way: (K + prior) / (N + 2 prior)."""
     m = 0
     cands: list[dict] = []
     if drop:
@@ -421,10 +451,12 @@ def _part_tests(dev_parts: pd.DataFrame, cparts: pd.DataFrame, flags: pd.DataFra
             # the part's expected share from its peers in each class it has links in (leave-one-out,
             # Laplace-smoothed; a class with no other member gives no peers: not tested)
             per = per[per["members"] >= 2]
-            per = per.assign(exp=(per["K"] - per["k"] + 1.0) / (per["N"] - per["n"] + 2.0) * per["n"])
+            per = per.assign(exp=(per["K"] - per["k"] + prior) / (per["N"] - per["n"] + 2.0 * prior) * per["n"])
             agg = per.groupby(["component", "ref"], sort=False).agg(n=("n", "sum"), exp=("exp", "sum"), k=("k", "sum"))
             agg = agg[agg["n"] >= min_links]
             m += len(agg)
+            if lpmin is not None:
+                lpmin.extend(_log_pmin(agg))
             agg = agg[agg["k"] >= min_links]
             if agg.empty:
                 continue
@@ -435,13 +467,18 @@ def _part_tests(dev_parts: pd.DataFrame, cparts: pd.DataFrame, flags: pd.DataFra
                 cands.append({"component": comp, "ref": ref, "direction": direction, "all": cables, "n": nn,
                               "base": base, "logp": log_binomial_tail(len(cables), nn, base)})
     # cable-side parts: links with at least one end collected; a patch panel only for what a
-    # passive part can cause (loss, or errors both ways), a harness or plane for any symptom
+    # passive part can cause (loss, or errors both ways), a plane (or row) only for lost links
+    # (dark, down, vanished: power, reachability, a fabric-wide event does not dim optics or corrupt
+    # codewords), a harness for any symptom
     cp = cparts[~cparts["cable_id"].isin(drop)] if drop else cparts
     if len(cp):
         medium = set(diag.loc[diag["medium"].to_numpy(dtype=bool), "cable_id"])
         anysym = set(diag["cable_id"])
-        cp = cp.assign(_bad=np.where(cp["component"] == "patch_panel", cp["cable_id"].isin(medium),
-                                     cp["cable_id"].isin(anysym)))
+        lost = set(diag.loc[diag["lost"].to_numpy(dtype=bool), "cable_id"]) if "lost" in diag else anysym
+        comp = cp["component"].to_numpy()
+        cp = cp.assign(_bad=np.where(comp == "patch_panel", cp["cable_id"].isin(medium),
+                                     np.where(np.isin(comp, _WIDE), cp["cable_id"].isin(lost),
+                                              cp["cable_id"].isin(anysym))))
         cls = ["component", "_media"]
         keys = ["component", "ref", "_media"]
         per = cp.groupby(keys, sort=False).agg(n=("cable_id", "size"), k=("_bad", "sum")).reset_index()
@@ -457,11 +494,13 @@ def _part_tests(dev_parts: pd.DataFrame, cparts: pd.DataFrame, flags: pd.DataFra
         keep = ((per["members"] >= 2) | (per["component"] == "plane")).to_numpy()
         per = per[keep]
         lone = ((per["members"] < 2) & (per["component"] == "plane")).to_numpy()
-        peer = (per["K"] - per["k"] + 1.0) / (per["N"] - per["n"] + 2.0)
+        peer = (per["K"] - per["k"] + prior) / (per["N"] - per["n"] + 2.0 * prior)
         per = per.assign(exp=np.where(lone, lone_rate, peer) * per["n"])
         agg = per.groupby(["component", "ref"], sort=False).agg(n=("n", "sum"), exp=("exp", "sum"), k=("k", "sum"))
         agg = agg[agg["n"] >= min_links]
         m += len(agg)
+        if lpmin is not None:
+            lpmin.extend(_log_pmin(agg))
         agg = agg[agg["k"] >= min_links]
         if len(agg):
             cab = cp[cp["_bad"]].groupby(["component", "ref"], sort=False)["cable_id"].agg(list)
@@ -471,6 +510,27 @@ def _part_tests(dev_parts: pd.DataFrame, cparts: pd.DataFrame, flags: pd.DataFra
                 cands.append({"component": comp, "ref": ref, "direction": "any", "all": cables,
                               "n": nn, "base": base, "logp": log_binomial_tail(len(cables), nn, base)})
     return m, cands
+
+
+def _log_pmin(agg: pd.DataFrame) -> list[float]:
+    """Smallest attainable log p-value of each test of `agg` (n, exp): all n links bad, n ln(base)."""
+    n = agg["n"].to_numpy(dtype=float)
+    with np.errstate(divide="ignore"):
+        return list(n * np.log(np.clip(agg["exp"].to_numpy(dtype=float) / n, 0.0, 1.0)))
+
+
+def _testable(lpmin: list[float], q: float) -> int:
+    """Tarone's count of testable hypotheses for discrete tests, as used with Benjamini-Hochberg
+    (Gilbert 2005): the smallest K such that at most K tests can reach a p-value of q/K at all. A part
+    whose every link would have to fail to be significant (a two-port NIC at a high base rate) cannot
+    be a discovery, so it does not dilute the correction for the parts that can."""
+    if not lpmin:
+        return 0
+    v = np.sort(np.asarray(lpmin, dtype=float))
+    for K in range(1, len(v) + 1):
+        if np.searchsorted(v, math.log(q / K), side="right") <= K:
+            return K
+    return len(v)
 
 
 def _device_side_parts(e: pd.DataFrame) -> pd.DataFrame:

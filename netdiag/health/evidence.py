@@ -183,6 +183,101 @@ def breakout_owner(device: pd.Series, port: pd.Series, lane: np.ndarray, port_la
 
 
 # ---------------------------------------------------------------------------------------------
+# one module serving several ports, printed whole under each (Linux twin-port OSFP, Cumulus splits)
+
+
+def _natural(name: str) -> tuple:
+    return tuple(int(t) if t.isdigit() else t for t in re.split(r"(\d+)", name))
+
+
+def module_share(modules: pd.DataFrame) -> pd.DataFrame:
+    """Ports served by one module: (device, port, share_n, share_i) for every port whose module's
+    serial number (same device) also sits on other ports; share_n ports in all, share_i this port's
+    place among them in natural name order (ens1f1np1 < ens2f1np1, swp3s0 < swp3s1, Ethernet0 <
+    Ethernet4). A split or twin-port module drives consecutive lane groups in that order."""
+    cols = ["device", "port", "serial", "share_n", "share_i"]
+    if modules is None or modules.empty or "serial" not in modules:
+        return pd.DataFrame(columns=cols)
+    m = modules[["device", "port", "serial"]].dropna(subset=["serial"])
+    m = m[m["serial"].astype(str).str.strip().str.len() > 0].drop_duplicates(["device", "port"])
+    if m.empty:
+        return pd.DataFrame(columns=cols)
+    n = m.groupby(["device", "serial"], sort=False)["port"].transform("size")
+    m = m[(n >= 2).to_numpy()]
+    if m.empty:
+        return pd.DataFrame(columns=cols)
+    key = m["port"].astype(str).map(_natural)
+    m = m.assign(_k=key).sort_values(["device", "serial", "_k"], kind="stable")
+    m["share_i"] = m.groupby(["device", "serial"], sort=False).cumcount()
+    m["share_n"] = m.groupby(["device", "serial"], sort=False)["port"].transform("size")
+    return m[cols].reset_index(drop=True)
+
+
+def shared_lane_offset(f: pd.DataFrame, share: pd.DataFrame,
+                       port_lanes: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Per lane row of `f` (device, port, lane, tx/rx power): (owned, offset). A port whose module
+    serves share_n ports and is printed whole under each of them owns only its own group, lanes
+    share_i x per + 1 .. (share_i + 1) x per (per = the module's lanes / share_n); `offset` is
+    share_i x per, to number the lanes within the port (port lane = lane - offset). Printed whole:
+    the port lists more lanes than its own lane count (`port_lanes`, where known), or every port of
+    the module lists the same readings lane by lane (one module, one print). A module whose ports
+    each list their own lanes keeps them. Other rows: owned, offset 0."""
+    n = len(f)
+    owned, offset = np.ones(n, bool), np.zeros(n)
+    if not n or share is None or share.empty:
+        return owned, offset
+    s = f[["device", "port"]].merge(share, on=["device", "port"], how="left")
+    sn, si = _f(s["share_n"]), _f(s["share_i"])
+    lane = _f(f["lane"])
+    top = pd.Series(lane, index=f.index).groupby([f["device"], f["port"]], sort=False).transform("max").to_numpy()
+    shared = ~np.isnan(sn)
+    same = np.zeros(n, bool)
+    if shared.any():   # identical readings under every port of the module, lane by lane
+        idx = np.flatnonzero(shared)
+        vals = [np.round(_f(f[c]).take(idx), 6) for c in ("tx_power_mw", "rx_power_mw") if c in f]
+        g = pd.DataFrame({"d": f["device"].to_numpy()[idx], "s": s["serial"].to_numpy()[idx], "l": lane[idx],
+                          "p": f["port"].to_numpy()[idx], "n": sn[idx],
+                          "v": list(zip(*vals)) if vals else [()] * len(idx)})
+        gg = g.groupby(["d", "s", "l"], sort=False)
+        one = (gg["v"].transform("nunique") <= 1) & (gg["p"].transform("nunique") == g["n"])
+        allsame = one.groupby([g["d"], g["s"]], sort=False).transform("all").to_numpy(dtype=bool)
+        same[idx] = allsame
+    with np.errstate(invalid="ignore", divide="ignore"):
+        per = np.floor(top / sn)
+        beyond = top > port_lanes if port_lanes is not None else np.zeros(n, bool)
+        whole = shared & (sn >= 2) & (per >= 1) & (top > per) & (beyond | same)
+        lo = si * per
+        mine = (lane > lo) & (lane <= lo + per)
+    owned = np.where(whole, mine, True)
+    offset = np.where(whole, lo, 0.0)
+    return owned.astype(bool), np.nan_to_num(offset)
+
+
+def owned_lanes(snap) -> pd.DataFrame:
+    """The lanes table keyed to the ports that own each lane: breakout lanes on the first sub-port
+    moved to their sibling (:func:`lanes_by_owner`), a module printed whole under each port it
+    serves cut to each port's own lane group, with `port_lane` the lane's number within its port."""
+    if snap.lanes.empty:
+        return snap.lanes.assign(port_lane=pd.Series([], dtype="float64"))
+    L = lanes_by_owner(snap)
+    lane = _f(L["lane"])
+    moved = L["port"].to_numpy(dtype=object) != snap.lanes["port"].to_numpy(dtype=object)
+    if moved.any():   # a breakout sibling's lanes: numbered from 1 within the sibling
+        k = L[["device", "port"]].merge(snap.ports[["device", "port", "lanes"]].drop_duplicates(["device", "port"]),
+                                        on=["device", "port"], how="left")["lanes"]
+        k0 = snap.lanes[["device", "port"]].merge(snap.ports[["device", "port", "lanes"]].drop_duplicates(
+            ["device", "port"]), on=["device", "port"], how="left")["lanes"]
+        kk = np.where(np.isnan(_f(k0)), _f(k), _f(k0))
+        with np.errstate(invalid="ignore"):
+            lane = np.where(moved & (kk > 0), (lane - 1) % np.where(kk > 0, kk, 1) + 1, lane)
+    pl = L[["device", "port"]].merge(snap.ports[["device", "port", "lanes"]].drop_duplicates(["device", "port"]),
+                                     on=["device", "port"], how="left")["lanes"] if len(snap.ports) else None
+    owned, off = shared_lane_offset(L, module_share(snap.modules), None if pl is None else _f(pl))
+    L = L[owned]
+    return L.assign(port_lane=(lane - off)[owned])
+
+
+# ---------------------------------------------------------------------------------------------
 # module classes and fallback thresholds
 
 # a reach code standing alone or after a speed ('-SR4', '400G-DR4', 'SFP-10/25GLR-31', '400ZR')
@@ -282,6 +377,39 @@ def lifetime_rate_severity(count: np.ndarray, seconds: np.ndarray, severity: str
     elif severity == "info":
         sev = np.where(sev != "off", "info", sev)
     return sev.astype(object), per_h, per_f
+
+
+# which counter of the same row a device-reported BER is computed from (errors / bits since the clear)
+BER_COUNTS = {"effective_ber": "fec_uncorrectable_cw", "symbol_ber": "symbol_errors"}
+
+
+def poisson_lower(k: np.ndarray, z: float) -> np.ndarray:
+    """One-sided lower confidence bound of a Poisson mean from `k` observed events (Wilson-Hilferty
+    approximation of the chi-square quantile; 0 for k = 0)."""
+    k = np.asarray(k, dtype="float64")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        lo = k * np.clip(1.0 - 1.0 / (9.0 * k) - z / (3.0 * np.sqrt(k)), 0.0, None) ** 3
+    return np.where(k > 0, lo, 0.0)
+
+
+def ber_count_factor(frame: pd.DataFrame, ber: str, cfg: dict) -> np.ndarray:
+    """Per row: the factor that turns a device-reported post-FEC/symbol BER into the lower bound of
+    its confidence interval, from the event count the BER was computed from ([ber_counts]).
+
+    A post-FEC BER since the last clear is (uncorrectable codewords x bits per codeword) / bits
+    received: three codewords in months read 1e-13, at a limit of 1e-13. Three events say the true
+    rate lies anywhere in about 0.3x..2.5x the estimate; the BER is judged over its limit only when
+    the lower bound is (one-sided, [ber_counts].z). Rows whose count is not reported are judged as
+    reported (factor 1)."""
+    n = len(frame)
+    col = BER_COUNTS.get(ber)
+    z = cfg.get("ber_counts", {}).get("z")
+    if col is None or z is None or col not in frame:
+        return np.ones(n)
+    k = _f(frame[col])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        f = np.where(k > 0, poisson_lower(np.nan_to_num(k, nan=0.0), float(z)) / k, 1.0)
+    return np.where(np.isnan(f), 1.0, f)
 
 
 def phy_local(counters: pd.DataFrame, fec_histogram: pd.DataFrame | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -403,7 +531,7 @@ def lit_ports(snap, symptoms: pd.DataFrame, cfg: dict) -> pd.DataFrame:
     """(device, port) that receive light: some lane reads above the noise floor and no lane has a
     dark/LOS symptom. With a link down at both ends, light both ways points at configuration (FEC,
     speed, autoneg), not at the optics."""
-    L = lanes_by_owner(snap)
+    L = owned_lanes(snap)
     if L.empty:
         return pd.DataFrame(columns=["device", "port"])
     rx = _f(L["rx_power_mw"])
@@ -441,6 +569,16 @@ def odd_config(ports: pd.DataFrame, min_peers: int = 3) -> pd.DataFrame:
     if not out:
         return empty
     return pd.concat(out, ignore_index=True).drop_duplicates().reset_index(drop=True)
+
+
+def fec_reported(ports: pd.DataFrame) -> pd.DataFrame:
+    """(device, port) whose FEC mode the device reports (ethtool --show-fec, SONiC/EOS status). Of
+    the two ends of a link down with light both ways, an end whose setting cannot be read is the one
+    to check first when the other end's setting is read and agrees with its device's other ports."""
+    if ports is None or ports.empty or "fec" not in ports:
+        return pd.DataFrame(columns=["device", "port"])
+    fe = ports["fec"].astype(object).fillna("").astype(str).str.strip()
+    return ports.loc[(fe.str.len() > 0).to_numpy(dtype=bool), ["device", "port"]].drop_duplicates().reset_index(drop=True)
 
 
 def lanes_by_owner(snap) -> pd.DataFrame:

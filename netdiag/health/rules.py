@@ -148,6 +148,11 @@ def lane_symptoms(snap: Snapshot, thr: pd.DataFrame, cfg: dict) -> list[pd.DataF
     ports = snap.ports[["device", "port", "admin_up", "oper_up", "lanes", "speed_gbps"]].rename(
         columns={"lanes": "port_lanes"})
     f = f.merge(ports, on=["device", "port"], how="left")
+    # a module printed whole under each port it serves: each port judges its own lane group,
+    # numbered within the port to tell which of them it uses (symptoms keep the module's lane)
+    owned, offset = evidence.shared_lane_offset(f, evidence.module_share(snap.modules),
+                                                f["port_lanes"].to_numpy(dtype="float64", na_value=np.nan))
+    f, offset = f[owned].reset_index(drop=True), offset[owned]
     # ports with no module row still get fallback thresholds
     fb = cfg["optics"]["fallback"]
     for sensor, (key, conv) in _SENSORS.items():
@@ -157,7 +162,11 @@ def lane_symptoms(snap: Snapshot, thr: pd.DataFrame, cfg: dict) -> list[pd.DataF
     floor = evidence.dark_floor_mw(cfg)
     # copper (DAC/ACC) has no optics: its power readings (often -inf or 0) say nothing
     known_ports = pd.MultiIndex.from_frame(snap.ports[["device", "port"]]) if len(snap.ports) else None
-    in_use = evidence.lanes_in_use(f, cfg, known_ports) & ~f["media"].isin(["dac", "acc"]).to_numpy()
+    fl = f.assign(lane=f["lane"].to_numpy(dtype="float64", na_value=np.nan) - offset) if offset.any() else f
+    in_use = evidence.lanes_in_use(fl, cfg, known_ports) & ~f["media"].isin(["dac", "acc"]).to_numpy()
+    # the port each lane belongs to (a breakout module's lanes read on its first sub-port belong to
+    # the siblings): lanes are compared with the other lanes of their own port only
+    f = f.assign(_owner=_lane_owner(f, known_ports))
     admin = evidence.admin_state(f, floor)          # 1 up (reported or inferred), 0 down, NaN unknown
     admin_up = admin == 1.0
     admin_not_down = ~(admin == 0.0)
@@ -168,7 +177,7 @@ def lane_symptoms(snap: Snapshot, thr: pd.DataFrame, cfg: dict) -> list[pd.DataF
     los = f["rx_los"].astype("boolean").fillna(False).to_numpy(dtype=bool)
     # a port with some lanes lit and some dark is partially dark whatever its admin state says; a
     # module's own LOS flag is evidence even when the admin state is unknown
-    some_lit = pd.Series(lit_rx & in_use).groupby([f["device"], f["port"]], sort=False).transform("any").to_numpy()
+    some_lit = pd.Series(lit_rx & in_use).groupby([f["device"], f["_owner"]], sort=False).transform("any").to_numpy()
     dark_finding = dark & in_use & (admin_up | (admin_not_down & (some_lit | los)))
     f = f.assign(_dark_thr=np.where(los & ~(rx <= floor), np.nan, floor))
     out = [_emit(f, dark_finding, "dark_lane", "critical", "rx_power_mw", "_dark_thr", "mW",
@@ -193,6 +202,25 @@ def lane_symptoms(snap: Snapshot, thr: pd.DataFrame, cfg: dict) -> list[pd.DataF
                          detail))
     out += _flag_only_symptoms(f, judged)
     return _to_owner_ports(out, snap)
+
+
+def _lane_owner(f: pd.DataFrame, known: pd.MultiIndex | None) -> np.ndarray:
+    """Per lane row of `f` (device, port, lane, port_lanes): the port that owns the lane
+    (health.evidence.breakout_owner for lanes past the port's lane count, else the port)."""
+    port = f["port"].to_numpy(dtype=object)
+    if known is None or "port_lanes" not in f:
+        return port
+    lane = f["lane"].to_numpy(dtype="float64", na_value=np.nan)
+    k = f["port_lanes"].to_numpy(dtype="float64", na_value=np.nan)
+    with np.errstate(invalid="ignore"):
+        beyond = (k > 0) & (lane > k)
+    if not beyond.any():
+        return port
+    idx = np.flatnonzero(beyond)
+    out = port.copy()
+    sub = f.iloc[idx]
+    out[idx] = evidence.breakout_owner(sub["device"], sub["port"], lane[idx], k[idx], known)
+    return out
 
 
 def _to_owner_ports(parts: list[pd.DataFrame], snap: Snapshot) -> list[pd.DataFrame]:
@@ -226,7 +254,7 @@ def _rx_imbalance(f: pd.DataFrame, judged: np.ndarray, cfg: dict, already: list[
     with np.errstate(divide="ignore", invalid="ignore"):
         dbm = np.where(rx > 0, 10.0 * np.log10(rx), np.nan)
     s = pd.Series(np.where(judged, dbm, np.nan), index=f.index)
-    key = [f["device"], f["port"]]
+    key = [f["device"], f["_owner"] if "_owner" in f else f["port"]]
     best = s.groupby(key, sort=False).transform("max").to_numpy()
     n = s.notna().groupby(key, sort=False).transform("sum").to_numpy()
     weak = judged & (n >= 2) & (dbm < best - gap)
@@ -252,7 +280,7 @@ def _tx_imbalance(f: pd.DataFrame, judged: np.ndarray, cfg: dict, already: list[
     with np.errstate(divide="ignore", invalid="ignore"):
         dbm = np.where(tx > 0, 10.0 * np.log10(tx), np.nan)
     s = pd.Series(np.where(judged, dbm, np.nan), index=f.index)
-    key = [f["device"], f["port"]]
+    key = [f["device"], f["_owner"] if "_owner" in f else f["port"]]
     med = s.groupby(key, sort=False).transform("max").to_numpy()  # the module's strongest lane
     n = s.notna().groupby(key, sort=False).transform("sum").to_numpy()
     weak = judged & (n >= 2) & (dbm < med - gap)
@@ -317,11 +345,14 @@ def loss_budget_symptoms(snap: Snapshot, thr: pd.DataFrame, cfg: dict, already: 
     pairs = pairs.dropna(subset=["remote_device", "remote_port"]).drop_duplicates(["device", "port"], keep=False)
     if pairs.empty:
         return []
-    near = L[["device", "port", "lane", "rx_power_mw"]].merge(pairs[["device", "port", "remote_device", "remote_port"]],
-                                                               on=["device", "port"])
-    far = L[["device", "port", "lane", "tx_power_mw"]].rename(columns={"device": "remote_device", "port": "remote_port",
-                                                                       "tx_power_mw": "far_tx_mw"})
-    f = near.merge(far, on=["remote_device", "remote_port", "lane"])
+    # lanes matched by their number within each port (a twin-port module's second port drives
+    # module lanes 5-8 against the far module's 1-4)
+    L = evidence.owned_lanes(snap)
+    near = L[["device", "port", "lane", "port_lane", "rx_power_mw"]].merge(
+        pairs[["device", "port", "remote_device", "remote_port"]], on=["device", "port"])
+    far = L[["device", "port", "port_lane", "tx_power_mw"]].rename(
+        columns={"device": "remote_device", "port": "remote_port", "tx_power_mw": "far_tx_mw"})
+    f = near.merge(far, on=["remote_device", "remote_port", "port_lane"])
     if f.empty:
         return []
     f = f.merge(thr[["device", "port", "module_class"]], on=["device", "port"], how="left")
@@ -470,12 +501,13 @@ def _ber_symptoms(frame: pd.DataFrame, columns, snap: Snapshot, cfg: dict,
     tables = {p: v for p, v in cfg["ber"].items() if isinstance(v, dict)}
     for ber in present:
         v = frame[ber].to_numpy(dtype="float64", na_value=np.nan)
+        judged = v * evidence.ber_count_factor(frame, ber, cfg)
         err = prof.map({p: t[ber][0] for p, t in tables.items() if ber in t}).to_numpy(dtype="float64", na_value=np.nan)
         warn = prof.map({p: t[ber][1] for p, t in tables.items() if ber in t}).to_numpy(dtype="float64", na_value=np.nan)
         f = frame.assign(_err=err, _warn=warn)
         with np.errstate(invalid="ignore"):
-            crit = v > err
-            wrn = (v > warn) & ~crit
+            crit = judged > err
+            wrn = (judged > warn) & ~crit
         for m, sev, thr in ((crit, "critical", "_err"), (wrn, "warning", "_warn")):
             e = _emit(f, m, ber, sev, ber, thr, "")
             if len(e):
