@@ -215,12 +215,14 @@ def _switch_overview(result, reps: list[dict]) -> dict:
     return {"planes": [{"plane": p, "switches": planes[p]} for p in sorted(planes, key=_natural)], "top": top}
 
 
-def render_html(result, templates_dir: str | Path | None = None, title: str = "netdiag report") -> str:
-    """The report of a SweepResult as one HTML document (text)."""
+def render_html(result, templates_dir: str | Path | None = None, title: str = "netdiag report",
+                reps: list | None = None) -> str:
+    """The report of a SweepResult as one HTML document (text). `reps`: repair.repairs(result)
+    when the caller has them already (the tickets are made from the same)."""
     env = jinja.html_env(templates_dir)
     css = jinja.source(env, "report.css")
     js = jinja.source(env, "report.js")
-    reps = repair.repairs(result)
+    reps = repair.repairs(result) if reps is None else reps
     summary = result.summary()
     by_plane: dict = defaultdict(Counter)
     for r in reps:
@@ -252,10 +254,10 @@ def render_html(result, templates_dir: str | Path | None = None, title: str = "n
     )
 
 
-def write_html(result, path: str | Path, templates_dir: str | Path | None = None) -> Path:
+def write_html(result, path: str | Path, templates_dir: str | Path | None = None, reps: list | None = None) -> Path:
     """Write the report to `path` atomically (a temporary sibling renamed into place)."""
     path = Path(path)
-    text = render_html(result, templates_dir)
+    text = render_html(result, templates_dir, reps=reps)
     path.parent.mkdir(parents=True, exist_ok=True)
     write_text_atomic(path, text)
     return path

@@ -58,6 +58,7 @@ _COUNTERS = ("rx_crc_errors", "symbol_errors", "fec_corrected_cw", "fec_uncorrec
 _SENSORS = (("rx", "rx_power_mw"), ("tx", "tx_power_mw"), ("bias", "tx_bias_ma"))
 _LEVELS = ("low_alarm", "low_warn", "high_warn", "high_alarm")
 _SENSOR_COLS = tuple((key, tuple(f"{col}_{lv}" for lv in _LEVELS)) for key, col in _SENSORS)
+_THRESHOLD_COLS = tuple(c for _, cols in _SENSOR_COLS for c in cols)
 _MODULE_COLS = ("identifier", "media_type", "media", "vendor", "part_number", "serial", "length_m", "connector",
                 "temperature_c", "temperature_c_high_alarm", "temperature_c_high_warn",
                 *(f"{c}_{lv}" for _, c in _SENSORS for lv in _LEVELS))
@@ -92,6 +93,8 @@ class Tables:
     neighbors: dict = field(default_factory=dict)
     plan: dict = field(default_factory=dict)        # cable_id -> plan row
     platforms: dict = field(default_factory=dict)   # device -> platform
+    places: dict = field(default_factory=dict)      # device -> _location() (devices recur across findings)
+    limits: dict = field(default_factory=dict)      # module threshold values -> _thresholds_dbm() (few kinds)
 
 
 def _rows_at(df: pd.DataFrame, keys: set, cols) -> pd.DataFrame:
@@ -200,19 +203,28 @@ def _thresholds_dbm(mod: dict | None) -> dict:
 
 
 def end_view(t: Tables, inv: Inventory, device: str | None, port: str | None) -> dict:
-    """One end of a link: where it is, the module installed, its lanes and counters, verify commands."""
+    """One end of a link: where it is, the module installed, its lanes and counters, verify commands.
+    Its `location`, `thresholds` and lane dicts are shared with other views of the same device,
+    module kind or port: read them, do not change them."""
     key = (device, port)
     mod = t.modules.get(key)
     platform = t.platforms.get(device)
-    lanes = [dict(x) for x in t.lanes.get(key, ())]   # (index_tables made the views)
+    lanes = list(t.lanes.get(key, ()))   # (index_tables made the views; shared, read-only like location)
     nb = t.neighbors.get(key)
+    place = t.places.get(device)
+    if place is None:
+        place = t.places[device] = _location(inv, device)
+    raw = tuple(map(mod.get, _THRESHOLD_COLS)) if mod else None
+    limits = t.limits.get(raw)
+    if limits is None:
+        limits = t.limits[raw] = _thresholds_dbm(mod)
     return {
         "device": device, "port": port, "platform": platform,
         "cage": cage_of(platform or "", port) if port else None,
-        "location": _location(inv, device),
+        "location": place,
         "module": {k: mod.get(k) for k in ("identifier", "media_type", "media", "vendor", "part_number", "serial", "length_m",
                                             "connector", "temperature_c")} if mod else None,
-        "thresholds": _thresholds_dbm(mod),
+        "thresholds": limits,
         "temperature": [mod.get("temperature_c"), mod.get("temperature_c_high_warn"),
                         mod.get("temperature_c_high_alarm")] if mod else None,
         "lanes": lanes,

@@ -201,13 +201,14 @@ def write_text_atomic(path: Path, text: str) -> None:
         raise
 
 
-def write_tickets(result, out_dir: str | Path, templates_dir: str | Path | None = None) -> list[Path]:
+def write_tickets(result, out_dir: str | Path, templates_dir: str | Path | None = None,
+                  reps: list | None = None) -> list[Path]:
     """Write `<id>.md` and `<id>.json` per finding into `out_dir` (created; each file replaced
-    atomically, other files left alone). Returns the JSON paths."""
+    atomically, other files left alone). Returns the JSON paths. `reps` as for render_tickets."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = []
-    for fid, md, data in render_tickets(result, templates_dir):
+    for fid, md, data in render_tickets(result, templates_dir, reps):
         write_text_atomic(out / f"{fid}.md", md)
         p = out / f"{fid}.json"
         write_text_atomic(p, dumps_payload(data))
