@@ -46,7 +46,6 @@ VERIFY: dict[str, dict[str, tuple[str, ...]]] = {
 
 CABLING_KINDS = frozenset({"miswire", "swapped", "wrong_plane", "missing", "unexpected"})
 SHARED_WHOLE = frozenset({"switch", "linecard", "plane"})
-_NOT_SWAPPED = SHARED_WHOLE | {"connector"}
 _ASSEMBLY = frozenset({"dac", "acc", "aoc"})
 _COPPER = frozenset({"dac", "acc"})
 PRIORITY = {"critical": "P1", "warning": "P2", "info": "P3"}
@@ -295,6 +294,9 @@ def _optical(links: list[dict]) -> bool:
         if media not in _COPPER:
             return True
     return False
+
+
+_NOT_SWAPPED = SHARED_WHOLE | {"connector"}   # a connector is cleaned, a whole switch/plane is not a swap
 
 
 def _steps(f: Finding, links: list[dict], parts: list[dict], shared: bool, where: str | None = None) -> list[str]:
