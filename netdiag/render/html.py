@@ -52,24 +52,25 @@ class _Strings:
     commands repeat across thousands of findings) and refers to it by index."""
 
     def __init__(self):
-        self.index: dict = {}
-        self.items: list = []
+        self.index: dict = {}   # string -> its number, in the order first seen
         self.cut: dict = {}  # text -> its segments' indexes (steps and commands repeat)
+
+    @property
+    def items(self) -> list:
+        return list(self.index)
 
     def __call__(self, v):
         if v is None:
             return None
-        i = self.index.get(v)
-        if i is None:
-            i = self.index[v] = len(self.items)
-            self.items.append(v)
-        return i
+        index = self.index
+        return index.setdefault(v, len(index))
 
     def segments(self, v: str) -> list:
         """`v` cut where its repeated parts begin (', ', ': ', ' (', ' --hosts ', ' | '), each part interned."""
         got = self.cut.get(v)
         if got is None:
-            got = self.cut[v] = [self(x) for x in _segments(v)]
+            index = self.index
+            got = self.cut[v] = [index.setdefault(x, len(index)) for x in _segments(v)]
         return list(got)
 
 
