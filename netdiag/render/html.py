@@ -65,6 +65,11 @@ class _Strings:
         index = self.index
         return index.setdefault(v, len(index))
 
+    def pieces(self, v: str) -> list:
+        """segments() of a text that will not come again (an evidence line names its port): not cached."""
+        index = self.index
+        return [index.setdefault(x, len(index)) for x in _segments(v)]
+
     def segments(self, v: str) -> list:
         """`v` cut where its repeated parts begin (', ', ': ', ' (', ' --hosts ', ' | '), each part interned."""
         got = self.cut.get(v)
@@ -132,7 +137,7 @@ def _detail(rep: dict, st: _Strings, thr: _Strings) -> list:
         ends.append([st(f"…and {len(rep['links']) - repair.CHART_CHILDREN} more links (see the ticket)"), []])
     return [st(rep["summary"]) if rep["shared"] else None, st(rep["reason"]), st.segments(rep["action"]), ends,
             [st.segments(x) for x in rep["steps"]], [st(x) for x in rep["bring"] + rep["tools"]],
-            [st.segments(x) for x in ev], [[st(v["device"]), st.segments(v["command"])] for v in rep["verify"]],
+            [st.pieces(x) for x in ev], [[st(v["device"]), st.segments(v["command"])] for v in rep["verify"]],
             charts]
 
 
