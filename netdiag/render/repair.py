@@ -94,6 +94,7 @@ class Tables:
     platforms: dict = field(default_factory=dict)   # device -> platform
     places: dict = field(default_factory=dict)      # device -> _location() (devices recur across findings)
     limits: dict = field(default_factory=dict)      # module threshold values -> _thresholds_dbm() (few kinds)
+    by_port: dict = field(default_factory=dict)     # (platform, port name) -> (cage, verify, verify_lldp)
 
 
 def _rows_at(df: pd.DataFrame, keys: set, cols) -> pd.DataFrame:
@@ -217,9 +218,13 @@ def end_view(t: Tables, inv: Inventory, device: str | None, port: str | None) ->
     limits = t.limits.get(raw)
     if limits is None:
         limits = t.limits[raw] = _thresholds_dbm(mod)
+    named = t.by_port.get((platform, port))   # port names repeat on every device of a platform
+    if named is None:
+        named = t.by_port[(platform, port)] = (cage_of(platform or "", port) if port else None,
+                                               verify_commands(platform, port), verify_commands(platform, port, "lldp"))
     return {
         "device": device, "port": port, "platform": platform,
-        "cage": cage_of(platform or "", port) if port else None,
+        "cage": named[0],
         "location": place,
         "module": {k: mod.get(k) for k in ("identifier", "media_type", "media", "vendor", "part_number", "serial", "length_m",
                                             "connector", "temperature_c")} if mod else None,
@@ -229,8 +234,8 @@ def end_view(t: Tables, inv: Inventory, device: str | None, port: str | None) ->
         "lanes": lanes,
         "counters": t.counters.get(key) or {},
         "neighbor": {"device": nb[0], "port": nb[1]} if nb else None,
-        "verify": verify_commands(platform, port),
-        "verify_lldp": verify_commands(platform, port, "lldp"),
+        "verify": list(named[1]),
+        "verify_lldp": list(named[2]),
     }
 
 
