@@ -89,17 +89,17 @@ def main() -> None:
         res.findings = synth_findings(inv, a.findings, snap.taken_at)
         print(f"fabric: {a.preset} {a.gpus} GPUs, {len(inv.plan)} cables, {len(snap.lanes)} lanes "
               f"(setup {time.perf_counter() - t:.1f} s, not timed below)")
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         path = html.write_html(res, Path(tmp) / "report.html")
-        t_html = time.perf_counter() - t
-        t = time.perf_counter()
+        t_html, c_html = time.perf_counter() - t, time.process_time() - c
+        t, c = time.perf_counter(), time.process_time()
         n_t = len(tickets.write_tickets(res, Path(tmp) / "tickets"))
-        t_tk = time.perf_counter() - t
+        t_tk, c_tk = time.perf_counter() - t, time.process_time() - c
         size = path.stat().st_size
-        print(f"findings: {len(res.findings)}; HTML rendered in {t_html:.2f} s (target <= 3 s at 10,000: "
-              f"{'met' if t_html <= 3 else 'NOT met'}), {size / 1e6:.2f} MB "
+        print(f"findings: {len(res.findings)}; HTML rendered in {t_html:.2f} s ({c_html:.2f} s CPU; target <= 3 s at "
+              f"10,000: {'met' if t_html <= 3 else 'NOT met'}), {size / 1e6:.2f} MB "
               f"({'under' if size < 20e6 else 'OVER'} 20 MB); {n_t} tickets written in {t_tk:.2f} s "
-              f"(target <= 5 s at 10,000: {'met' if t_tk <= 5 else 'NOT met'})")
+              f"({c_tk:.2f} s CPU; target <= 5 s at 10,000: {'met' if t_tk <= 5 else 'NOT met'})")
         with Browser(timeout=120) as b:
             b.open("about:blank")
             loads, fcps = [], []

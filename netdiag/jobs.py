@@ -276,13 +276,15 @@ def report(result: SweepResult, html: str | Path | None = None, tickets: str | P
     of user templates overriding the packaged ones (rendered sandboxed). Returns what was written:
     {"html": path or None, "tickets": [json paths]}."""
     from netdiag.render import html as html_report
+    from netdiag.render import repair
     from netdiag.render import tickets as ticket_files
 
     out = {"html": None, "tickets": []}
+    reps = repair.repairs(result) if html is not None or tickets is not None else None   # once for both
     if html is not None:
-        out["html"] = html_report.write_html(result, html, templates)
+        out["html"] = html_report.write_html(result, html, templates, reps=reps)
     if tickets is not None:
-        out["tickets"] = ticket_files.write_tickets(result, tickets, templates)
+        out["tickets"] = ticket_files.write_tickets(result, tickets, templates, reps=reps)
     return out
 
 

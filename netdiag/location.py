@@ -102,15 +102,20 @@ def _plan_rows(inv: Inventory, cable_ids: set) -> dict:
     return out
 
 
-def locate_all(findings: list, inv: Inventory | None) -> list:
-    """Set `location` on every finding (plan rows looked up once for all of them)."""
-    inv = inv or Inventory()
+def plan_rows_for(findings: list, inv: Inventory) -> dict:
+    """cable_id -> plan row for every cable `findings` may be located at (one lookup for all)."""
     ids = set()
     for f in findings:
         if f.suspects:
             ids.add(f.suspects[0].get("ref"))
         ids.add((f.link or {}).get("cable_id"))
-    rows = _plan_rows(inv, ids)
+    return _plan_rows(inv, ids)
+
+
+def locate_all(findings: list, inv: Inventory | None) -> list:
+    """Set `location` on every finding (plan rows looked up once for all of them)."""
+    inv = inv or Inventory()
+    rows = plan_rows_for(findings, inv)
     for f in findings:
         f.location = locate(f, inv, rows)
     return findings

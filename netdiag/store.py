@@ -168,10 +168,13 @@ class Store:
         db = self.db
         db.execute("BEGIN IMMEDIATE")
         try:
+            by_cols: dict = {}   # one executemany per set of columns (all rows have the same one), rows in order
             for t in tickets:
-                cols = list(t)
-                db.execute(f"INSERT OR REPLACE INTO tickets({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-                           [t[c] for c in cols])
+                cols = tuple(sorted(t))
+                by_cols.setdefault(cols, []).append(tuple(t[c] for c in cols))
+            for cols, vals in by_cols.items():
+                db.executemany(f"INSERT OR REPLACE INTO tickets({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+                               vals)
             db.executemany("INSERT INTO events(scan_id, at, type, finding_id, device, port, payload) "
                            "VALUES (?, ?, ?, ?, ?, ?, ?)",
                            [(scan_id, e["at"], e["type"], e.get("finding_id"), e.get("device"), e.get("port"),

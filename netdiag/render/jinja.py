@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
@@ -26,7 +27,12 @@ _MD_SPECIAL = re.compile(r"([\\`*\[\]{}<>|~!#&]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9
 def md_escape(value) -> str:
     """A value as literal Markdown text: characters Markdown or embedded HTML would interpret are
     backslash-escaped, line breaks become spaces (a device string cannot start a new block)."""
-    s = "" if value is None else str(value)
+    return _md_text("" if value is None else str(value))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _md_text(s: str) -> str:
+    # cached: device names, ports, locations and part types repeat across thousands of tickets
     if not s.isprintable():  # (checked in C; most strings need no replacing)
         s = "".join(ch if ch.isprintable() else " " for ch in s)
     return _MD_SPECIAL.sub(r"\\\1", s)

@@ -23,7 +23,7 @@ from netdiag.fabric.naming import cage_of
 from netdiag.findings import Finding
 from netdiag.health.rules import _lanes_in_use
 from netdiag.inventory import Inventory
-from netdiag.location import locate
+from netdiag.location import locate, plan_rows_for
 from netdiag.platforms import UnsafeName, quote_port
 
 #: per platform: commands that show the optics and errors of one port after the repair ("optics"),
@@ -56,6 +56,8 @@ _COUNTERS = ("rx_crc_errors", "symbol_errors", "fec_corrected_cw", "fec_uncorrec
              "raw_ber", "effective_ber")
 _SENSORS = (("rx", "rx_power_mw"), ("tx", "tx_power_mw"), ("bias", "tx_bias_ma"))
 _LEVELS = ("low_alarm", "low_warn", "high_warn", "high_alarm")
+_SENSOR_COLS = tuple((key, tuple(f"{col}_{lv}" for lv in _LEVELS)) for key, col in _SENSORS)
+_THRESHOLD_COLS = tuple(c for _, cols in _SENSOR_COLS for c in cols)
 _MODULE_COLS = ("identifier", "media_type", "media", "vendor", "part_number", "serial", "length_m", "connector",
                 "temperature_c", "temperature_c_high_alarm", "temperature_c_high_warn",
                 *(f"{c}_{lv}" for _, c in _SENSORS for lv in _LEVELS))
@@ -85,11 +87,14 @@ def dbm(mw):
 class Tables:
     """The snapshot rows of the ends the findings name, keyed by (device, port)."""
     modules: dict = field(default_factory=dict)
-    lanes: dict = field(default_factory=dict)
+    lanes: dict = field(default_factory=dict)       # (device, port) -> [lane view as end_view shows it]
     counters: dict = field(default_factory=dict)
     neighbors: dict = field(default_factory=dict)
     plan: dict = field(default_factory=dict)        # cable_id -> plan row
     platforms: dict = field(default_factory=dict)   # device -> platform
+    places: dict = field(default_factory=dict)      # device -> _location() (devices recur across findings)
+    limits: dict = field(default_factory=dict)      # module threshold values -> _thresholds_dbm() (few kinds)
+    by_port: dict = field(default_factory=dict)     # (platform, port name) -> (cage, verify, verify_lldp)
 
 
 def _rows_at(df: pd.DataFrame, keys: set, cols) -> pd.DataFrame:
@@ -100,6 +105,20 @@ def _rows_at(df: pd.DataFrame, keys: set, cols) -> pd.DataFrame:
     idx = pd.MultiIndex.from_arrays([df["device"].astype(object), df["port"].astype(object)])
     df = df[idx.isin(list(keys))]
     return df[["device", "port", *[c for c in cols if c in df.columns]]]
+
+
+def _column(s: pd.Series) -> list:
+    """A column as plain Python values, missing as None: clean() of each value, but converted by
+    pandas in one go (object columns, which may hold anything, go value by value)."""
+    if s.dtype == object:
+        return [clean(v) for v in s.tolist()]
+    return s.to_numpy(dtype=object, na_value=None).tolist()
+
+
+def records(df: pd.DataFrame, skip: tuple = ()) -> list[dict]:
+    """The rows of `df` as dicts of plain Python values (what clean() makes of each), column-wise."""
+    names = [c for c in df.columns if c not in skip]
+    return [dict(zip(names, vals)) for vals in zip(*(_column(df[c]) for c in names))] if names else [{} for _ in range(len(df))]
 
 
 def index_tables(result, findings: list[Finding]) -> Tables:
@@ -117,24 +136,33 @@ def index_tables(result, findings: list[Finding]) -> Tables:
                 cables.add(ln["cable_id"])
     snap = result.snapshot
     t = Tables()
-    for r in _rows_at(snap.modules, keys, _MODULE_COLS).to_dict("records"):
-        t.modules[(r["device"], r["port"])] = {k: clean(v) for k, v in r.items()}
+    for r in records(_rows_at(snap.modules, keys, _MODULE_COLS)):
+        t.modules[(r["device"], r["port"])] = r
     lanes = _rows_at(snap.lanes, keys, ("lane", "tx_power_mw", "rx_power_mw", "tx_bias_ma", "raw_errors"))
     if len(lanes):   # the lanes the port really uses, as the health rules count them
         caps = lanes.merge(snap.modules[["device", "port", "media_lanes"]], on=["device", "port"], how="left").merge(
             snap.ports[["device", "port", "lanes"]].rename(columns={"lanes": "port_lanes"}), on=["device", "port"], how="left")
         lanes = lanes.assign(in_use=_lanes_in_use(caps.reset_index(drop=True)))
-    for r in lanes.sort_values(["device", "port", "lane"]).to_dict("records"):
-        t.lanes.setdefault((r["device"], r["port"]), []).append({k: clean(v) for k, v in r.items()})
-    for r in _rows_at(snap.counters, keys, _COUNTERS).to_dict("records"):
-        t.counters[(r["device"], r["port"])] = {k: clean(v) for k, v in r.items() if k not in ("device", "port")}
-    for r in _rows_at(snap.neighbors, keys, ("remote_device", "remote_port")).to_dict("records"):
-        t.neighbors.setdefault((r["device"], r["port"]), (clean(r["remote_device"]), clean(r["remote_port"])))
+    if len(lanes):   # each end's lanes as end_view shows them, converted column by column
+        lanes = lanes.sort_values(["device", "port", "lane"])
+        n = len(lanes)
+        col = {c: (_column(lanes[c]) if c in lanes.columns else [None] * n)
+               for c in ("device", "port", "lane", "rx_power_mw", "tx_power_mw", "tx_bias_ma")}
+        unused = [not x for x in _column(lanes["in_use"])] if "in_use" in lanes.columns else [False] * n
+        views = [{"lane": ln, "unused": u, "rx_mw": rx, "tx_mw": tx, "rx_dbm": dbm(rx), "tx_dbm": dbm(tx), "bias_ma": b}
+                 for ln, u, rx, tx, b in zip(col["lane"], unused, col["rx_power_mw"], col["tx_power_mw"], col["tx_bias_ma"])]
+        for k, v in zip(zip(col["device"], col["port"]), views):
+            t.lanes.setdefault(k, []).append(v)
+    c = _rows_at(snap.counters, keys, _COUNTERS)
+    for k, r in zip(zip(_column(c["device"]), _column(c["port"])), records(c, ("device", "port"))):
+        t.counters[k] = r
+    nb = _rows_at(snap.neighbors, keys, ("remote_device", "remote_port"))
+    for d, p, rd, rp in zip(*(_column(nb[x]) for x in ("device", "port", "remote_device", "remote_port"))):
+        t.neighbors.setdefault((d, p), (rd, rp))
     inv = result.inventory or Inventory()
     if cables and not inv.plan.empty:
-        p = inv.plan[inv.plan["cable_id"].isin(cables)]
-        for r in p.to_dict("records"):
-            t.plan[r["cable_id"]] = {k: clean(v) for k, v in r.items()}
+        for r in records(inv.plan[inv.plan["cable_id"].isin(cables)]):
+            t.plan[r["cable_id"]] = r
     t.platforms = {name: d.platform for name, d in inv.devices.items()}   # as declared, else as captured
     for d in result.devices:
         t.platforms.setdefault(d.name, d.platform)
@@ -167,37 +195,47 @@ def _location(inv: Inventory, device: str | None) -> dict:
 
 def _thresholds_dbm(mod: dict | None) -> dict:
     """{'rx': [low_alarm, low_warn, high_warn, high_alarm] in dBm (power) or mA (bias), None if unknown}."""
-    out = {}
-    for key, col in _SENSORS:
-        vals = [mod.get(f"{col}_{lv}") if mod else None for lv in _LEVELS]
-        out[key] = [dbm(v) if key != "bias" and v is not None else (round(v, 2) if v is not None else None)
-                    for v in vals]
-    return out
+    if not mod:
+        return {key: [None] * len(_LEVELS) for key, _ in _SENSORS}
+    get = mod.get
+    return {key: [None if v is None else round(v, 2) if key == "bias" else dbm(v) for v in map(get, cols)]
+            for key, cols in _SENSOR_COLS}
 
 
 def end_view(t: Tables, inv: Inventory, device: str | None, port: str | None) -> dict:
-    """One end of a link: where it is, the module installed, its lanes and counters, verify commands."""
+    """One end of a link: where it is, the module installed, its lanes and counters, verify commands.
+    Its `location`, `thresholds` and lane dicts are shared with other views of the same device,
+    module kind or port: read them, do not change them."""
     key = (device, port)
     mod = t.modules.get(key)
     platform = t.platforms.get(device)
-    lanes = [{"lane": r["lane"], "unused": not r.get("in_use", True), "rx_mw": r.get("rx_power_mw"), "tx_mw": r.get("tx_power_mw"),
-              "rx_dbm": dbm(r.get("rx_power_mw")), "tx_dbm": dbm(r.get("tx_power_mw")),
-              "bias_ma": r.get("tx_bias_ma")} for r in t.lanes.get(key, [])]
+    lanes = list(t.lanes.get(key, ()))   # (index_tables made the views; shared, read-only like location)
     nb = t.neighbors.get(key)
+    place = t.places.get(device)
+    if place is None:
+        place = t.places[device] = _location(inv, device)
+    raw = tuple(map(mod.get, _THRESHOLD_COLS)) if mod else None
+    limits = t.limits.get(raw)
+    if limits is None:
+        limits = t.limits[raw] = _thresholds_dbm(mod)
+    named = t.by_port.get((platform, port))   # port names repeat on every device of a platform
+    if named is None:
+        named = t.by_port[(platform, port)] = (cage_of(platform or "", port) if port else None,
+                                               verify_commands(platform, port), verify_commands(platform, port, "lldp"))
     return {
         "device": device, "port": port, "platform": platform,
-        "cage": cage_of(platform or "", port) if port else None,
-        "location": _location(inv, device),
+        "cage": named[0],
+        "location": place,
         "module": {k: mod.get(k) for k in ("identifier", "media_type", "media", "vendor", "part_number", "serial", "length_m",
                                             "connector", "temperature_c")} if mod else None,
-        "thresholds": _thresholds_dbm(mod),
+        "thresholds": limits,
         "temperature": [mod.get("temperature_c"), mod.get("temperature_c_high_warn"),
                         mod.get("temperature_c_high_alarm")] if mod else None,
         "lanes": lanes,
         "counters": t.counters.get(key) or {},
         "neighbor": {"device": nb[0], "port": nb[1]} if nb else None,
-        "verify": verify_commands(platform, port),
-        "verify_lldp": verify_commands(platform, port, "lldp"),
+        "verify": list(named[1]),
+        "verify_lldp": list(named[2]),
     }
 
 
@@ -263,6 +301,9 @@ def _optical(links: list[dict]) -> bool:
     return False
 
 
+_NOT_SWAPPED = SHARED_WHOLE | {"connector"}   # a connector is cleaned, a whole switch/plane is not a swap
+
+
 def _steps(f: Finding, links: list[dict], parts: list[dict], shared: bool, where: str | None = None) -> list[str]:
     """The repair in order: go to the first end, inspect and clean, reseat, replace suspects in rank
     order, verify."""
@@ -292,7 +333,7 @@ def _steps(f: Finding, links: list[dict], parts: list[dict], shared: bool, where
         if top["component"] == "transceiver":
             steps.append(f"Reseat the module at {top['ref']}; re-measure")
     # a connector suspect is dealt with by the cleaning step; a whole switch/plane is not a swap
-    for i, p in enumerate(x for x in parts if x["component"] not in SHARED_WHOLE | {"connector"}):
+    for i, p in enumerate(x for x in parts if x["component"] not in _NOT_SWAPPED):
         what = f"{p['component']} {p['ref']}" + (f" (bring {p['bring']})" if p["bring"] else "")
         verb = "replace" if p["component"] in ("transceiver", "cable", "connector") else "check / RMA"
         steps.append(("If the fault persists, " if i or steps else "") + f"{verb} the {what}")
@@ -302,15 +343,16 @@ def _steps(f: Finding, links: list[dict], parts: list[dict], shared: bool, where
     return steps
 
 
-def repair(f: Finding, t: Tables, inv: Inventory) -> dict:
-    """Everything a ticket or the report says about one finding (plain data, JSON-able)."""
+def repair(f: Finding, t: Tables, inv: Inventory, plan_rows: dict | None = None) -> dict:
+    """Everything a ticket or the report says about one finding (plain data, JSON-able).
+    `plan_rows`: the plan rows of the findings' cables, for findings without a location yet."""
     children = [Finding(**c) if isinstance(c, dict) else c for c in f.children]
     shared = bool(children)
     links = [_link_view(t, inv, c) for c in children] if shared else (
         [_link_view(t, inv, f)] if (f.link or {}).get("a_device") and (f.link or {}).get("a_port") else [])
     parts = [_part(s, links, t) for s in f.suspects]
     top = parts[0] if parts else None
-    loc = f.location or locate(f, inv)   # the first suspect's place (netdiag.location)
+    loc = f.location or locate(f, inv, plan_rows)   # the first suspect's place (netdiag.location)
     where_dev = loc.get("device")
     verify = []
     for lv in links:
@@ -362,7 +404,8 @@ def repairs(result, findings: list[Finding] | None = None) -> list[dict]:
     fs = result.findings if findings is None else findings
     t = index_tables(result, fs)
     inv = result.inventory or Inventory()
-    return [repair(f, t, inv) for f in fs]
+    rows = plan_rows_for([f for f in fs if not f.location], inv)   # one plan lookup for all, not one each
+    return [repair(f, t, inv, rows) for f in fs]
 
 
 def pick_list(reps: list[dict]) -> list[dict]:
