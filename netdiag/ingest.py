@@ -127,7 +127,16 @@ def _build(outputs: list, collection: list[dict], taken_at: str | None) -> Snaps
         for t, v in out.items():
             parts.setdefault(t, []).append(v)
     parts["collection"] = [collection]
-    return Snapshot.from_parts(parts, taken_at=taken_at)
+    return _identified(Snapshot.from_parts(parts, taken_at=taken_at))
+
+
+def _identified(snap: Snapshot) -> Snapshot:
+    """The snapshot with what is known per cage rather than per port joined to its modules (EOS
+    keeps part numbers in `show inventory`, per cage)."""
+    from netdiag.parsers.eos_inventory import attach_cage_identity
+
+    snap.modules = attach_cage_identity(snap.modules)
+    return snap
 
 
 def _drop_invalid(outputs: list) -> list:
@@ -282,9 +291,5 @@ def _join(results, capture: Capture) -> Ingested:
     parts = {t: recs.get(t, []) + cols.get(t, []) + dfs.get(t, []) for t in set(recs) | set(cols) | set(dfs)}
     parts["collection"] = [collection]
     taken_at = capture.meta.get("finished") or capture.meta.get("started")
-    snap = Snapshot.from_parts(parts, taken_at=taken_at)
-    from netdiag.parsers.eos_inventory import attach_cage_identity  # EOS: part numbers live per cage
-
-    snap.modules = attach_cage_identity(snap.modules)
-    return Ingested(snap, statuses)
+    return Ingested(_identified(Snapshot.from_parts(parts, taken_at=taken_at)), statuses)
 
