@@ -158,9 +158,12 @@ class SSHTransport:
         if self.failure is not None:
             return CommandResult(b"", b"", None, str(self.failure))
         limit = timeout if timeout is not None else self.options.command_timeout
-        deadline = min(time.monotonic() + limit, self.deadline)
         self._slots.acquire()
         try:
+            # the command's time starts when it has a channel slot: waiting behind the device's
+            # other commands (a hung or flooding one, a session limit) is bounded by the device
+            # deadline, not charged to this command
+            deadline = min(time.monotonic() + limit, self.deadline)
             chan = self._open(command, deadline)
             if isinstance(chan, CommandResult):
                 return chan

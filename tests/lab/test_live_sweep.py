@@ -217,3 +217,21 @@ def test_device_supplied_interface_names_are_checked_before_they_reach_a_command
     assert sorted(received[:2]) == ["ip -j -s -d link show", "lldpctl -f json"] and len(received) == 14
     assert not any("pwned" in c for c in received)
     assert not os.path.exists("/tmp/netdiag-pwned")
+
+
+def test_a_command_waiting_for_a_channel_is_not_charged_for_the_wait(tmp_path):
+    """A device that takes one session at a time (sshd MaxSessions 1) and answers each command after
+    1 s: netdiag's four channels are refused down to one, and the other commands wait their turn.
+    Each command's 2.5 s starts when it gets its channel (the wait is bounded by the device
+    deadline): all 18 commands succeed. Charged for the wait (as before), the fourth of a batch
+    would time out after waiting 3 s behind the others, however idle the machine."""
+    host = read_capture(DEMO).device("gpu-r07-n01")
+    with SSHLab(slow_s=1.0) as lab:
+        lab.add_device("slow-one-session", host, "slow", sessions=1)
+        lab.start()
+        opts = SSHOptions(connect_timeout=5.0, banner_timeout=10.0, command_timeout=2.5, device_timeout=120.0,
+                          channels=4)
+        res = jobs.sweep_live(load(lab.inventory), ssh_config=lab.ssh_config, record_dir=tmp_path / "r",
+                              options=opts)
+    (d,) = res.devices
+    assert (d.ok, d.error, d.failed, d.commands) == (True, None, [], 18)
