@@ -6,7 +6,8 @@ not answer, every device unreachable. For every command: no exception, the docum
 Profiles (HYPOTHESIS_PROFILE):
   ci    the default: the explicit examples below only (no random generation: CI is reproducible).
         Together they cover every preset, one- to four-plane fabrics, breakout harnesses, InfiniBand,
-        fabrics of several rows, every failure cause, and each property at least three times.
+        renamed ports, fabrics of several rows, every failure cause, and each property on one to
+        five shapes (24 examples, about 1.5 min on 2 idle cores).
   slow  the explicit examples, then 150 random examples per property over every case and 40 seeds,
         including the presets at their full switch radix and larger sizes (a deep run: hours).
   dev   the explicit examples and 5 random ones per property (a quick local check with some novelty).
@@ -146,7 +147,6 @@ seed = st.integers(0, SEEDS - 1)
 @example(case=GB300S, seed=2)
 @example(case=B300S, seed=0)
 @example(case=IB, seed=1)
-@example(case=GB300_ROWS, seed=0)
 def test_healthy_fabric_every_command_ok_and_no_finding(case, seed):
     f = fabric(case, seed, 0)
     res = every_command(f, f / "capture", _tmp())
@@ -209,7 +209,6 @@ def test_every_device_unreachable_is_unknown_with_each_cause(case, seed, cause):
 @given(case=case, seed=seed)
 @example(case=HGX, seed=0)
 @example(case=GB200, seed=2)
-@example(case=GB300S, seed=1)
 @example(case=B300S, seed=1)
 @example(case=IB, seed=2)
 def test_one_fault_is_found(case, seed):
@@ -263,7 +262,6 @@ def _observed(f: Path, t: dict) -> list[str]:
 @example(case=HGX_ROWS, seed=0)
 @example(case=GB300_ROWS, seed=0)
 @example(case=B300_ROWS, seed=1)
-@example(case=CUSTOM_ROWS, seed=2)
 def test_a_dark_row_is_one_finding(case, seed):
     f = fabric(case, seed, 0, ("dark-row",))
     truth = json.loads((f / "truth.json").read_text())
@@ -290,7 +288,6 @@ def sc_recall(out, truth):
 @settings(PROFILE)
 @given(case=st.sampled_from(ROW_CASES), seed=seed, data=st.data())
 @example(case=HGX_ROWS, seed=0, data="01")
-@example(case=GB300_ROWS, seed=1, data="02")
 def test_a_row_that_does_not_answer_is_unknown_never_a_finding(case, seed, data):
     """Every device of a row recorded as failed (a management network down), its links up as the
     devices outside it see them: unknown, exit 3, no finding."""
