@@ -7,7 +7,7 @@ Profiles (HYPOTHESIS_PROFILE):
   ci    the default: the explicit examples below only (no random generation: CI is reproducible).
         Together they cover every preset, one- to four-plane fabrics, breakout harnesses, InfiniBand,
         renamed ports, fabrics of several rows, every failure cause, and each property on one to
-        five shapes (24 examples, about 1.5 min on 2 idle cores).
+        six shapes (26 examples, about 1.5 min on 2 idle cores).
   slow  the explicit examples, then 150 random examples per property over every case and 40 seeds,
         including the presets at their full switch radix and larger sizes (a deep run: hours).
   dev   the explicit examples and 5 random ones per property (a quick local check with some novelty).
@@ -68,6 +68,7 @@ GB200, GB300 = Case("gb200-nvl72", 72), Case("gb300-dual-plane", 72)
 B300, B300S = Case("b300-quad-plane", 32), Case("b300-quad-plane", 32, SMALL4)
 IB, IB32 = Case("ib-ndr", 8), Case("ib-ndr", 32)
 CUSTOM = Case("custom-names", 16, SMALL)
+TWIN = Case("dgx-twin-osfp", 8)              # twin-port modules across two HCAs, InfiniBand
 GB300S = Case("gb300-dual-plane", 72, SMALL)
 # several rows of hosts (and the spines' row)
 HGX_ROWS = Case("hgx-rail", 96, ROWS)             # 1 plane, 3 host rows, every leaf in row 01
@@ -76,7 +77,7 @@ B300_ROWS = Case("b300-quad-plane", 40, ROWS + SMALL4)   # 4 planes of breakout 
 GB200_ROWS = Case("gb200-nvl72", 144, ROWS)       # 1 plane, 2 host rows
 CUSTOM_ROWS = Case("custom-names", 24, ROWS + SMALL)  # 2 planes, renamed ports, 2 host rows
 
-CASES = [HGX, HGX32, GB200, GB300, B300, B300S, IB, IB32, CUSTOM, GB300S]
+CASES = [HGX, HGX32, GB200, GB300, B300, B300S, IB, IB32, CUSTOM, GB300S, TWIN]
 ROW_CASES = [HGX_ROWS, GB300_ROWS, B300_ROWS, GB200_ROWS, CUSTOM_ROWS]
 
 _ROOT = Path(tempfile.mkdtemp(prefix="netdiag-props-"))
@@ -147,6 +148,7 @@ seed = st.integers(0, SEEDS - 1)
 @example(case=GB300S, seed=2)
 @example(case=B300S, seed=0)
 @example(case=IB, seed=1)
+@example(case=TWIN, seed=0)
 def test_healthy_fabric_every_command_ok_and_no_finding(case, seed):
     f = fabric(case, seed, 0)
     res = every_command(f, f / "capture", _tmp())
@@ -211,6 +213,7 @@ def test_every_device_unreachable_is_unknown_with_each_cause(case, seed, cause):
 @example(case=GB200, seed=2)
 @example(case=B300S, seed=1)
 @example(case=IB, seed=2)
+@example(case=TWIN, seed=1)
 def test_one_fault_is_found(case, seed):
     f = fabric(case, seed, 1)
     truth = json.loads((f / "truth.json").read_text())
@@ -233,7 +236,7 @@ def test_one_fault_is_found(case, seed):
 
 
 @settings(PROFILE)
-@given(case=st.sampled_from([c for c in CASES + ROW_CASES if c.preset != "ib-ndr"]), seed=seed)
+@given(case=st.sampled_from([c for c in CASES + ROW_CASES if c.build().switch_platform != "ib"]), seed=seed)
 @example(case=B300S, seed=0)     # breakout legs (once failed in CI as eleven patch panels)
 @example(case=GB300_ROWS, seed=1)    # two planes, two host rows: the plane, not a row
 @example(case=HGX_ROWS, seed=2)      # one plane, three host rows
