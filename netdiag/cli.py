@@ -396,7 +396,8 @@ def explain_cmd(target, capture_dir, inventory, plan, thresholds, as_json):
 @click.option("--interval", default=3600.0, show_default=True, type=click.FloatRange(min=1.0),
               help="seconds between scans (with --scans)")
 @click.option("--event", "events", multiple=True, metavar="EVENT",
-              help="fabric-wide event: dark-plane (a random plane) or dark-plane:P (docs/simulate.md)")
+              help="fabric-wide event: dark-plane (a random plane), dark-plane:P, dark-row (a random row of "
+                   "GPU hosts loses power) or dark-row:R (docs/simulate.md)")
 @click.option("--force", is_flag=True, help="write into --out even when it is a non-empty directory")
 @click.option("--kinds", default="", help="comma-separated fault kinds to inject in turn (default: the component "
               "kinds; docs/simulate.md lists them)")

@@ -8,7 +8,8 @@ walk and the pick list. The first suspect decides:
 - a cable or connector: both ends (each with its rack and U) and the patch-panel path from the plan,
   the primary end being the finding's own end;
 - a patch panel: the panel (when the inventory has it);
-- a plane: no single place (`device` null, `text` names the plane).
+- a plane: no single place (`device` null, `text` names the plane);
+- a row: the row itself (`site`, `hall`, `row` set, `device`, `rack`, `u` null).
 
 A finding without suspects sits at its own device and port. Fields the inventory does not have
 stay null: unknown is not bad.
@@ -31,6 +32,21 @@ def device_place(inv: Inventory, device: str | None, port: str | None = None) ->
     out.update({k: ((getattr(d, k) or None) if d else None) for k in _KEYS})
     text = d.location() if d else ""
     out["text"] = text or "location unknown"
+    return out
+
+
+def row_place(inv: Inventory, ref: str) -> dict:
+    """{device: None, site, hall, row, text} of a row ref SITE/HALL/ROW (netdiag.fabric.localize.row_ref)."""
+    from netdiag.fabric.localize import row_ref
+
+    d = next((d for d in inv.devices.values() if row_ref(d.site, d.hall, d.row) == ref), None)
+    out = device_place(inv, None)
+    if d is None:
+        out["text"] = f"row {ref}"
+        return out
+    out.update({k: (getattr(d, k) or None) for k in ("site", "hall", "row")})
+    where = " ".join(f"{p}{v}" for p, v in (("", d.site), ("hall ", d.hall), ("row ", d.row)) if v)
+    out["text"] = f"{where} (the whole row)"
     return out
 
 
@@ -81,6 +97,8 @@ def locate(f, inv: Inventory, plan_rows: dict | None = None) -> dict:
     elif comp == "plane":
         loc = device_place(inv, None)
         loc["text"] = f"plane {ref} (no single place)"
+    elif comp == "row":
+        loc = row_place(inv, ref)
     else:
         loc = device_place(inv, f.device or None, f.port or None)
     loc["component"] = comp

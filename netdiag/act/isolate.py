@@ -261,6 +261,10 @@ def finding_links(findings: list[Finding], graph: FabricGraph) -> dict[str, tupl
             if s.get("component") == "plane":
                 out[f.id] = ([], "a whole plane is suspect: repair it, isolating it would take the plane away")
                 continue
+            if s.get("component") == "row":
+                out[f.id] = ([], "a whole row is suspect (its power or trunk): repair it, isolating it would "
+                                 "take the row away")
+                continue
             kids = [c["link"]["cable_id"] for c in f.children if c.get("link", {}).get("cable_id") in plan_ids]
             out[f.id] = (kids, None)
             if s.get("component") in _PART_COMPONENTS:

@@ -109,6 +109,10 @@ class SSHTransport:
         self.deadline = deadline
         self.failure: DeviceError | None = None  # set when the device as a whole failed mid-way
         self._slots = _Slots(options.channels)
+        # commands running now: command -> [bytes of output so far, end of output seen]; tells which
+        # command a dropped connection was "during" when several run at once
+        self._running: dict[str, list] = {}
+        self._lost_lock = threading.Lock()
         self._watchdog = threading.Timer(max(0.0, deadline - time.monotonic()), self._expire)
         self._watchdog.daemon = True
         self._watchdog.start()
@@ -123,9 +127,16 @@ class SSHTransport:
         self.t.close()
 
     def _lost(self, command: str, got: int) -> CommandResult:
-        if self.failure is None:
-            self.failure = DeviceError("command_failed", f"connection closed by the device during {command!r}"
-                                                         f" after {got} bytes of output")
+        """The connection dropped: the device's failure names the command it dropped during. With
+        several commands at once, whichever thread notices first, that is the one cut off in the
+        middle of its output (output read, no end of it), else the first one started."""
+        with self._lost_lock:
+            if self.failure is None:
+                running = list(self._running.items())   # in start order
+                mid = [(c, v[0]) for c, v in running if v[0] > 0 and not v[1]]
+                during, n = (mid or [(c, v[0]) for c, v in running] or [(command, got)])[0]
+                self.failure = DeviceError("command_failed", f"connection closed by the device during {during!r}"
+                                                             f" after {n} bytes of output")
         return CommandResult(b"", b"", None, str(self.failure))
 
     def _open(self, command: str, deadline: float) -> paramiko.Channel | CommandResult:
@@ -158,9 +169,12 @@ class SSHTransport:
         if self.failure is not None:
             return CommandResult(b"", b"", None, str(self.failure))
         limit = timeout if timeout is not None else self.options.command_timeout
-        deadline = min(time.monotonic() + limit, self.deadline)
         self._slots.acquire()
         try:
+            # the command's time starts when it has a channel slot: waiting behind the device's
+            # other commands (a hung or flooding one, a session limit) is bounded by the device
+            # deadline, not charged to this command
+            deadline = min(time.monotonic() + limit, self.deadline)
             chan = self._open(command, deadline)
             if isinstance(chan, CommandResult):
                 return chan
@@ -174,6 +188,14 @@ class SSHTransport:
     def _exec(self, chan: paramiko.Channel, command: str, deadline: float, limit: float) -> CommandResult:
         cap = self.options.max_output
         out, err = bytearray(), bytearray()
+        state = self._running[command] = [0, False]
+        try:
+            return self._read(chan, command, deadline, limit, out, err, state, cap)
+        finally:
+            self._running.pop(command, None)
+
+    def _read(self, chan: paramiko.Channel, command: str, deadline: float, limit: float, out: bytearray,
+              err: bytearray, state: list, cap: int) -> CommandResult:
         try:
             chan.exec_command(command)
         except (paramiko.SSHException, OSError, EOFError) as e:
@@ -184,9 +206,12 @@ class SSHTransport:
         while True:
             if chan.recv_ready():
                 out += chan.recv(_READ)
+                state[0] = len(out) + len(err)
             elif chan.recv_stderr_ready():
                 err += chan.recv_stderr(_READ)
+                state[0] = len(out) + len(err)
             elif chan.eof_received or chan.closed:
+                state[1] = chan.eof_received
                 break
             else:
                 left = deadline - time.monotonic()

@@ -36,7 +36,7 @@ _RULE_FEATURES = {
     # alarm is overload (wrong optic / no attenuator), FEC histogram tail is PHY-local error evidence
     "tx_los": ("host_tx",), "tx_lol": ("host_tx",), "rx_power_high": ("overload",), "fec_histogram_tail": ("err",),
 }
-_SPECIFIC = ["transceiver", "cable", "nic", "patch_panel", "linecard", "switch", "plane"]
+_SPECIFIC = ["transceiver", "cable", "nic", "patch_panel", "linecard", "switch", "row", "plane"]
 
 
 def load_rules(override: str | Path | None = None) -> dict:
@@ -348,6 +348,11 @@ def shared_parts(diag: pd.DataFrame, graph: FabricGraph, rules: dict, seen: set[
         diag = diag[~diag["cable_id"].isin(hidden)]
     dev_parts = _device_side_parts(e)
     cparts = _cable_side_parts(plan)
+    rows = row_parts(plan, graph.inventory, seen)
+    if len(rows):   # a row counts whole links: a member of a breakout/module group is as bad as its group
+        rep = rows["cable_id"].map(members_of).astype(object)
+        rows["_rep"] = rep.where(rep.notna(), rows["cable_id"])
+        cparts = pd.concat([cparts, rows], ignore_index=True)
     lk = e.groupby("cable_id", sort=False).agg(_any=("_col", "any"), _media=("_media", "first"))
     cparts = cparts.merge(lk, left_on="cable_id", right_index=True)
     cparts = cparts[cparts["_any"]]
@@ -479,6 +484,8 @@ def _part_tests(dev_parts: pd.DataFrame, cparts: pd.DataFrame, flags: pd.DataFra
         cp = cp.assign(_bad=np.where(comp == "patch_panel", cp["cable_id"].isin(medium),
                                      np.where(np.isin(comp, _WIDE), cp["cable_id"].isin(lost),
                                               cp["cable_id"].isin(anysym))))
+        if "_rep" in cp:   # row parts (row_parts): a group's member links count with their representative
+            cp.loc[cp["_rep"].notna().to_numpy(), "_bad"] = cp["_rep"].dropna().isin(lost).to_numpy()
         cls = ["component", "_media"]
         keys = ["component", "ref", "_media"]
         per = cp.groupby(keys, sort=False).agg(n=("cable_id", "size"), k=("_bad", "sum")).reset_index()
@@ -491,9 +498,9 @@ def _part_tests(dev_parts: pd.DataFrame, cparts: pd.DataFrame, flags: pd.DataFra
         # a fabric of one plane has no peer plane: its plane is tested against lone_plane_rate, a
         # prior share of symptomatic links (0.5: most of its links; a whole plane dark is then one
         # finding, not one per link, while a handful of faults in a one-plane fabric stay their own)
-        keep = ((per["members"] >= 2) | (per["component"] == "plane")).to_numpy()
+        keep = ((per["members"] >= 2) | per["component"].isin(["plane", "row"])).to_numpy()
         per = per[keep]
-        lone = ((per["members"] < 2) & (per["component"] == "plane")).to_numpy()
+        lone = ((per["members"] < 2) & per["component"].isin(["plane", "row"])).to_numpy()
         peer = (per["K"] - per["k"] + prior) / (per["N"] - per["n"] + 2.0 * prior)
         per = per.assign(exp=np.where(lone, lone_rate, peer) * per["n"])
         agg = per.groupby(["component", "ref"], sort=False).agg(n=("n", "sum"), exp=("exp", "sum"), k=("k", "sum"))
@@ -565,6 +572,40 @@ def _cable_side_parts(plan: pd.DataFrame) -> pd.DataFrame:
     if len(hops):
         frames.append(pd.DataFrame({"cable_id": ids.reindex(hops.index).to_numpy(), "component": "patch_panel",
                                     "ref": hops.str.split(":").str[0].to_numpy()}).drop_duplicates())
+    return pd.concat(frames, ignore_index=True)
+
+
+def row_ref(site, hall, row) -> str:
+    """A row's ref, SITE/HALL/ROW as far as devices.csv gives them ('' for a device with no row):
+    rows of one name in two halls are two rows."""
+    row = str(row or "").strip()
+    if not row:
+        return ""
+    return "/".join(x for x in (str(site or "").strip(), str(hall or "").strip(), row) if x)
+
+
+def row_parts(plan: pd.DataFrame, inv: Inventory, seen: set[str]) -> pd.DataFrame:
+    """(cable_id, component='row', ref) for the links that leave a row (one end in it, the other
+    outside it: another row, the spines' row) whose outside end was collected (`seen`).
+
+    A row is tested on what the live devices outside it saw of it (docs/localization.md): a row's
+    power lost leaves its own devices unreachable, which is unknown and never evidence, and every
+    link into it down as seen from outside; its overhead trunk cut shows the same links dark from
+    both sides. A row is compared with its peer rows' share; when no other row has a link observed
+    from outside (the silent devices are all in this row), with the prior `lone_plane_rate`, as a
+    plane with no peer is. Links inside a row do not count: they tell a rack or a device, not the
+    row. Rows are SITE/HALL/ROW from devices.csv; with fewer than two rows nothing is tested."""
+    refs = {n: row_ref(d.site, d.hall, d.row) for n, d in inv.devices.items()}
+    if len(set(refs.values()) - {""}) < 2 or plan.empty:
+        return pd.DataFrame(columns=["cable_id", "component", "ref"])
+    ra = plan["a_device"].map(refs).fillna("").to_numpy(dtype=object)
+    rb = plan["b_device"].map(refs).fillna("").to_numpy(dtype=object)
+    leaves = ra != rb
+    ids = plan["cable_id"].astype(str).to_numpy()
+    frames = []
+    for mine, other_dev in ((ra, plan["b_device"]), (rb, plan["a_device"])):
+        m = leaves & (mine != "") & other_dev.isin(seen).to_numpy()
+        frames.append(pd.DataFrame({"cable_id": ids[m], "component": "row", "ref": mine[m]}))
     return pd.concat(frames, ignore_index=True)
 
 

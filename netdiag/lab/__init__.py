@@ -66,6 +66,7 @@ class PlayedDevice:
     fault: str | None = None
     fault_command: str | None = None  # the command the fault hits (hang, close, flood)
     info: dict | None = None          # inventory columns (role, rack...) for the lab's devices.csv
+    sessions: int | None = None       # sshd MaxSessions for this device (one_session: 1; default 10)
 
 
 def lab_available() -> str | None:
@@ -151,7 +152,7 @@ class SSHLab:
     # -- what to play ---------------------------------------------------------------------------
     def add_device(self, name: str, source: Device, fault: str | None = None,
                    fault_command: str | None = None, platform: str | None = None,
-                   info: dict | None = None) -> PlayedDevice:
+                   info: dict | None = None, sessions: int | None = None) -> PlayedDevice:
         if fault is not None and fault not in FAULTS:
             raise ValueError(f"unknown fault {fault!r}; known: {', '.join(FAULTS)}")
         i = len(self.devices)
@@ -159,7 +160,8 @@ class SSHLab:
         if fault in ("hang", "close", "flood") and fault_command is None:
             per_port = [e.command for e in source.entries if e.command.startswith(("ethtool -S", "show "))]
             fault_command = (per_port or [e.command for e in source.entries])[0]
-        d = PlayedDevice(name, platform or source.platform, address, source, fault, fault_command, info)
+        d = PlayedDevice(name, platform or source.platform, address, source, fault, fault_command, info,
+                         1 if fault == "one_session" else sessions)
         self.devices.append(d)
         return d
 
@@ -334,8 +336,8 @@ class SSHLab:
         for d in devices:
             if d.fault == "auth":
                 cfg += [f"Match LocalAddress {d.address}", f"  AuthorizedKeysFile {self.dir / 'authorized_keys.none'}"]
-            elif d.fault == "one_session":
-                cfg += [f"Match LocalAddress {d.address}", "  MaxSessions 1"]
+            elif d.sessions:
+                cfg += [f"Match LocalAddress {d.address}", f"  MaxSessions {d.sessions}"]
         path = self.dir / f"sshd_config.{n}"
         path.write_text("\n".join(cfg) + "\n")
         check = subprocess.run([SSHD, "-t", "-f", str(path)], capture_output=True, text=True)

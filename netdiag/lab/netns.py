@@ -86,11 +86,19 @@ class NetnsFabric:
         _run("ip", "-n", self.ns(b), "link", "set", b_port, "up")
 
     def start_lldpd(self) -> None:
-        """One lldpd per namespace, named as its device, advertising every 1 s, port id = ifname."""
+        """One lldpd per namespace, named as its device, advertising every 1 s, port id = ifname.
+
+        The settings are given at start (`-O`: lldpd applies them through lldpcli before it sends
+        anything), so no neighbor ever hears a frame with the machine's own hostname or a MAC port
+        id; they are applied again below once the socket answers, which also tells it is up."""
         for name in self.devices:
             sock = self.socket(name)
+            conf = self.dir / f"{name}.conf"
+            conf.write_text(f"configure system hostname {name}\nconfigure lldp tx-interval 1\n"
+                            "configure lldp portidsubtype ifname\n")
             self.procs[name] = subprocess.Popen(
-                ["ip", "netns", "exec", self.ns(name), "lldpd", "-d", "-u", sock, "-p", str(self.dir / f"{name}.pid")],
+                ["ip", "netns", "exec", self.ns(name), "lldpd", "-d", "-u", sock, "-p", str(self.dir / f"{name}.pid"),
+                 "-O", str(conf)],
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 15
         for name in self.devices:
@@ -110,21 +118,35 @@ class NetnsFabric:
     def transport(self, name: str) -> NetnsTransport:
         return NetnsTransport(self.ns(name), self.socket(name))
 
-    def wait_for_neighbors(self, name: str, count: int, timeout: float = 30.0) -> None:
+    def neighbors(self, name: str) -> list[tuple[str, str]]:
+        """(local port, neighbor system name) of every LLDP neighbor `name`'s lldpd knows now."""
         import json
 
+        r = self.transport(name).run("lldpctl -f json")
+        try:
+            iface = json.loads(r.stdout or b"{}").get("lldp", {}).get("interface", [])
+        except ValueError:
+            return []
+        # one interface: {"eth0": {...}}; several: [{"swp1": {...}}, {"swp2": {...}}]
+        entries = [e for x in (iface if isinstance(iface, list) else [iface]) for e in x.items()]
+        out = []
+        for port, v in entries:
+            chassis = v.get("chassis", {}) if isinstance(v, dict) else {}
+            out += [(port, sysname) for sysname in (chassis if isinstance(chassis, dict) else {})]
+        return out
+
+    def wait_for_neighbors(self, name: str, count: int, timeout: float = 60.0) -> None:
+        """Until `name` knows `count` neighbors that are devices of this fabric (a frame sent before
+        a daemon took its name does not count); RuntimeError naming what it saw otherwise."""
         deadline = time.monotonic() + timeout
+        seen: list = []
         while time.monotonic() < deadline:
-            r = self.transport(name).run("lldpctl -f json")
-            try:
-                iface = json.loads(r.stdout or b"{}").get("lldp", {}).get("interface", [])
-            except ValueError:
-                iface = []
-            n = len(iface) if isinstance(iface, list) else len(iface)
-            if n >= count:
+            seen = self.neighbors(name)
+            if len([p for p, n in seen if n in self.devices]) >= count:
                 return
             time.sleep(0.3)
-        raise RuntimeError(f"{name} saw fewer than {count} LLDP neighbors within {timeout:.0f} s")
+        raise RuntimeError(f"{name} saw fewer than {count} LLDP neighbors of this fabric within {timeout:.0f} s: "
+                           f"{seen or 'none'}")
 
     def close(self) -> None:
         for p in self.procs.values():

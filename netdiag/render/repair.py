@@ -45,7 +45,7 @@ VERIFY: dict[str, dict[str, tuple[str, ...]]] = {
 }
 
 CABLING_KINDS = frozenset({"miswire", "swapped", "wrong_plane", "missing", "unexpected"})
-SHARED_WHOLE = frozenset({"switch", "linecard", "plane"})
+SHARED_WHOLE = frozenset({"switch", "linecard", "plane", "row"})
 _ASSEMBLY = frozenset({"dac", "acc", "aoc"})
 _COPPER = frozenset({"dac", "acc"})
 PRIORITY = {"critical": "P1", "warning": "P2", "info": "P3"}

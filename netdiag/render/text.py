@@ -43,8 +43,8 @@ _FLAGS = {"rx_los": "Rx loss of signal", "rx_lol": "Rx loss of lock", "tx_fault"
           "tx_los": "Tx loss of signal", "tx_lol": "Tx loss of lock"}
 #: cabling kinds sort after the part findings of the same severity
 CABLING_KINDS = ("wrong_plane", "missing", "swapped", "miswire", "unexpected")
-_SHARED_FIRST = ("failing_plane", "failing_switch", "failing_linecard", "failing_nic", "failing_patch_panel",
-                 "breakout_cable", "twin_port_module")
+_SHARED_FIRST = ("failing_plane", "failing_row", "failing_switch", "failing_linecard", "failing_nic",
+                 "failing_patch_panel", "breakout_cable", "twin_port_module")
 
 
 @lru_cache(maxsize=1)

@@ -24,6 +24,8 @@ FAULTS = ("hang", "close", "flood", "slow", "refuse", "blackhole", "silent", "au
           "one_session")
 OPTIONS = SSHOptions(connect_timeout=1.0, banner_timeout=1.5, command_timeout=2.0, device_timeout=30.0,
                      max_output=4 * 2**20)
+# for tests of routing and key policy, not of timeouts: limits a loaded machine cannot trip
+RELAXED = SSHOptions(connect_timeout=10.0, banner_timeout=15.0, command_timeout=20.0, device_timeout=120.0)
 
 
 def strip(findings):
@@ -117,7 +119,7 @@ def test_accept_new_records_first_seen_keys_and_still_refuses_a_changed_key(flee
     kh = tmp_path / "ssh" / "known_hosts"
     inv = load(lab.inventory)
     cfg = _config_with(lab, tmp_path, f"Host *\n  StrictHostKeyChecking accept-new\n  UserKnownHostsFile {kh}\n")
-    res = jobs.sweep_live(inv, ["f000-gpu-*"], ssh_config=cfg, record_dir=tmp_path / "a", options=OPTIONS)
+    res = jobs.sweep_live(inv, ["f000-gpu-*"], ssh_config=cfg, record_dir=tmp_path / "a", options=RELAXED)
     assert [(d.name, d.ok) for d in res.devices] == [(f"f000-gpu-r07-n0{i}", True) for i in range(1, 5)]
     lines = kh.read_text().splitlines()
     addr = {d.name: d.address for d in lab.devices}
@@ -126,11 +128,11 @@ def test_accept_new_records_first_seen_keys_and_still_refuses_a_changed_key(flee
     assert oct(kh.stat().st_mode & 0o777) == "0o600"
     # now known: plain 'yes' accepts them
     cfg_yes = _config_with(lab, tmp_path, f"Host *\n  UserKnownHostsFile {kh}\n")
-    res = jobs.sweep_live(inv, ["f000-gpu-r07-n01"], ssh_config=cfg_yes, record_dir=tmp_path / "b", options=OPTIONS)
+    res = jobs.sweep_live(inv, ["f000-gpu-r07-n01"], ssh_config=cfg_yes, record_dir=tmp_path / "b", options=RELAXED)
     assert res.devices[0].ok
     # accept-new never overrides a recorded key that differs
     res = jobs.sweep_live(inv, ["x-changed_key"], ssh_config=_config_with(lab, tmp_path, "Host *\n  StrictHostKeyChecking accept-new\n"),
-                          record_dir=tmp_path / "c", options=OPTIONS)
+                          record_dir=tmp_path / "c", options=RELAXED)
     assert res.devices[0].error.startswith("host_key: HOST KEY CHANGED")
 
 
@@ -138,11 +140,11 @@ def test_proxyjump_reaches_devices_through_a_bastion_and_names_a_dead_bastion(fl
     lab, tmp, _ = fleet
     inv = load(lab.inventory)
     cfg = _config_with(lab, tmp_path, "Host f001-*\n  ProxyJump f000-eos-leaf-01\n")
-    res = jobs.sweep_live(inv, rack="f001", ssh_config=cfg, record_dir=tmp_path / "j", options=OPTIONS)
+    res = jobs.sweep_live(inv, rack="f001", ssh_config=cfg, record_dir=tmp_path / "j", options=RELAXED)
     assert [(d.name, d.ok, d.failed) for d in res.devices] == [(n, True, []) for n in sorted(
         d.name for d in lab.devices if d.name.startswith("f001-"))]
     cfg = _config_with(lab, tmp_path, "Host f001-*\n  ProxyJump x-refuse\n")
-    res = jobs.sweep_live(inv, ["f001-gpu-r07-n01"], ssh_config=cfg, record_dir=tmp_path / "k", options=OPTIONS)
+    res = jobs.sweep_live(inv, ["f001-gpu-r07-n01"], ssh_config=cfg, record_dir=tmp_path / "k", options=RELAXED)
     addr = {d.name: d.address for d in lab.devices}
     assert res.devices[0].error == (f"refused: jump host x-refuse: connection refused by {addr['x-refuse']}:{lab.port}"
                                     " (no SSH server listening?)")
@@ -217,3 +219,21 @@ def test_device_supplied_interface_names_are_checked_before_they_reach_a_command
     assert sorted(received[:2]) == ["ip -j -s -d link show", "lldpctl -f json"] and len(received) == 14
     assert not any("pwned" in c for c in received)
     assert not os.path.exists("/tmp/netdiag-pwned")
+
+
+def test_a_command_waiting_for_a_channel_is_not_charged_for_the_wait(tmp_path):
+    """A device that takes one session at a time (sshd MaxSessions 1) and answers each command after
+    1 s: netdiag's four channels are refused down to one, and the other commands wait their turn.
+    Each command's 2.5 s starts when it gets its channel (the wait is bounded by the device
+    deadline): all 18 commands succeed. Charged for the wait (as before), the fourth of a batch
+    would time out after waiting 3 s behind the others, however idle the machine."""
+    host = read_capture(DEMO).device("gpu-r07-n01")
+    with SSHLab(slow_s=1.0) as lab:
+        lab.add_device("slow-one-session", host, "slow", sessions=1)
+        lab.start()
+        opts = SSHOptions(connect_timeout=5.0, banner_timeout=10.0, command_timeout=2.5, device_timeout=120.0,
+                          channels=4)
+        res = jobs.sweep_live(load(lab.inventory), ssh_config=lab.ssh_config, record_dir=tmp_path / "r",
+                              options=opts)
+    (d,) = res.devices
+    assert (d.ok, d.error, d.failed, d.commands) == (True, None, [], 18)

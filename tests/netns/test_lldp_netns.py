@@ -33,8 +33,8 @@ def test_real_lldpd_fabric_with_one_miswired_cable(tmp_path):
         fab.cable("h2", "eth0", "leaf", "swp4")   # planned on swp2: the miswire
         fab.cable("h3", "eth0", "leaf", "swp3")
         fab.start_lldpd()
-        fab.wait_for_neighbors("leaf", 3)
-        fab.wait_for_neighbors("h2", 1)
+        for d, n in (("leaf", 3), ("h1", 1), ("h2", 1), ("h3", 1)):   # every device sees its neighbors
+            fab.wait_for_neighbors(d, n)
         with CaptureWriter(tmp_path / "cap") as cw:
             for d in ("leaf", "h1", "h2", "h3"):
                 collect_device(fab.transport(d), cw.device(d, "linux"), "linux", command_timeout=20)
