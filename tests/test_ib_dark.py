@@ -79,6 +79,8 @@ def test_a_dark_ib_plane_is_one_finding_with_every_link_under_it(tmp_path):
     assert kids == t["links"] and len(kids) == 288
     # the 36 links at the SM's switch (ports down) are the cabling check's `missing`, folded in
     assert any("36 of these links show no neighbor" in e for e in res.findings[0].evidence)
+    assert res.findings[0].evidence[1].startswith("288 of them the subnet manager's sweep (ibdiagnet) no longer sees")
+    assert {c["kind"] for c in res.findings[0].children} == {"link_lost"}
     assert res.exit_code() == 2
 
 

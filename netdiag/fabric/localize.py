@@ -751,6 +751,10 @@ def _shared_finding(part: dict, kids: list[Finding], rules: dict, inv: Inventory
         evidence = [f"{part['k']} of the {part['n']} collected links of {comp} {ref} are {_DIRECTION[direction]}; "
                     f"peer base rate {part['base']:.2e}, binomial tail {format_tail(part['k'], part['n'], part['base'])} "
                     f"(significant at false-discovery rate {rules['shared']['fdr']:g} over {part['tests']} parts tested)"]
+    quiet = sum(k.kind == _SM_LOST["name"] for k in kids)
+    if quiet:
+        evidence.append(f"{quiet} of them the subnet manager's sweep (ibdiagnet) no longer sees: a port reported "
+                        "down, or an end whose port or whole device the sweep did not find")
     evidence += [f"{k.link['cable_id']}: {k.kind} ({k.link['a_device']}:{k.link['a_port']} - "
                  f"{k.link['b_device']}:{k.link['b_port']})" for k in kids]
     action_key = f"{comp}_{direction}" if f"{comp}_{direction}" in rules["shared"]["action"] else comp
