@@ -138,6 +138,11 @@ def localize(snap: Snapshot, symptoms: pd.DataFrame, inv: Inventory, graph: Fabr
     seen = {d for t in (snap.ports, snap.lanes, snap.counters, snap.modules) for d in t["device"].unique()}
     in_play = (pd.MultiIndex.from_arrays([plan["a_device"], plan["a_port"]]).isin(feats.index)
                | pd.MultiIndex.from_arrays([plan["b_device"], plan["b_port"]]).isin(feats.index))
+    # InfiniBand: planned links the subnet manager's sweep no longer sees (sm_lost) are lost links
+    # for the plane and row tests, even where no end has a symptom of its own
+    sm_lost, vanished = sm_lost_links(plan, snap, inv, seen)
+    in_play = in_play | sm_lost
+    sm_lost_ids = set(plan.loc[sm_lost, "cable_id"])
     links = plan[in_play].reset_index(drop=True)
     if links.empty:
         return Localized([], set(), pd.DataFrame())
@@ -159,6 +164,7 @@ def localize(snap: Snapshot, symptoms: pd.DataFrame, inv: Inventory, graph: Fabr
                   "copper": media.isin(["dac", "acc"]).to_numpy(), "aoc": (media == "aoc").to_numpy()}
     n = len(links)
     chosen = np.full(n, -1)
+    patterns = list(rules["pattern"]) + [_SM_LOST]
     x_is_a = np.ones(n, dtype=bool)
     for i, pat in enumerate(rules["pattern"]):
         for xa_, X, Y in ((True, A, B), (False, B, A)):
@@ -172,13 +178,19 @@ def localize(snap: Snapshot, symptoms: pd.DataFrame, inv: Inventory, graph: Fabr
                 m &= v == want
             chosen[m] = i
             x_is_a[m] = xa_
-    diag = links.assign(pattern=[rules["pattern"][i]["name"] if i >= 0 else None for i in chosen],
+    # a link the subnet manager lost with no symptom pattern of its own: counted for the wide parts
+    # (plane, row) and shown under them; alone it is the cabling check's `missing`, not a finding here
+    quiet = (chosen < 0) & links["cable_id"].isin(sm_lost_ids).to_numpy()
+    chosen[quiet] = len(patterns) - 1
+    sev = np.where(quiet & np.isnan(sev), 2.0, sev)
+    diag = links.assign(pattern=[patterns[i]["name"] if i >= 0 else None for i in chosen],
                         pidx=chosen, x_is_a=x_is_a, sev=sev)
     diag["rx_a"], diag["rx_b"], diag["tx_a"], diag["tx_b"] = _device_evidence(A, B, links, seen)
     # what a passive part of the path (patch panel) can cause: loss, or errors seen both ways
     diag["medium"] = A["rx_low"] | A["dark"] | B["rx_low"] | B["dark"] | (A["err"] & B["err"])
     # what a fabric-wide event (a plane's switches powered off or unreachable) can cause: lost links
-    diag["lost"] = A["dark"] | B["dark"] | A["down"] | B["down"] | A["gone"] | B["gone"]
+    diag["lost"] = (A["dark"] | B["dark"] | A["down"] | B["down"] | A["gone"] | B["gone"]
+                    | links["cable_id"].isin(sm_lost_ids).to_numpy())
     diag = diag[diag["pidx"] >= 0].reset_index(drop=True)
     diag["x_device"] = np.where(diag["x_is_a"], diag["a_device"], diag["b_device"])
     diag["x_port"] = np.where(diag["x_is_a"], diag["a_port"], diag["b_port"])
@@ -187,7 +199,9 @@ def localize(snap: Snapshot, symptoms: pd.DataFrame, inv: Inventory, graph: Fabr
     e = graph.ends
     near = e[e["cable_id"].isin(set(diag["cable_id"]))]
     ident = {(d, p): (m, b) for d, p, m, b in zip(near["device"], near["port"], near["module"], near["module_basis"])}
-    shared, absorbed = shared_parts(diag, graph, rules, seen, plan, _identity_groups(diag, rules, ident))
+    rules = {**rules, "pattern": patterns}
+    # devices the sweep looked for and did not find were observed (as gone), not unknown
+    shared, absorbed = shared_parts(diag, graph, rules, seen | vanished, plan, _identity_groups(diag, rules, ident))
     findings = []
     # symptom records of the diagnosed links' ends only, converted once
     by_port: dict[tuple[str, str], list[dict]] = {}
@@ -205,11 +219,64 @@ def localize(snap: Snapshot, symptoms: pd.DataFrame, inv: Inventory, graph: Fabr
     for part in shared:
         kids = [child_findings[c] for c in part["cables"] if c in child_findings]
         findings.append(_shared_finding(part, kids, rules, inv, snap.taken_at))
-    rest = [f for c, f in child_findings.items() if c not in absorbed]
+    rest = [f for c, f in child_findings.items() if c not in absorbed and f.kind != _SM_LOST["name"]]
     findings += _merge_same_part(rest, rules, inv, snap.taken_at)
+    diag = diag[(diag["pidx"] != len(patterns) - 1).to_numpy() | diag["cable_id"].isin(absorbed).to_numpy()]
+    diag = diag.reset_index(drop=True)
     handled = set(zip(diag["a_device"], diag["a_port"])) | set(zip(diag["b_device"], diag["b_port"]))
     findings.sort(key=lambda f: (-SEVERITY_RANK[f.severity], f.kind, f.device, f.port))
     return Localized(findings, handled, diag)
+
+
+_IB_PLATFORMS = ("ib-host", "ibdiagnet", "ib")
+_SM_PARSERS = ("ibdiagnet-net-dump", "ibdiagnet-db-csv")
+#: the pseudo-pattern of a link the subnet manager lost without a symptom pattern of its own
+_SM_LOST = {"name": "link_lost",
+            "reason": "the subnet manager's sweep (ibdiagnet) no longer sees this planned link: a port reported down, "
+                      "or an end whose port or whole device the sweep did not find",
+            "when": {}, "suspects": [["cable", 0.5], ["port_x", 0.25], ["port_y", 0.25]],
+            "action": "Check cable {cable} between {x} and {y}, and that both devices are powered"}
+
+
+def sm_lost_links(plan: pd.DataFrame, snap: Snapshot, inv: Inventory, seen: set[str]) -> tuple[np.ndarray, set[str]]:
+    """InfiniBand links the subnet manager's sweep no longer sees (docs/localization.md).
+
+    ibdiagnet walks the whole subnet from the SM over the links that are up: every device it does
+    not report was looked for and not found. So, when a sweep's net_dump or db_csv was read, a
+    planned link between two InfiniBand devices (inventory platform ib-host / ibdiagnet) of a plane
+    the sweep reached (it reported a device of that plane) is lost when an end's port is reported
+    down, or is missing from a device the sweep reported, or its device was not found at all
+    (vanished). Without a sweep (the SM host did not answer) nothing is inferred: unknown.
+    Returns (per plan row: lost, the vanished devices)."""
+    none = np.zeros(len(plan), dtype=bool), set()
+    col = snap.collection
+    if plan.empty or col.empty or "parser" not in col:
+        return none
+    ok = col["ok"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+    if not (col["parser"].isin(_SM_PARSERS).to_numpy() & ok).any():
+        return none
+    ib = {n for n, d in inv.devices.items() if d.platform in _IB_PLATFORMS}
+    a, b = plan["a_device"], plan["b_device"]
+    both = (a.isin(ib) & b.isin(ib)).to_numpy()
+    reached_any = (a.isin(seen) | b.isin(seen)).to_numpy() & both
+    planes = plan["plane"].astype(str).to_numpy()
+    swept = both & np.isin(planes, np.unique(planes[reached_any]))
+    if not swept.any():
+        return none
+    vanished = (set(a[swept]) | set(b[swept])) - seen
+    p = snap.ports
+    down_keys = pd.MultiIndex.from_frame(
+        p.loc[(p["oper_up"].astype("boolean") == False).fillna(False).to_numpy(dtype=bool),  # noqa: E712
+              ["device", "port"]])
+    with_ports = set(p["device"].unique())
+    known = pd.MultiIndex.from_frame(p[["device", "port"]])
+    lost = np.zeros(len(plan), dtype=bool)
+    for dev, port in ((a, plan["a_port"]), (b, plan["b_port"])):
+        key = pd.MultiIndex.from_arrays([dev, port])
+        end = (np.asarray(key.isin(down_keys), dtype=bool) | dev.isin(vanished).to_numpy()
+               | (dev.isin(with_ports).to_numpy() & ~np.asarray(key.isin(known), dtype=bool)))
+        lost |= end
+    return lost & swept, vanished
 
 
 def _device_evidence(A: dict, B: dict, links: pd.DataFrame, seen: set[str]):
@@ -684,6 +751,10 @@ def _shared_finding(part: dict, kids: list[Finding], rules: dict, inv: Inventory
         evidence = [f"{part['k']} of the {part['n']} collected links of {comp} {ref} are {_DIRECTION[direction]}; "
                     f"peer base rate {part['base']:.2e}, binomial tail {format_tail(part['k'], part['n'], part['base'])} "
                     f"(significant at false-discovery rate {rules['shared']['fdr']:g} over {part['tests']} parts tested)"]
+    quiet = sum(k.kind == _SM_LOST["name"] for k in kids)
+    if quiet:
+        evidence.append(f"{quiet} of them the subnet manager's sweep (ibdiagnet) no longer sees: a port reported "
+                        "down, or an end whose port or whole device the sweep did not find")
     evidence += [f"{k.link['cable_id']}: {k.kind} ({k.link['a_device']}:{k.link['a_port']} - "
                  f"{k.link['b_device']}:{k.link['b_port']})" for k in kids]
     action_key = f"{comp}_{direction}" if f"{comp}_{direction}" in rules["shared"]["action"] else comp

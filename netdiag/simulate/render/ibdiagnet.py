@@ -13,7 +13,9 @@ tests/cases/ibdiagnet-*/):
 What ibdiagnet sees is what its MADs reach: a fabric walk from the SM (here the switch with most
 active links) over active links. A node with no active path (an HCA whose only cable is missing)
 is not in any file; PM counters and cable info are read only from ports that are not DOWN, as
-ibdiagnet does. Switch ports that are down still show in net_dump and PORTS.
+ibdiagnet does. Switch ports that are down still show in net_dump and PORTS. A dark fabric (no
+active link) is the SM's own switch with every port down: net_dump and db_csv show it, .pm and
+.cables are their header and closing line with no port record, as ibdiagnet writes them.
 
 Naming (netdiag/parsers/ib_common.py): switches are ``MF0;<name>:MQM9700/U1`` with ports by
 number and Quantum-2 labels ``1/<cage>/<port>``; each HCA port is its own CA node described
