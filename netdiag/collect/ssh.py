@@ -132,9 +132,12 @@ class SSHTransport:
         middle of its output (output read, no end of it), else the first one started."""
         with self._lost_lock:
             if self.failure is None:
-                running = list(self._running.items())   # in start order
-                mid = [(c, v[0]) for c, v in running if v[0] > 0 and not v[1]]
-                during, n = (mid or [(c, v[0]) for c, v in running] or [(command, got)])[0]
+                # in start order; output counts what each command's thread has read plus what the
+                # transport has already received for it (a loaded client reads late, but the data
+                # that came before the drop is in the channel's buffers)
+                running = [(c, v[0] + _buffered(v[2]), v[1] or v[2].eof_received) for c, v in list(self._running.items())]
+                mid = [(c, n) for c, n, eof in running if n > 0 and not eof]
+                during, n = (mid or [(c, n) for c, n, _ in running] or [(command, got)])[0]
                 self.failure = DeviceError("command_failed", f"connection closed by the device during {during!r}"
                                                              f" after {n} bytes of output")
         return CommandResult(b"", b"", None, str(self.failure))
@@ -188,7 +191,7 @@ class SSHTransport:
     def _exec(self, chan: paramiko.Channel, command: str, deadline: float, limit: float) -> CommandResult:
         cap = self.options.max_output
         out, err = bytearray(), bytearray()
-        state = self._running[command] = [0, False]
+        state = self._running[command] = [0, False, chan]
         try:
             return self._read(chan, command, deadline, limit, out, err, state, cap)
         finally:
@@ -236,6 +239,14 @@ class SSHTransport:
             return CommandResult(bytes(out), bytes(err), None,
                                  "command_failed: the command ended without an exit status (killed by a signal?)")
         return CommandResult(bytes(out), bytes(err), chan.exit_status, None)
+
+
+def _buffered(chan: paramiko.Channel) -> int:
+    """Bytes the transport has received for a channel that its reader has not taken yet."""
+    try:
+        return len(chan.in_buffer) + len(chan.in_stderr_buffer)
+    except (AttributeError, TypeError):
+        return 0
 
 
 class SSHConnector:
