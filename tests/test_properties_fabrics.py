@@ -4,10 +4,10 @@ not answer, every device unreachable. For every command: no exception, the docum
 (docs/exit-codes.md), every injected fault found, and on a healthy fabric no finding at all.
 
 Profiles (HYPOTHESIS_PROFILE):
-  ci    the default: the explicit examples below only (no random generation: CI is reproducible).
-        Together they cover every preset, one- to four-plane fabrics, breakout harnesses, InfiniBand,
-        renamed ports, fabrics of several rows, every failure cause, and each property on one to
-        six shapes (26 examples, about 1.5 min on 2 idle cores).
+  ci    the default: the explicit examples below, then 8 generated ones per property, derandomized
+        (the same examples on every run: CI is reproducible). The explicit ones cover every preset,
+        one- to four-plane fabrics, breakout harnesses, InfiniBand, renamed ports, fabrics of
+        several rows, every failure cause, and each property on one to six shapes.
   slow  the explicit examples, then 150 random examples per property over every case and 40 seeds,
         including the presets at their full switch radix and larger sizes (a deep run: hours).
   dev   the explicit examples and 5 random ones per property (a quick local check with some novelty).
@@ -37,7 +37,8 @@ from netdiag.simulate.write import write_fabric
 from test_ordinary_day import copy_capture
 
 _COMMON = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-settings.register_profile("ci", max_examples=1, phases=[Phase.explicit], derandomize=True, **_COMMON)
+settings.register_profile("ci", max_examples=8, phases=[Phase.explicit, Phase.generate], derandomize=True,
+                          database=None, **_COMMON)
 settings.register_profile("dev", max_examples=5, **_COMMON)
 settings.register_profile("slow", max_examples=150, **_COMMON)
 _NAME = os.environ.get("HYPOTHESIS_PROFILE")

@@ -282,7 +282,9 @@ class SSHLab:
                 act = "exec cat >/dev/null"  # waits for stdin: ends when the client closes the channel
             elif d.fault == "close":
                 size = (src / body[cmd][0]).stat().st_size
-                act = f"head -c {size // 2} {src / body[cmd][0]}; sleep 0.2; kill -9 $PPID; exit 1"
+                # the pause lets sshd forward the half output before it dies (a loaded machine
+                # may not schedule it within a fraction of a second: the client then saw nothing)
+                act = f"head -c {size // 2} {src / body[cmd][0]}; sleep 1; kill -9 $PPID; exit 1"
             else:
                 act = f"yes 'netdiag lab: flood of output from one command' | head -c {FLOOD_BYTES}; exit 0"
             lines.append(f"case $SSH_ORIGINAL_COMMAND in {_sq(cmd)}) {act};; esac")
