@@ -4,7 +4,6 @@ never when stderr is a pipe (cron) nor after --quiet; stdout stays clean either 
 import io
 import json
 import os
-import pty
 import subprocess
 import sys
 
@@ -12,32 +11,12 @@ import pytest
 
 from netdiag import progress
 from tests.conftest import ROOT
+from tests.ptyrun import run_on_tty as _run_on_tty
 
 
 def _env():
     return {**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{os.environ.get('PYTHONPATH', '')}",
             "COLUMNS": "100"}
-
-
-def _run_on_tty(args: list[str]) -> tuple[int, bytes, bytes]:
-    """Run netdiag with stderr on a pseudo-terminal; (exit status, stdout, what the terminal got)."""
-    master, slave = pty.openpty()
-    p = subprocess.Popen([sys.executable, "-m", "netdiag.cli", *args], stdin=subprocess.DEVNULL,
-                         stdout=subprocess.PIPE, stderr=slave, env=_env())
-    os.close(slave)
-    term = b""
-    while True:
-        try:
-            chunk = os.read(master, 65536)
-        except OSError:   # EIO: the child closed its end
-            break
-        if not chunk:
-            break
-        term += chunk
-    out = p.stdout.read()
-    p.wait(timeout=300)
-    os.close(master)
-    return p.returncode, out, term
 
 
 @pytest.fixture(scope="module")

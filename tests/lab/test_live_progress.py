@@ -2,15 +2,12 @@
 a terminal (a pty here), nothing with --quiet, and stdout keeps only the result."""
 
 import json
-import os
-import pty
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from netdiag.lab import SSHLab
+from tests.ptyrun import run_on_tty
 
 ROOT = Path(__file__).resolve().parents[2]
 CAPTURES = [ROOT / "fixtures" / "demo" / "capture", ROOT / "fixtures" / "captures" / "eos-leaf"]
@@ -18,24 +15,7 @@ CAPTURES = [ROOT / "fixtures" / "demo" / "capture", ROOT / "fixtures" / "capture
 
 def on_tty(*args, cwd=None):
     """(exit status, stdout, what the terminal on stderr showed)."""
-    master, slave = pty.openpty()
-    env = dict(os.environ, PYTHONPATH=str(ROOT), COLUMNS="100")
-    p = subprocess.Popen([sys.executable, "-m", "netdiag.cli", *args], stdin=subprocess.DEVNULL,
-                         stdout=subprocess.PIPE, stderr=slave, env=env, cwd=cwd)
-    os.close(slave)
-    term = b""
-    while True:
-        try:
-            chunk = os.read(master, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        term += chunk
-    out = p.stdout.read()
-    p.wait(timeout=300)
-    os.close(master)
-    return p.returncode, out, term
+    return run_on_tty(args, cwd=cwd)
 
 
 @pytest.fixture(scope="module")
