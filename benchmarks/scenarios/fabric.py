@@ -36,6 +36,7 @@ class Module:
     length_m: float = 0.0
     thresholds: dict | None = None   # name -> value (dBm for powers, mA, °C, V); None = not reported
     cage: str | None = None          # a cage shared by several ports (twin-port module)
+    zero_low: bool = False           # the EEPROM publishes 0 mW for its Tx/Rx low alarm and warning
 
 
 @dataclass
@@ -86,6 +87,7 @@ class End:
     extra_ber: float = 0.0            # added pre-FEC BER at this receiver
     extra_uncorrectable: int = 0
     lldp_seen: bool = True            # this end's device hears LLDP from the far end
+    vanished: bool = False            # the port is gone from its (collected) host: in no output at all
     uptime_s: float = 100 * 86400.0   # seconds since the counters started (device boot)
 
 
@@ -125,6 +127,19 @@ class Device:
     without_thresholds: bool = False
     unused_rows_dropped: bool = False
     unused_ports: list = field(default_factory=list)   # cages with no module (shown down, or not at all)
+
+
+def shown_thresholds(m: Module | None, dev: Device) -> dict | None:
+    """The thresholds a device prints for module `m`: none when the capture lacks them; a module with
+    `zero_low` prints 0 mW (-inf dBm) for its Tx/Rx low alarm and warning (the physics keeps the real ones)."""
+    if m is None or m.thresholds is None or dev.without_thresholds:
+        return None
+    if not m.zero_low:
+        return m.thresholds
+    t = dict(m.thresholds)
+    for k in ("tx_low_alarm", "tx_low_warn", "rx_low_alarm", "rx_low_warn"):
+        t[k] = -math.inf
+    return t
 
 
 def fresh_optics(end: End, rng: random.Random, tx_dbm_center: float = 1.0) -> None:
@@ -214,6 +229,7 @@ def settle_link(link: Link, rng: random.Random) -> None:
     host_ok = not any(a.host_tx_los) and not any(b.host_tx_los)
     tx_ok = not any(a.tx_fault[:a.lanes_used]) and not any(b.tx_fault[:b.lanes_used])
     up = (link.connected and a.admin_up and b.admin_up and sig_a and sig_b and host_ok and tx_ok
+          and not a.vanished and not b.vanished
           and a.fec == b.fec and a.speed_gbps == b.speed_gbps
           and max(ber_a, ber_b) < 5e-3)
     a.oper_up = b.oper_up = up

@@ -25,16 +25,38 @@ def _ref(end: End) -> str:
     return f"{end.device}:{end.port}"
 
 
-def _pick(fab: Fabric, rng: random.Random, used: set, media=None, tier=None) -> Link:
+def _pick(fab: Fabric, rng: random.Random, used: set, media=None, tier=None, errors: bool = False,
+          pred=None) -> Link:
+    """A random free link (of these media / tier). Suite v2: `errors` (the fault makes a receiver count
+    errors) keeps clear of devices already at their cap of independent erroring ports (a leaf 2, a
+    host 1: more would be a switch or NIC pattern), and half of the draws crowd onto devices earlier
+    faults touched (several faults on one leaf, host or link)."""
     cands = [l for l in fab.links if l.cable_id not in used
              and (media is None or l.media in media)
              and (tier is None or _tier(fab, l) == tier)
-             and fab.devices[l.a.device].reachable and fab.devices[l.b.device].reachable]
+             and fab.devices[l.a.device].reachable and fab.devices[l.b.device].reachable
+             and (pred is None or pred(l))]
+    if fab.suite == "v2":
+        if errors:
+            cands = [l for l in cands if not _at_cap(fab, l.a.device) and not _at_cap(fab, l.b.device)]
+        if fab.focus and rng.random() < 0.5:
+            near = [l for l in cands if l.a.device in fab.focus or l.b.device in fab.focus]
+            cands = near or cands
     if not cands:
         raise NoCandidate
     link = rng.choice(cands)
     used.add(link.cable_id)
     return link
+
+
+def _at_cap(fab: Fabric, device: str) -> bool:
+    cap = 1 if fab.devices[device].role == "gpu_host" else 2
+    return fab.errs.get(device, 0) >= cap
+
+
+def _erring(fab: Fabric, end: End) -> None:
+    """Suite v2 bookkeeping: `end` now receives errors from a fault."""
+    fab.errs[end.device] = fab.errs.get(end.device, 0) + 1
 
 
 def _tier(fab: Fabric, link: Link) -> str:
@@ -110,9 +132,10 @@ def dead_link(fab, rng, used):
 
 
 def bad_module_errors(fab, rng, used):
-    link = _pick(fab, rng, used, media={"fiber"})
+    link = _pick(fab, rng, used, media={"fiber"}, errors=True)
     tx, rx = _ends(link, rng)
     rx.extra_ber = 10 ** rng.uniform(-3.7, -3.2)
+    _erring(fab, rx)
     return _entry("bad_module_errors", "transceiver", _ref(rx), [link.cable_id],
                   "reseat, then replace the module the errors follow",
                   f"{rx.device}:{rx.port} receives with uncorrectable FEC errors; optical power normal both ways")
@@ -145,13 +168,15 @@ def twin_module_errors(fab, rng, used):
             if e.module is not None and e.module.cage and e.lane_offset == 0:
                 group = _sharing(fab, e)
                 links = [fab.link_of(x.device, x.port) for x in group]
-                if len(group) == 2 and not any(l.cable_id in used for l in links):
+                if len(group) == 2 and not any(l.cable_id in used for l in links) \
+                        and not (fab.suite == "v2" and _at_cap(fab, e.device)):
                     cands.append((e, group, links))
     if not cands:
         raise NoCandidate
     e, group, links = rng.choice(cands)
     for x in group:
         x.extra_ber = 10 ** rng.uniform(-3.7, -3.2)
+    fab.errs[e.device] = fab.errs.get(e.device, 0) + 1     # one part
     for l in links:
         used.add(l.cable_id)
     return _entry("twin_module_errors", "transceiver", _ref(e), sorted(l.cable_id for l in links),
@@ -177,9 +202,10 @@ def breakout_lane(fab, rng, used):
 
 
 def assembly_fault(fab, rng, used):
-    link = _pick(fab, rng, used, media={"aoc", "dac"})
+    link = _pick(fab, rng, used, media={"aoc", "dac"}, errors=True)
     for end in (link.a, link.b) if rng.random() < 0.5 else (rng.choice([link.a, link.b]),):
         end.extra_ber = 10 ** rng.uniform(-3.7, -3.2)
+        _erring(fab, end)
     return _entry("assembly_fault", "cable", link.cable_id, [link.cable_id], "replace the cable assembly",
                   f"{link.media.upper()} link with uncorrectable FEC errors")
 
@@ -236,8 +262,13 @@ def rx_overload(fab, rng, used):
                   f"{rx.device}:{rx.port} Rx above its high alarm; {tx.device}:{tx.port} launches too hot")
 
 
+def _prints_config(fab: Fabric, link: Link) -> bool:
+    """The link's switch end prints its configured FEC and speed (SONiC, Cumulus; not EOS here)."""
+    return all(fab.devices[e.device].platform != "eos" for e in (link.a, link.b))
+
+
 def fec_mismatch(fab, rng, used):
-    link = _pick(fab, rng, used, media={"fiber"}, tier="host")
+    link = _pick(fab, rng, used, media={"fiber"}, tier="host", pred=lambda l: _prints_config(fab, l))
     sw = link.b if fab.devices[link.b.device].role != "gpu_host" else link.a
     sw.fec = "none"
     return _entry("fec_mismatch", "port", f"{sw.device}:{sw.port}", [link.cable_id],
@@ -246,7 +277,7 @@ def fec_mismatch(fab, rng, used):
 
 
 def speed_mismatch(fab, rng, used):
-    link = _pick(fab, rng, used, media={"fiber"}, tier="host")
+    link = _pick(fab, rng, used, media={"fiber"}, tier="host", pred=lambda l: _prints_config(fab, l))
     sw = link.b if fab.devices[link.b.device].role != "gpu_host" else link.a
     sw.speed_gbps //= 2
     return _entry("speed_mismatch", "port", f"{sw.device}:{sw.port}", [link.cable_id],
@@ -263,13 +294,26 @@ def _switch_fault(fab, rng, used, side: str):
         total = len([l for l in fab.links if leaf in (l.a.device, l.b.device)])
         if len(links) < total * 0.9:
             continue
-        k = max(2, int(round(total * rng.uniform(0.05, 0.20))))
+        if fab.suite == "v2":
+            # a switch fault shows on several links: at least 4 and 10 %, so that it cannot be told
+            # from one or two independent module faults on the same leaf only by luck
+            if fab.errs.get(leaf, 0):
+                continue
+            links = [l for l in links if not _at_cap(fab, l.a.device) and not _at_cap(fab, l.b.device)]
+            k = max(4, int(round(total * rng.uniform(0.10, 0.20))))
+            if len(links) < k:
+                continue
+        else:
+            k = max(2, int(round(total * rng.uniform(0.05, 0.20))))
         chosen = rng.sample(links, k)
         for l in chosen:
             used.add(l.cable_id)
             mine = l.a if l.a.device == leaf else l.b
             far = l.b if mine is l.a else l.a
             (mine if side == "rx" else far).extra_ber = 10 ** rng.uniform(-3.8, -3.3)
+            if side == "tx":
+                _erring(fab, far)
+        fab.errs[leaf] = 99      # v2: no independent erroring module on a failing switch
         return _entry(f"switch_{side}", "switch", leaf, sorted(l.cable_id for l in chosen),
                       "one ticket for the switch (ASIC/port group), not per-link tickets",
                       f"{leaf}: errors at {'its receivers' if side == 'rx' else 'the far ends of'} "
@@ -352,6 +396,190 @@ def miswire(fab, rng, used):
     raise NoCandidate
 
 
+
+# --- suite v2 classes (drawn only by `--suite v2`; v1 scenarios stay as they were) -----------------
+
+def _solo(end: End) -> bool:
+    """The end's module serves this port only (no twin-port or split cage)."""
+    return end.module is not None and not end.module.cage and not end.lane_offset
+
+
+def _platform(fab: Fabric, end: End) -> str:
+    return fab.devices[end.device].platform
+
+
+def two_modules_same_leaf(fab, rng, used):
+    """Two independent bad modules on one leaf: errors at the leaf's receivers on 2 of its ~36 links,
+    optics normal. Two transceiver faults, not a switch fault (v2 switch faults take >= 4 links)."""
+    leaves = [n for n, d in fab.devices.items() if d.role == "leaf" and d.reachable and not fab.errs.get(n)]
+    rng.shuffle(leaves)
+    for leaf in leaves:
+        links = [l for l in fab.links if leaf in (l.a.device, l.b.device) and l.cable_id not in used
+                 and l.media == "fiber" and _tier(fab, l) == "host"
+                 and fab.devices[l.a.device].reachable and not _at_cap(fab, l.a.device)
+                 and _solo(l.b if l.b.device == leaf else l.a)]
+        if len(links) < 2:
+            continue
+        total = len([l for l in fab.links if leaf in (l.a.device, l.b.device)])
+        out = []
+        for l in rng.sample(links, 2):
+            used.add(l.cable_id)
+            rx = l.b if l.b.device == leaf else l.a
+            rx.extra_ber = 10 ** rng.uniform(-3.7, -3.2)
+            _erring(fab, rx)
+            out.append(_entry("two_modules_same_leaf", "transceiver", _ref(rx), [l.cable_id],
+                              "reseat, then replace the module the errors follow",
+                              f"{rx.device}:{rx.port} receives with uncorrectable FEC errors, optical power normal "
+                              f"both ways; one of only 2 erroring links of {total} on {leaf} (the other is "
+                              "a separate module fault): two modules, not the switch"))
+        fab.focus.append(leaf)
+        return out
+    raise NoCandidate
+
+
+def _temp_with_errors(fab, rng, used, hot: bool):
+    link = _pick(fab, rng, used, media={"fiber"}, errors=True, pred=lambda l: _solo(l.a) and _solo(l.b))
+    end = rng.choice([link.a, link.b])
+    t = end.module.thresholds
+    if hot:
+        end.temp_c = t["temp_high_alarm"] + rng.uniform(1.5, 6.0)
+    else:
+        end.temp_c = rng.uniform(t["temp_high_warn"] - 6.0, t["temp_high_alarm"] - 2.0)
+    end.extra_ber = 10 ** rng.uniform(-3.7, -3.2)
+    _erring(fab, end)
+    kind = "hot_with_errors" if hot else "warm_with_errors"
+    where = "above its high alarm" if hot else "below its high alarm (a warning at most)"
+    return _entry(kind, "transceiver", _ref(end), [link.cable_id],
+                  "reseat, then replace the module (errors outrank the temperature: not an airflow ticket)",
+                  f"{end.device}:{end.port} at {end.temp_c:.1f} C, {where}, receiving with uncorrectable FEC "
+                  "errors; optical power normal both ways")
+
+
+def hot_with_errors(fab, rng, used):
+    return _temp_with_errors(fab, rng, used, True)
+
+
+def warm_with_errors(fab, rng, used):
+    return _temp_with_errors(fab, rng, used, False)
+
+
+def dac_down(fab, rng, used):
+    """A passive copper cable that carries no signal: both ends admin up and down, EEPROM read at both."""
+    link = _pick(fab, rng, used, media={"dac"})
+    link.connected = False
+    return _entry("dac_down", "cable", link.cable_id, [link.cable_id],
+                  "reseat both ends of the DAC, then replace it (copper: no end faces to clean)",
+                  f"DAC {link.a.device}:{link.a.port} - {link.b.device}:{link.b.port} down at both ends, both "
+                  "admin up, the cable's EEPROM read at both ends, no error counts")
+
+
+def dark_strand(fab, rng, used):
+    """One strand dark: the receiver reads its -30 dBm noise floor (not -40) with Rx LOS on every lane in use;
+    the far transmitter is normal, the other direction lit; the link is down. On a host captured without
+    `ip link` when there is one (50 %): there the LOS flags and the floor are the signs."""
+    def ok(l: Link, rx: End) -> bool:
+        return l.media == "fiber" and _platform(fab, rx) in ("linux", "sonic") and _solo(rx) and \
+            _solo(l.a if rx is l.b else l.b)
+    pairs = [(l, rx) for l in fab.links if l.cable_id not in used
+             and fab.devices[l.a.device].reachable and fab.devices[l.b.device].reachable
+             for rx in (l.a, l.b) if ok(l, rx)]
+    blind = [(l, rx) for l, rx in pairs if fab.devices[rx.device].without_ip_link]
+    if blind and rng.random() < 0.5:
+        pairs = blind
+    elif fab.focus and rng.random() < 0.5:
+        pairs = [(l, rx) for l, rx in pairs if l.a.device in fab.focus or l.b.device in fab.focus] or pairs
+    if not pairs:
+        raise NoCandidate
+    link, rx = rng.choice(pairs)
+    used.add(link.cable_id)
+    loss = link.loss_ab if rx is link.b else link.loss_ba
+    for i in range(len(loss)):
+        loss[i] += 40.0
+    rx.unused_reading_mw = 0.001
+    tx = link.a if rx is link.b else link.b
+    e = _entry("dark_strand", "cable", link.cable_id, [link.cable_id],
+               "inspect and clean the strand's connectors, then replace the cable",
+               f"{rx.device}:{rx.port} reads the -30 dBm noise floor on every lane in use with Rx LOS set; "
+               f"{tx.device}:{tx.port} transmits normally and receives light; link down"
+               + (" (receiver on a host captured without `ip link`)" if fab.devices[rx.device].without_ip_link
+                  else ""))
+    e["alt"] = [["connector", link.cable_id]]
+    return e
+
+
+def _zero(fab: Fabric, end: End) -> bool:
+    return _platform(fab, end) != "eos" and end.module is not None and end.module.kind == "fiber"
+
+
+def tx_decay_zero_thr(fab, rng, used):
+    """tx_decay on a module whose EEPROM publishes 0 mW Tx/Rx low alarms (the far receiver's too)."""
+    link = _pick(fab, rng, used, media={"fiber"}, pred=lambda l: _zero(fab, l.a) and _zero(fab, l.b)
+                 and _solo(l.a) and _solo(l.b))
+    tx, rx = _ends(link, rng)
+    t = tx.module.thresholds
+    for i in _used(tx):
+        tx.tx_mw[i] = mw(t["tx_low_alarm"] - rng.uniform(0.3, 1.5))
+        tx.bias_ma[i] = t["bias_high_warn"] + rng.uniform(0.5, 4.0)
+    tx.module.zero_low = rx.module.zero_low = True
+    fab.mark(link.cable_id, "zero_low_alarm")
+    return _entry("tx_decay_zero_thr", "transceiver", _ref(tx), [link.cable_id], "replace the module",
+                  f"{tx.device}:{tx.port} transmits 8-9 dB below its peers (below the -7.3 dBm a DR4/SR4 low "
+                  f"alarm would be) with high bias; its EEPROM and {rx.device}:{rx.port}'s publish 0 mW low "
+                  "alarms, so no low-power flag is raised; the far end receives low")
+
+
+def dirty_zero_thr(fab, rng, used):
+    """dirty_connector seen by a receiver whose EEPROM publishes 0 mW low alarms."""
+    link = _pick(fab, rng, used, media={"fiber"}, pred=lambda l: _zero(fab, l.a) and _zero(fab, l.b))
+    if rng.random() < 0.5:
+        loss, (tx, rx) = link.loss_ab, (link.a, link.b)
+    else:
+        loss, (tx, rx) = link.loss_ba, (link.b, link.a)
+    extra = _attenuate(tx, loss, rng.uniform(7.5, 10.5))
+    rx.module.zero_low = True
+    fab.mark(link.cable_id, "zero_low_alarm")
+    return _entry("dirty_zero_thr", "connector", link.cable_id, [link.cable_id],
+                  "inspect and clean both connectors of the strand",
+                  f"{tx.device}:{tx.port} Tx normal, {rx.device}:{rx.port} Rx {extra:.1f} dB lower than the other "
+                  "direction and its peers (one direction); the receiver publishes a 0 mW Rx low alarm")
+
+
+def vanished_port(fab, rng, used):
+    """A NIC port gone from a collected host (driver/firmware lost the PCI function): in no output of the
+    host at all; its module is unpowered, so the leaf end is down with Rx LOS."""
+    link = _pick(fab, rng, used, tier="host", media={"fiber", "aoc"},
+                 pred=lambda l: _solo(l.a) and not fab.devices[l.a.device].without_ip_link
+                 and _platform(fab, l.b) != "eos")
+    host = link.a
+    host.vanished = True
+    host.tx_mw = [0.0] * len(host.tx_mw)
+    e = _entry("vanished_port", "port", f"{host.device}:{host.port}", [link.cable_id],
+               "check the NIC (dmesg, firmware, PCIe), then reseat or replace it",
+               f"{host.device}:{host.port} is planned and its host was collected, but the port is in no output "
+               f"(ip link, ethtool, LLDP); {link.b.device}:{link.b.port} is down with Rx LOS")
+    if host.port.startswith("ens"):
+        e["alt"] = [["nic", f"{host.device}:{host.port.split('f')[0]}"]]
+    return e
+
+
+def two_on_one_link(fab, rng, used):
+    """Two parts of one link fail at once: one module decays (Tx low, far Rx low) while the module at the
+    other end runs above its temperature alarm. Two transceiver faults on the same cable."""
+    link = _pick(fab, rng, used, media={"fiber"}, pred=lambda l: _solo(l.a) and _solo(l.b))
+    tx, hot = _ends(link, rng)
+    t = tx.module.thresholds
+    for i in _used(tx):
+        tx.tx_mw[i] = mw(t["tx_low_alarm"] - rng.uniform(0.3, 1.5))
+        tx.bias_ma[i] = t["bias_high_warn"] + rng.uniform(0.5, 4.0)
+    hot.temp_c = hot.module.thresholds["temp_high_alarm"] + rng.uniform(1.5, 8.0)
+    return [_entry("two_on_one_link", "transceiver", _ref(tx), [link.cable_id], "replace the module",
+                   f"{tx.device}:{tx.port} transmits below its Tx low alarm with high bias; {hot.device}:{hot.port} "
+                   "(the other end) receives low and is itself over temperature (a second fault)"),
+            _entry("two_on_one_link", "transceiver", _ref(hot), [link.cable_id], "replace the module",
+                   f"{hot.device}:{hot.port} at {hot.temp_c:.1f} C, above its high alarm; the same link's other "
+                   f"module {tx.device}:{tx.port} is failing too (a second fault)")]
+
+
 LINK_FAULTS = {
     "tx_decay": tx_decay, "dirty_connector": dirty_connector, "damaged_fiber": damaged_fiber,
     "dead_link": dead_link, "bad_module_errors": bad_module_errors, "hot_module": hot_module,
@@ -363,7 +591,13 @@ LINK_FAULTS = {
 }
 RARE_FAULTS = {"dark_plane": dark_plane}
 CABLING_FAULTS = {"swapped": swapped, "miswire": miswire}
-ALL_FAULTS = {**LINK_FAULTS, **RARE_FAULTS, **CABLING_FAULTS}
+V2_FAULTS = {
+    **LINK_FAULTS, "two_modules_same_leaf": two_modules_same_leaf, "hot_with_errors": hot_with_errors,
+    "warm_with_errors": warm_with_errors, "dac_down": dac_down, "dark_strand": dark_strand,
+    "tx_decay_zero_thr": tx_decay_zero_thr, "dirty_zero_thr": dirty_zero_thr, "vanished_port": vanished_port,
+    "two_on_one_link": two_on_one_link,
+}
+ALL_FAULTS = {**V2_FAULTS, **RARE_FAULTS, **CABLING_FAULTS}
 
 
 # --- noise: true of healthy fleets, must raise nothing ----------------------------------------------
@@ -480,3 +714,55 @@ def add_counter_noise(fab: Fabric, rng: random.Random, used: set) -> list[str]:
         n += 1
     notes.append(f"{n} healthy links with a pre-FEC BER of 1e-6..5e-6 (PAM4 normal, no uncorrectable codeword)")
     return notes
+
+
+# --- suite v2 noise ----------------------------------------------------------------------------------
+
+def add_v2_noise(fab: Fabric, rng: random.Random, used: set) -> list[str]:
+    """Noise of suite v2, before the faults: ~12 % of optical modules (not on EOS) publish 0 mW Tx/Rx
+    low alarms and warnings (a real fault on such a module must still be found; a healthy one must not
+    alarm). Faults can land on these modules."""
+    n = 0
+    for dev in fab.devices.values():
+        if dev.platform == "eos":
+            continue
+        for end in dev.ends.values():
+            m = end.module
+            if m is not None and m.kind == "fiber" and not m.zero_low and rng.random() < 0.12:
+                m.zero_low = True
+                n += 1
+    for link in fab.links:
+        if any(e.module is not None and e.module.zero_low for e in (link.a, link.b)):
+            fab.mark(link.cable_id, "zero_low_alarm")
+    return [f"{n} optical modules publish 0 mW Tx/Rx low alarm and warning thresholds"]
+
+
+def add_v2_late_noise(fab: Fabric, rng: random.Random, used: set) -> list[str]:
+    """Noise of suite v2, after the faults, on a host no fault touched: it rebooted 2-8 minutes ago.
+    Part of its ports are still admin down (network configuration not applied yet: no UP flag, laser off,
+    the leaf end down with LOS), the rest are up again with minutes of counters; every leaf end counts
+    one more link-down. Nothing is broken: admin down at the host explains each down link."""
+    hosts = [d for d in fab.devices.values() if d.role == "gpu_host" and d.reachable and not d.without_ip_link
+             and not any(fab.link_of(e.device, e.port).cable_id in used for e in d.ends.values())]
+    if not hosts:
+        return ["no host left for the recent-reboot noise"]
+    h = rng.choice(hosts)
+    h.uptime_days = rng.uniform(120, 480) / 86400
+    ports = list(h.ends.values())
+    down = rng.sample(ports, max(1, len(ports) // 2))
+    for end in ports:
+        end.uptime_s = h.uptime_days * 86400
+        end.link_down_events = 0
+        end.carrier_changes = 0
+        link = fab.link_of(end.device, end.port)
+        far = link.b if link.a is end else link.a
+        far.link_down_events += 1
+        far.carrier_changes += 2
+        if end in down:
+            end.admin_up = False
+            end.tx_mw = [0.0] * len(end.tx_mw)
+            end.bias_ma = [0.0] * len(end.bias_ma)
+        used.add(link.cable_id)
+        fab.mark(link.cable_id, "recent_reboot")
+    return [f"{h.name} rebooted {h.uptime_days * 1440:.0f} min ago: {len(down)} of its {len(ports)} ports still "
+            "admin down (leaf ends down, Rx LOS), the others up with minutes of counters"]

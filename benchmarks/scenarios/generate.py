@@ -30,22 +30,27 @@ DEFAULT_GPUS = {"2plane": 64, "2plane-custom": 32, "2plane-twin": 64, "2plane-br
                 "4plane": 64, "4plane-custom": 32, "4plane-breakout": 32, "4plane-nvue": 32}
 
 def make(shape: str, seed: int, gpus: int | None = None, n_faults: int = 6, cabling: bool = False,
-         dark_plane: bool = False, classes: list[str] | None = None) -> tuple[Fabric, list[dict], list[str]]:
-    """Build a fabric, add noise, inject faults and settle the physics. Returns (fabric, truth, notes)."""
-    rng = random.Random(f"{shape}/{seed}")
+         dark_plane: bool = False, classes: list[str] | None = None,
+         suite: str = "v1") -> tuple[Fabric, list[dict], list[str]]:
+    """Build a fabric, add noise, inject faults and settle the physics. Returns (fabric, truth, notes).
+    `suite` v2 adds its fault classes and noise and crowds faults onto shared devices (README.md)."""
+    rng = random.Random(f"{shape}/{seed}" if suite == "v1" else f"{suite}/{shape}/{seed}")
     fab = build(shape, gpus or DEFAULT_GPUS.get(shape, 64), rng)
+    fab.suite = suite
     used: set = set()
     notes = F.add_noise(fab, rng, used)
+    if suite == "v2":
+        notes += F.add_v2_noise(fab, rng, used)
     truth: list[dict] = []
     wanted: list[str] = ["dark_plane"] if dark_plane else []
-    pool = classes or list(F.LINK_FAULTS)
+    pool = classes or list(F.V2_FAULTS if suite == "v2" else F.LINK_FAULTS)
     # a shuffled cycle over the classes, so every class appears as often as the count allows;
     # a class with no eligible link on this shape (no twin-port module, no harness) is passed over
     order = pool[:]
     rng.shuffle(order)
     for kind in wanted:
         try:
-            truth.append(F.ALL_FAULTS[kind](fab, rng, used))
+            _add(truth, F.ALL_FAULTS[kind](fab, rng, used), fab)
         except F.NoCandidate:
             notes.append(f"fault {kind} skipped: no eligible link")
     k = 0
@@ -54,22 +59,38 @@ def make(shape: str, seed: int, gpus: int | None = None, n_faults: int = 6, cabl
         kind = order[k % len(order)]
         k += 1
         try:
-            truth.append(F.ALL_FAULTS[kind](fab, rng, used))
+            _add(truth, F.ALL_FAULTS[kind](fab, rng, used), fab)
             misses = 0
         except F.NoCandidate:
             misses += 1
     if cabling:
         for kind, fault in F.CABLING_FAULTS.items():
             try:
-                truth.append(fault(fab, rng, used))
+                _add(truth, fault(fab, rng, used), fab)
             except F.NoCandidate:
                 notes.append(f"cabling fault {kind} skipped: no eligible link")
+    if suite == "v2":
+        notes += F.add_v2_late_noise(fab, rng, used)
     notes += F.add_counter_noise(fab, rng, used)
     for link in fab.links:
         settle_link(link, rng)
     for i, t in enumerate(truth):
         t["id"] = f"F{i + 1:02d}"
     return fab, truth, notes
+
+
+def _add(truth: list, got, fab: Fabric) -> None:
+    """Record a fault's truth entry (or entries); suite v2 remembers the leaves and hosts it touched so that
+    later faults crowd there."""
+    for t in got if isinstance(got, list) else [got]:
+        truth.append(t)
+        if fab.suite != "v2":
+            continue
+        for cid in t["links"][:4]:
+            link = next((l for l in fab.links if l.cable_id == cid), None)
+            for e in (link.a, link.b) if link else ():
+                if fab.devices[e.device].role != "spine" and e.device not in fab.focus:
+                    fab.focus.append(e.device)
 
 
 def _neighbors(fab: Fabric) -> dict:
@@ -133,7 +154,7 @@ def write(fab: Fabric, truth: list[dict], notes: list[str], out: Path, seed: int
          "tool_version": "benchmarks.scenarios (independent scenario generator)",
          "devices": list(fab.devices)}, indent=1) + "\n")
     (tmp / "truth.json").write_text(json.dumps(
-        {"source": "benchmarks.scenarios", "shape": fab.shape, "planes": fab.planes, "seed": seed,
+        {"source": "benchmarks.scenarios", **({"suite": fab.suite} if fab.suite != "v1" else {}), "shape": fab.shape, "planes": fab.planes, "seed": seed,
          "links": len(fab.links), "devices": len(fab.devices), "faults": truth, "noise": notes,
          "noise_links": {cid: sorted(kinds) for cid, kinds in sorted(fab.noise.items())}},
         indent=1) + "\n")
@@ -149,6 +170,8 @@ def _outputs(d, nbrs, rng) -> list[tuple[str, str]]:
             out.append(("ip -j -s -d link show", RL.ip_link(d, rng)))
         out.append(("lldpctl -f json", RL.lldpctl_json(d, nbrs) if nbrs else '{\n  "lldp": {}\n}\n'))
         for port, end in d.ends.items():
+            if end.vanished:
+                continue
             out.append((f"ethtool {port}", RL.ethtool_link(end)))
             out.append((f"ethtool -m {port}", RL.ethtool_module(end, d)))
             out.append((f"ethtool -S {port}", RL.ethtool_stats(end)))
@@ -186,9 +209,10 @@ def _outputs(d, nbrs, rng) -> list[tuple[str, str]]:
 
 
 def generate(shape: str, seed: int, out: Path, gpus: int | None = None, n_faults: int = 6,
-             cabling: bool = False, dark_plane: bool = False, classes: list[str] | None = None) -> dict:
+             cabling: bool = False, dark_plane: bool = False, classes: list[str] | None = None,
+             suite: str = "v1") -> dict:
     """Generate and write one scenario; returns its truth document."""
-    fab, truth, notes = make(shape, seed, gpus, n_faults, cabling, dark_plane, classes)
+    fab, truth, notes = make(shape, seed, gpus, n_faults, cabling, dark_plane, classes, suite)
     write(fab, truth, notes, Path(out), seed)
     return json.loads((Path(out) / "truth.json").read_text())
 
@@ -203,14 +227,16 @@ def main(argv=None) -> int:
                     help="also swap two cables and plug one into a wrong port (score with `netdiag cabling`)")
     ap.add_argument("--dark-plane", action="store_true", help="also take one plane's switches down")
     ap.add_argument("--classes", default="", help="comma-separated fault classes to draw from: "
-                    + ",".join(F.LINK_FAULTS))
+                    + ",".join(F.V2_FAULTS))
+    ap.add_argument("--suite", choices=["v1", "v2"], default="v1",
+                    help="v2: its extra fault classes and noise, faults crowding onto shared devices")
     ap.add_argument("--out", required=True, type=Path)
     a = ap.parse_args(argv)
     classes = [c for c in a.classes.split(",") if c] or None
     for c in classes or []:
         if c not in F.ALL_FAULTS:
             ap.error(f"--classes: unknown fault class {c!r}")
-    truth = generate(a.shape, a.seed, a.out, a.gpus, a.faults, a.cabling, a.dark_plane, classes)
+    truth = generate(a.shape, a.seed, a.out, a.gpus, a.faults, a.cabling, a.dark_plane, classes, a.suite)
     print(f"{a.out}: {truth['devices']} devices, {truth['links']} links, {len(truth['faults'])} faults "
           f"({', '.join(t['kind'] for t in truth['faults']) or 'none'})")
     return 0

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 
-from benchmarks.scenarios.fabric import Device, End, dbm, module_view
+from benchmarks.scenarios.fabric import shown_thresholds, Device, End, dbm, module_view
 
 _ID = {"OSFP": "OSFP", "QSFP-DD": "QSFP-DD", "QSFP56": "QSFP28"}
 
@@ -118,7 +118,7 @@ def _alarm(value: float, t: dict | None, key: str) -> str:
 
 def _channels(group: list[End], dev: Device) -> list[str]:
     m = group[0].module
-    t = None if dev.without_thresholds else m.thresholds
+    t = shown_thresholds(m, dev)
     V = module_view(group)
     out = ["channel: "]
     for i in range(m.bank_lanes):
@@ -142,7 +142,7 @@ def _channels(group: list[End], dev: Device) -> list[str]:
 def transceiver(e: End, dev: Device) -> str:
     m = e.module
     group = [x for x in sorted(dev.ends.values(), key=lambda x: x.lane_offset) if x.module is m]
-    t = None if dev.without_thresholds else m.thresholds
+    t = shown_thresholds(m, dev)
     out = [f"cable-type             : {'Optical module' if m.kind == 'fiber' else 'Active cable' if m.kind == 'aoc' else 'Passive copper cable'} ",
            "supported-cable-length : 0m om1, 0m om2, 0m om3, 0m om4, 0m om5 ",
            f"diagnostics-status     : {'Diagnostic Data Available' if m.kind != 'dac' else 'N/A'} ",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 
-from benchmarks.scenarios.fabric import Device, End, dbm
+from benchmarks.scenarios.fabric import shown_thresholds, Device, End, dbm
 
 _T0 = 1764482400.0   # 2025-11-30T06:00:00Z, the capture's epoch base
 
@@ -24,7 +24,15 @@ def _ends(dev: Device) -> list[End]:
 
 
 def _media(e: End) -> str:
-    return {8: "800GBASE-DR8", 4: "400GBASE-DR4"}.get(e.lanes_used, "400GBASE-DR4")
+    """EOS mediaType: 800GBASE-DR8 uplinks; host-facing 400G DR4 / 200G SR4 optics, CR4 copper, AR4 AOC."""
+    if e.lanes_used == 8:
+        return "800GBASE-DR8"
+    kind = e.module.kind if e.module else "fiber"
+    if kind == "dac":
+        return f"{e.speed_gbps}GBASE-CR4"
+    if kind == "aoc":
+        return f"{e.speed_gbps}GBASE-AR4"
+    return "200GBASE-SR4" if e.module and e.module.identifier == "QSFP56" else "400GBASE-DR4"
 
 
 def _thr(t: dict, key: str) -> dict:
@@ -53,7 +61,7 @@ def transceiver_detail(dev: Device) -> str:
         m = e.module
         row = {"updateTime": _T0 - 3.5, "mediaType": _media(e), "vendorSn": m.serial}
         if m.kind != "dac":
-            t = None if dev.without_thresholds else m.thresholds
+            t = shown_thresholds(m, dev)
             row.update({"temperature": round(e.temp_c, 2), "voltage": round(e.vcc_v, 3),
                         "txBias": round(e.bias_ma[0], 2), "txPower": _d(e.tx_mw[0]), "rxPower": _d(e.rx_mw[0]),
                         "narrowBand": False})
@@ -70,7 +78,7 @@ def dom_thresholds(dev: Device) -> str:
         m = e.module
         if m.kind == "dac":
             continue
-        t = None if dev.without_thresholds else m.thresholds
+        t = shown_thresholds(m, dev)
         n = e.lanes_used
 
         def param(unit, channels, key):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 
-from benchmarks.scenarios.fabric import Device, End, dbm, module_view
+from benchmarks.scenarios.fabric import shown_thresholds, Device, End, dbm, module_view
 
 
 def _kv(label: str, value) -> str:
@@ -50,6 +50,8 @@ def ip_link(dev: Device, rng) -> str:
                             "collisions": 0}}},
     ]
     for i, end in enumerate(dev.ends.values()):
+        if end.vanished:
+            continue
         flags = ["BROADCAST", "MULTICAST"]
         if end.admin_up:
             flags.append("UP")
@@ -139,7 +141,7 @@ def ethtool_link(end: End) -> str:
 
 def _cmis(end: End, module_lanes: dict, dev: Device) -> list[str]:
     m = end.module
-    t = None if dev.without_thresholds else m.thresholds
+    t = shown_thresholds(m, dev)
     ident = {"OSFP": "0x19 (OSFP 8X Pluggable Transceiver)",
              "QSFP-DD": "0x18 (QSFP-DD Double Density 8X Pluggable Transceiver (INF-8628))"}[m.identifier]
     out = [_kv("Identifier", ident), _kv("Power class", "5" if m.kind != "dac" else "1"),
@@ -258,7 +260,7 @@ def _threshold_lines(t: dict) -> list[str]:
 def _sff8636(end: End, L: dict, dev: Device) -> list[str]:
     """QSFP56 (SFF-8636) as ethtool prints it: 4 channels."""
     m = end.module
-    t = None if dev.without_thresholds else m.thresholds
+    t = shown_thresholds(m, dev)
     out = [_kv("Identifier", "0x11 (QSFP28)")]
     out += [_kv("Extended identifier", "0xcf"),
             _kv("Extended identifier description", "3.5W max. Power consumption"),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-from benchmarks.scenarios.fabric import Device, End, dbm, module_groups, module_view
+from benchmarks.scenarios.fabric import shown_thresholds, Device, End, dbm, module_groups, module_view
 
 _IDENT = {"OSFP": "OSFP 8X Pluggable Transceiver", "QSFP-DD": "QSFP-DD Double Density 8X Pluggable Transceiver",
           "QSFP56": "QSFP28 or later"}
@@ -117,7 +117,7 @@ def _eeprom_one(group: list[End], dev: Device) -> list[str]:
     for i in range(n):
         lines.append(f"                TX{i + 1}Bias: {V['bias'][i]:.1f}mA")
         lines.append(f"                TX{i + 1}Power: {_dbm_str(V['tx'][i])}")
-    t = None if dev.without_thresholds else m.thresholds
+    t = shown_thresholds(m, dev)
     if t is not None:
         lines += ["        ChannelThresholdValues:",
                   f"                RxPowerHighAlarm  : {t['rx_high_alarm']:.1f}dBm",
@@ -189,7 +189,7 @@ def transceiver_status(dev: Device) -> str:
         n = m.bank_lanes
         V = module_view(group)
         used = V["used"]
-        t = None if dev.without_thresholds else m.thresholds
+        t = shown_thresholds(m, dev)
 
         def tf(x):
             return "True" if x else "False"

@@ -6,7 +6,8 @@ Rules (from the findings and truth formats, docs/findings.md):
   it names one of the fault's links: by cable id (its link, its children's links, a cable or
   connector suspect) or by a port at one end of it (its link's ends, a transceiver or port suspect);
 * a finding **localizes** a fault when its *first* suspect has the fault's component and ref (or one
-  of the fault's ``also`` refs: the other cable of a swapped pair, the leg of a breakout harness);
+  of the fault's ``also`` refs: the other cable of a swapped pair, the leg of a breakout harness; or
+  one of its ``alt`` [component, ref] pairs: a dark strand's connector, a vanished port's NIC);
 * precision = findings matching some fault / all findings; recall = faults matched by at least one
   finding / all faults; top-1 = faults localized by some finding / all faults (undetected faults
   count as not localized);
@@ -56,9 +57,15 @@ def _named(finding: dict) -> tuple[set, set]:
     return cables, ports
 
 
+def _parts(fault: dict) -> set:
+    """(component, ref) pairs that name the faulty part: the fault's component with `ref` or an `also` ref,
+    and each `alt` [component, ref] (a dark strand: cable or connector; a vanished port: port or its NIC)."""
+    return {(fault["component"], r) for r in _refs(fault)} | {tuple(a) for a in fault.get("alt", [])}
+
+
 def matches(finding: dict, fault: dict, ends: dict) -> bool:
     for s in finding.get("suspects") or []:
-        if s.get("component") == fault["component"] and s.get("ref") in _refs(fault):
+        if (s.get("component"), s.get("ref")) in _parts(fault):
             return True
     cables, ports = _named(finding)
     if cables & set(fault["links"]):
@@ -74,8 +81,7 @@ def _refs(fault: dict) -> set:
 
 
 def localizes(finding: dict, fault: dict) -> bool:
-    comp, ref = _first(finding)
-    return comp == fault["component"] and ref in _refs(fault)
+    return _first(finding) in _parts(fault)
 
 
 def _platforms(scn: Path) -> dict:

@@ -20,6 +20,9 @@ class Fabric:
     devices: dict = field(default_factory=dict)   # name -> Device
     links: list = field(default_factory=list)
     noise: dict = field(default_factory=dict)      # cable_id -> {noise kind, ...} applied to that link
+    suite: str = "v1"       # v2: dense faults (several on one device/leaf/host/link), more classes and noise
+    focus: list = field(default_factory=list)      # v2: devices earlier faults touched (later ones crowd there)
+    errs: dict = field(default_factory=dict)       # v2: device -> ports of it receiving errors from faults
 
     def mark(self, cable_id: str, kind: str) -> None:
         self.noise.setdefault(cable_id, set()).add(kind)
@@ -88,8 +91,8 @@ class ShapeSpec:
     host_names: str = "ens"    # ens | custom
     twin_port: bool = False    # host OSFP cages carry two NIC ports (of two NICs)
     breakout: bool = False     # leaf 800G cages split into 2 x 400G towards two hosts
-    spine_platform: str = "sonic"   # sonic | eos
-    leaf_platform: str = "sonic"    # sonic | cumulus
+    spine_platform: str = "sonic"   # sonic | eos | cumulus
+    leaf_platform: str = "sonic"    # sonic | cumulus | eos | mixed (sonic, cumulus, eos in turn per leaf)
 
 
 SHAPES = {
@@ -104,7 +107,17 @@ SHAPES = {
                              spine_platform="eos"),
     "4plane": ShapeSpec("4plane", 4, 8, 200, "QSFP56", 4, 2, 2, spine_platform="eos"),
     "4plane-custom": ShapeSpec("4plane-custom", 4, 4, 200, "QSFP56", 2, 2, 2, host_names="custom"),
+    # suite v2 shapes: more plane counts and platform mixes
+    "8plane": ShapeSpec("8plane", 8, 4, 200, "QSFP56", 4, 2, 2, spine_platform="cumulus"),
+    "3plane-eos": ShapeSpec("3plane-eos", 3, 8, 400, "OSFP", 4, 2, 2, leaf_platform="eos",
+                            spine_platform="cumulus"),
+    "4plane-mixed": ShapeSpec("4plane-mixed", 4, 8, 200, "QSFP56", 4, 2, 2, leaf_platform="mixed"),
+    "2plane-mixed": ShapeSpec("2plane-mixed", 2, 8, 400, "OSFP", 4, 2, 2, leaf_platform="mixed",
+                              spine_platform="eos"),
 }
+
+#: leaf platforms of a `mixed` shape, in turn by leaf number
+MIXED_LEAVES = ["sonic", "cumulus", "eos"]
 
 
 def _host_port(spec: ShapeSpec, nic: int, port: int) -> str:
@@ -127,7 +140,8 @@ def build(shape: str, gpus: int, rng: random.Random) -> Fabric:
     for p in range(spec.planes):
         for k in range(pods * groups):
             name = f"leaf-p{p}-{k + 1:02d}"
-            fab.devices[name] = Device(name, spec.leaf_platform, "leaf", plane=str(p), row="90",
+            platform = MIXED_LEAVES[(k + p) % 3] if spec.leaf_platform == "mixed" else spec.leaf_platform
+            fab.devices[name] = Device(name, platform, "leaf", plane=str(p), row="90",
                                        rack=f"n{90 + p:02d}",
                                        u=40 - 2 * k, address=f"10.20.{p}.{k + 1}",
                                        uptime_days=rng.uniform(60, 400))
@@ -147,14 +161,15 @@ def build(shape: str, gpus: int, rng: random.Random) -> Fabric:
         cable_no[0] += 1
         return f"C{cable_no[0]:04d}"
 
-    nvue = spec.leaf_platform == "cumulus"
-
     def leaf_port(leaf: str) -> tuple[str, str, str | None, int]:
         """Next free downlink on `leaf`: (port, alias, cage, sub-port). SONiC names ports by their first
         SerDes lane (Ethernet0, Ethernet4 on a split cage; alias etp1a/etp1b), Cumulus by cage
-        (swp1, or swp1s0/swp1s1 when split)."""
+        (swp1, or swp1s0/swp1s1 when split), EOS by cage and first lane (Ethernet1/1)."""
         j = leaf_next[leaf]
         leaf_next[leaf] += 1
+        nvue = fab.devices[leaf].platform == "cumulus"
+        if fab.devices[leaf].platform == "eos":
+            return f"Ethernet{j + 1}/1", "", None, 0
         if spec.breakout:
             cage_no, sub = divmod(j, 2)
             if nvue:
@@ -226,16 +241,17 @@ def build(shape: str, gpus: int, rng: random.Random) -> Fabric:
             for si, spine in enumerate(spines):
                 for u in range(spec.uplinks_per_spine):
                     j = 48 + si * spec.uplinks_per_spine + u
-                    lport = f"swp{j + 1}" if nvue else f"Ethernet{j * 8}"
+                    lplat = fab.devices[leaf].platform
+                    lport = {"cumulus": f"swp{j + 1}", "eos": f"Ethernet{j + 1}/1"}.get(lplat, f"Ethernet{j * 8}")
                     sj = spine_next[spine]
                     spine_next[spine] += 1
-                    eos = fab.devices[spine].platform == "eos"
-                    sport = f"Ethernet{sj + 1}/1" if eos else f"Ethernet{sj * 8}"
+                    splat = fab.devices[spine].platform
+                    sport = {"cumulus": f"swp{sj + 1}", "eos": f"Ethernet{sj + 1}/1"}.get(splat, f"Ethernet{sj * 8}")
                     a = End(leaf, lport, _module("fiber", "OSFP", 8, serials), 800, 8,
-                            alias="" if nvue else f"etp{j + 1}",
+                            alias=f"etp{j + 1}" if lplat == "sonic" else "",
                             mac=_mac(rng, "1c:34:da"))
                     b = End(spine, sport, _module("fiber", "OSFP", 8, serials), 800, 8,
-                            alias="" if eos else f"etp{sj + 1}",
+                            alias=f"etp{sj + 1}" if splat == "sonic" else "",
                             mac=_mac(rng, "1c:34:da"))
                     fab.devices[leaf].ends[lport] = a
                     fab.devices[spine].ends[sport] = b
