@@ -8,6 +8,12 @@ raised on fault-free fabrics.
 
     python benchmarks/bench_independent.py [--scenarios 16] [--workers 2] [--gpus N] [--shapes S,...]
                                            [--keep DIR] [--json FILE]
+    python benchmarks/bench_independent.py --suite v2 [--scenarios 24] [--misses]
+
+`--suite v2` mirrors the acceptance check with more density: 2-plane shapes with 6 faults and 3/4/8-plane
+shapes with 10-16 faults on 64-128 GPUs (faults crowd onto shared leaves, hosts and links), its extra
+fault classes and noise (benchmarks/scenarios/README.md), 2 of every 8 fabrics fault-free. The default
+run (suite v1) is unchanged: same command, same scenarios, same figures.
 """
 
 from __future__ import annotations
@@ -34,6 +40,8 @@ from benchmarks.scenarios.shapes import SHAPES  # noqa: E402
 
 SHAPES_2 = ["2plane", "2plane-twin", "2plane-breakout", "2plane-custom", "2plane-nvue"]
 SHAPES_4 = ["4plane", "4plane-breakout", "4plane-custom", "4plane-nvue"]
+V2_SHAPES_2 = ["2plane", "2plane-twin", "2plane-breakout", "2plane-custom", "2plane-nvue", "2plane-mixed"]
+V2_SHAPES_N = ["4plane", "8plane", "4plane-breakout", "3plane-eos", "4plane-custom", "4plane-nvue", "4plane-mixed"]
 
 
 def plan(n: int, gpus: int | None = None, shapes: list[str] | None = None) -> list[dict]:
@@ -56,6 +64,27 @@ def plan(n: int, gpus: int | None = None, shapes: list[str] | None = None) -> li
     return out
 
 
+def plan_v2(n: int, gpus: int | None = None, shapes: list[str] | None = None) -> list[dict]:
+    """Suite v2: alternating 2-plane (6 faults, default size) and 3/4/8-plane shapes (10-16 faults on
+    64, 96 or 128 GPUs); scenarios 6 and 7 of every 8 fault-free, 5 of every 8 with a dark plane, every
+    third with cabling faults."""
+    out = []
+    for i in range(n):
+        if shapes:
+            shape = shapes[i % len(shapes)]
+            two = shape.startswith("2plane")
+        else:
+            two = i % 2 == 0
+            shape = V2_SHAPES_2[(i // 2) % len(V2_SHAPES_2)] if two else V2_SHAPES_N[(i // 2) % len(V2_SHAPES_N)]
+        fault_free = i % 8 in (6, 7)
+        size = gpus or (None if two else [64, 96, 128][(i // 2) % 3])
+        out.append({"shape": shape, "seed": 2000 + i, "gpus": size, "suite": "v2",
+                    "n_faults": 0 if fault_free else (6 if two else 10 + (3 * i) % 7),
+                    "cabling": (not fault_free) and i % 3 == 0,
+                    "dark_plane": (not fault_free) and i % 8 == 5})
+    return out
+
+
 def _cli(args: list[str]) -> tuple[int, dict | None, str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = str(_ROOT) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
@@ -70,7 +99,7 @@ def _cli(args: list[str]) -> tuple[int, dict | None, str]:
 def run_one(spec: dict, root: Path) -> dict:
     d = root / f"{spec['shape']}-{spec['seed']}"
     generate(spec["shape"], spec["seed"], d, gpus=spec.get("gpus"), n_faults=spec["n_faults"],
-             cabling=spec["cabling"], dark_plane=spec["dark_plane"])
+             cabling=spec["cabling"], dark_plane=spec["dark_plane"], suite=spec.get("suite", "v1"))
     base = ["--inventory", str(d / "devices.csv"), "--plan", str(d / "cabling.csv"), "--capture", str(d / "capture"),
             "--json"]
     t0 = time.monotonic()
@@ -92,8 +121,29 @@ def run_one(spec: dict, root: Path) -> dict:
 
 
 #: which noise a false finding is put down to when its link carries several
-NOISE_ORDER = ["lifetime_uncorrectable", "cut_through_fcs", "pam4_prefec_ber", "host_reboots", "no_thresholds",
-               "no_ip_link", "lldp_alias", "lldp_mac"]
+NOISE_ORDER = ["recent_reboot", "zero_low_alarm", "lifetime_uncorrectable", "cut_through_fcs", "pam4_prefec_ber",
+               "host_reboots", "no_thresholds", "no_ip_link", "lldp_alias", "lldp_mac"]
+
+
+def _planes(r: dict) -> int:
+    return int(r["shape"].split("plane")[0])
+
+
+def misses(results: list[dict]) -> str:
+    """Every fault not localized (what netdiag named first, or nothing) and every false finding."""
+    lines = ["misses (fault kind: truth -> what netdiag's matching finding named first):"]
+    for r in results:
+        for o in r["faults"]:
+            if o["top1"]:
+                continue
+            got = f"{o['got']['kind']} -> {o['got']['first'][0]} {o['got']['first'][1]}" if o["got"] else "no finding"
+            lines.append(f"  {o['kind']:22} {o['component']} {o['ref']} -> {got}   [{Path(r['scenario']).name}]")
+    lines.append("false findings (kind, first suspect, noise on its link):")
+    for r in results:
+        for f in r["false"]:
+            lines.append(f"  {f['kind']:22} {f['first'][0]} {f['first'][1]}  noise={','.join(f['noise']) or '-'}"
+                         f"   [{Path(r['scenario']).name}]")
+    return "\n".join(lines)
 
 
 def _fmt(x):
@@ -107,12 +157,16 @@ def table(results: list[dict]) -> str:
                  f"{t['findings']} findings ({t['false_findings']} false, {t['duplicates']} duplicates)")
     lines.append(f"{'':24} {'faults':>6} {'precision':>9} {'recall':>7} {'top-1':>6}")
     lines.append(f"{'overall':24} {t['faults']:6d} {_fmt(t['precision']):>9} {_fmt(t['recall']):>7} {_fmt(t['top1']):>6}")
-    for label, pred in (("2-plane", lambda r: r["shape"].startswith("2plane")),
-                        ("4-plane", lambda r: r["shape"].startswith("4plane"))):
-        sub = [r for r in results if pred(r)]
-        if sub:
+    for n in sorted({_planes(r) for r in results}):
+        sub = [r for r in results if _planes(r) == n]
+        s = totals(sub)
+        lines.append(f"{f'shape {n}-plane':24} {s['faults']:6d} {_fmt(s['precision']):>9} {_fmt(s['recall']):>7} "
+                     f"{_fmt(s['top1']):>6}")
+    if len({r["shape"] for r in results}) > 2:
+        for shape in sorted({r["shape"] for r in results}):
+            sub = [r for r in results if r["shape"] == shape]
             s = totals(sub)
-            lines.append(f"{'shape ' + label:24} {s['faults']:6d} {_fmt(s['precision']):>9} {_fmt(s['recall']):>7} "
+            lines.append(f"{'  ' + shape:24} {s['faults']:6d} {_fmt(s['precision']):>9} {_fmt(s['recall']):>7} "
                          f"{_fmt(s['top1']):>6}")
     kinds = sorted({o["kind"] for r in results for o in r["faults"]})
     lines.append("per fault class (recall, top-1; what netdiag named first when it missed the part):")
@@ -162,13 +216,14 @@ def table(results: list[dict]) -> str:
 
 
 def run(n: int = 16, workers: int = 2, keep: Path | None = None, gpus: int | None = None,
-        shapes: list[str] | None = None) -> list[dict]:
+        shapes: list[str] | None = None, suite: str = "v1") -> list[dict]:
     """Generate and score `n` scenarios (each shape's default size, or about `gpus` GPUs)."""
     root = keep or Path(tempfile.mkdtemp(prefix="netdiag-indep-"))
     root.mkdir(parents=True, exist_ok=True)
+    specs = plan_v2(n, gpus, shapes) if suite == "v2" else plan(n, gpus, shapes)
     try:
         with ThreadPoolExecutor(max_workers=workers) as ex:
-            return list(ex.map(lambda s: run_one(s, root), plan(n, gpus, shapes)))
+            return list(ex.map(lambda s: run_one(s, root), specs))
     finally:
         if keep is None:
             shutil.rmtree(root, ignore_errors=True)
@@ -176,11 +231,14 @@ def run(n: int = 16, workers: int = 2, keep: Path | None = None, gpus: int | Non
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--scenarios", type=int, default=16)
+    ap.add_argument("--suite", choices=["v1", "v2"], default="v1",
+                    help="v1: the original mix (default); v2: denser faults, more shapes, classes and noise")
+    ap.add_argument("--scenarios", type=int, default=None, help="default: 16 (v1), 24 (v2)")
+    ap.add_argument("--misses", action="store_true", help="also list every fault not localized and every false finding")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--gpus", type=int, default=None, help="about this many GPUs per scenario (default: per shape, 32-64)")
     ap.add_argument("--shapes", default="", help="comma-separated shapes to cycle through instead of the default mix: "
-                    + ",".join(SHAPES_2 + SHAPES_4))
+                    + ",".join(SHAPES))
     ap.add_argument("--keep", type=Path, default=None, help="write the scenarios here (default: a temp dir)")
     ap.add_argument("--json", type=Path, default=None, help="write every scenario's scored result here")
     a = ap.parse_args(argv)
@@ -189,8 +247,11 @@ def main(argv=None) -> int:
     unknown = [x for x in shapes if x not in SHAPES]
     if unknown:
         ap.error(f"--shapes: unknown shape(s) {', '.join(unknown)}")
-    results = run(a.scenarios, a.workers, a.keep, a.gpus, shapes or None)
+    n = a.scenarios if a.scenarios is not None else (24 if a.suite == "v2" else 16)
+    results = run(n, a.workers, a.keep, a.gpus, shapes or None, a.suite)
     print(table(results))
+    if a.misses:
+        print(misses(results))
     print(f"wall time {time.monotonic() - t0:.0f} s")
     if a.json:
         a.json.write_text(json.dumps(results, indent=1))

@@ -281,7 +281,8 @@ def module_view(group: list[End]) -> dict:
             "rx_los": [False] * n, "rx_lol": [False] * n, "host_tx_los": [False] * n, "host_tx_lol": [False] * n,
             "tx_fault": [False] * n, "used": [False] * n}
     for e in group:
-        used = min(e.lanes_used, e.module.media_lanes - e.lane_offset)
+        # an admin-down port's lanes are disabled by the host: readings shown, no flags (suite v2 only)
+        used = min(e.lanes_used, e.module.media_lanes - e.lane_offset) if e.admin_up else 0
         for i in range(len(e.tx_mw)):
             j = e.lane_offset + i
             if j >= n:
