@@ -163,6 +163,22 @@ def test_v2_crowds_faults_onto_shared_devices():
     assert len(truth) >= 14
 
 
+def test_mixed_fec_noise_and_nofec_fault(tmp_path):
+    """QSFP shapes get a 100G host on DAC with FEC off (clean: no error counted) and one on RS(528,514);
+    a nofec_ber fault counts FCS and symbol errors at one end, no FEC counters."""
+    fab, truth, notes = make("4plane", 9, 64, 1, classes=["nofec_ber"], suite="v2")
+    assert sum("100G host" in n for n in notes) == 2
+    off = [e for d in fab.devices.values() for e in d.ends.values() if e.fec == "none"]
+    rs528 = [e for d in fab.devices.values() for e in d.ends.values() if e.nrz and e.fec == "rs"]
+    assert off and rs528
+    (t,) = truth
+    assert t["kind"] == "nofec_ber"
+    bad = [e for e in off if fab.link_of(e.device, e.port).cable_id == t["ref"] and e.extra_ber]
+    assert len(bad) == 1 and bad[0].crc_errors > 10 ** 6 and bad[0].fec_uncorrectable == 0 and bad[0].oper_up
+    clean = [e for e in off if fab.link_of(e.device, e.port).cable_id != t["ref"]]
+    assert max(e.symbol_errors for e in clean) <= 20
+
+
 def test_scorer_accepts_alt_parts(tmp_path):
     scn = tmp_path / "alt"
     truth = generate("2plane", 8, scn, gpus=32, n_faults=1, classes=["dark_strand"], suite="v2")

@@ -88,6 +88,7 @@ class End:
     extra_uncorrectable: int = 0
     lldp_seen: bool = True            # this end's device hears LLDP from the far end
     vanished: bool = False            # the port is gone from its (collected) host: in no output at all
+    nrz: bool = False                 # an older-generation 100G port: 4 x 25G NRZ lanes (suite v2)
     uptime_s: float = 100 * 86400.0   # seconds since the counters started (device boot)
 
 
@@ -201,7 +202,8 @@ def _direction_ber(rx: End, rng: random.Random) -> tuple[float, bool]:
     """(pre-FEC BER at rx's receiver, signal present on all lanes in use) from its Rx margin."""
     used = min(rx.lanes_used, rx.module.media_lanes) if rx.module else rx.lanes_used
     if rx.module is None or rx.module.kind == "dac":
-        ber = 10 ** rng.uniform(-9.5, -8.0)
+        # a copper link run without FEC (25G NRZ lanes, CA-N cable) must be clean: far below 1e-12
+        ber = 10 ** (rng.uniform(-18.5, -17.0) if rx.fec == "none" else rng.uniform(-9.5, -8.0))
         return ber + rx.extra_ber, True
     lanes = [rx.rx_mw[i] for i in range(used)]
     if any(x <= 0 or dbm(x) < LOS_DBM for x in lanes):
@@ -245,6 +247,16 @@ def _count(end: End, ber: float, up: bool, rng: random.Random) -> None:
     end.tx_bytes = int(bits / 8 * rng.uniform(0.97, 1.03))
     end.rx_packets = int(end.rx_bytes / rng.uniform(2500, 4200))
     end.tx_packets = int(end.tx_bytes / rng.uniform(2500, 4200))
+    if end.fec == "none" and up:
+        # no FEC: every bit error reaches the MAC; one errored frame per error at these rates
+        errored = int(bits * ber * rng.uniform(0.8, 1.0))
+        end.pre_fec_ber = 0.0
+        end.corrected_bits = end.fec_corrected = end.fec_uncorrectable = 0
+        end.post_fec_ber = ber
+        end.symbol_errors = errored
+        end.crc_errors += errored
+        end.lane_errors = [errored // end.lanes_used if i < end.lanes_used else 0 for i in range(len(end.lane_errors))]
+        return
     end.pre_fec_ber = ber
     end.corrected_bits = int(ber * bits)
     end.fec_corrected = int(end.corrected_bits / rng.uniform(1.2, 1.6))

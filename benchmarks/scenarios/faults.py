@@ -734,7 +734,52 @@ def add_v2_noise(fab: Fabric, rng: random.Random, used: set) -> list[str]:
     for link in fab.links:
         if any(e.module is not None and e.module.zero_low for e in (link.a, link.b)):
             fab.mark(link.cable_id, "zero_low_alarm")
-    return [f"{n} optical modules publish 0 mW Tx/Rx low alarm and warning thresholds"]
+    return [f"{n} optical modules publish 0 mW Tx/Rx low alarm and warning thresholds"] + _legacy_hosts(fab, rng)
+
+
+_LEGACY_PN = {"fiber": ("FINISAR CORP.", "FTLC9551REPM"), "aoc": ("Mellanox", "MFA1A00-C003"),
+              "dac": ("Mellanox", "MCP1600-C002E30N")}
+
+
+def _legacy_hosts(fab: Fabric, rng: random.Random) -> list[str]:
+    """Mixed FEC modes on healthy links (QSFP shapes): one copper-cabled and one fibre-cabled host of an
+    older generation run 100G (4 x 25G NRZ). Their DAC links run with FEC off at both ends (CA-N cable,
+    clean below 1e-12), their fibre/AOC links RS(528,514) ('rs'); everything else RS(544,514)."""
+    hosts = [d for d in fab.devices.values() if d.role == "gpu_host" and d.ends
+             and all(e.module is not None and e.module.identifier == "QSFP56" and not e.module.cage
+                     for e in d.ends.values())]
+    picked = []
+    for media in ("dac", "fiber"):
+        cands = [d for d in hosts if d not in picked
+                 and all(fab.link_of(e.device, e.port).media == media for e in d.ends.values())]
+        if cands:
+            picked.append(rng.choice(cands))
+    notes = []
+    for h in picked:
+        for end in h.ends.values():
+            link = fab.link_of(end.device, end.port)
+            for e in (link.a, link.b):
+                e.speed_gbps = 100
+                e.nrz = True
+                e.fec = "none" if link.media == "dac" else "rs"
+                if e.module is not None:
+                    e.module.vendor, e.module.part_number = _LEGACY_PN[link.media]
+            fab.mark(link.cable_id, "fec_off_100g" if link.media == "dac" else "rs528_100g")
+        notes.append(f"{h.name}: 100G host (4 x 25G NRZ), {'DAC links with FEC off' if h.ends and fab.link_of(h.name, next(iter(h.ends))).media == 'dac' else 'RS(528,514) links'}")
+    return notes
+
+
+def nofec_ber(fab, rng, used):
+    """A 100G DAC link running without FEC (both ends FEC off) whose copper pair degrades one way: BER
+    1e-7..1e-6 at one receiver, which counts millions of FCS and symbol errors (no FEC counters to
+    look at); the link stays up. Localized on the assembly."""
+    link = _pick(fab, rng, used, media={"dac"}, errors=True, pred=lambda l: l.a.fec == "none" and l.b.fec == "none")
+    rx = rng.choice([link.a, link.b])
+    rx.extra_ber = 10 ** rng.uniform(-7.0, -6.0)
+    _erring(fab, rx)
+    return _entry("nofec_ber", "cable", link.cable_id, [link.cable_id], "reseat, then replace the DAC",
+                  f"{rx.device}:{rx.port} on a 100G DAC link with FEC off at both ends: BER ~{rx.extra_ber:.0e}, "
+                  "millions of FCS and symbol errors at that end, none at the other; link up")
 
 
 def add_v2_late_noise(fab: Fabric, rng: random.Random, used: set) -> list[str]:
@@ -766,3 +811,7 @@ def add_v2_late_noise(fab: Fabric, rng: random.Random, used: set) -> list[str]:
         fab.mark(link.cable_id, "recent_reboot")
     return [f"{h.name} rebooted {h.uptime_days * 1440:.0f} min ago: {len(down)} of its {len(ports)} ports still "
             "admin down (leaf ends down, Rx LOS), the others up with minutes of counters"]
+
+
+V2_FAULTS["nofec_ber"] = nofec_ber
+ALL_FAULTS["nofec_ber"] = nofec_ber

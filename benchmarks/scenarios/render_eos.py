@@ -32,7 +32,7 @@ def _media(e: End) -> str:
         return f"{e.speed_gbps}GBASE-CR4"
     if kind == "aoc":
         return f"{e.speed_gbps}GBASE-AR4"
-    return "200GBASE-SR4" if e.module and e.module.identifier == "QSFP56" else "400GBASE-DR4"
+    return f"{e.speed_gbps}GBASE-SR4" if e.module and e.module.identifier == "QSFP56" else "400GBASE-DR4"
 
 
 def _thr(t: dict, key: str) -> dict:

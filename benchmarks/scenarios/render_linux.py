@@ -118,7 +118,8 @@ def lldpctl_json(dev: Device, neighbors: list[tuple[End, Device, End]]) -> str:
 def ethtool_link(end: End) -> str:
     m = end.module
     port = "Direct Attach Copper" if m and m.kind == "dac" else "FIBRE"
-    modes = {400: ["400000baseCR4/Full", "400000baseKR4/Full", "400000baseSR4/Full", "400000baseDR4/Full"],
+    modes = {100: ["100000baseCR4/Full", "100000baseSR4/Full", "100000baseKR4/Full", "100000baseLR4_ER4/Full"],
+             400: ["400000baseCR4/Full", "400000baseKR4/Full", "400000baseSR4/Full", "400000baseDR4/Full"],
              200: ["200000baseCR4/Full", "200000baseKR4/Full", "200000baseSR4/Full"],
              800: ["800000baseCR8/Full", "800000baseDR8/Full"]}[end.speed_gbps]
     lines = [f"Settings for {end.port}:", "\tSupported ports: [ Backplane ]",
@@ -270,21 +271,26 @@ def _sff8636(end: End, L: dict, dev: Device) -> list[str]:
     if m.kind == "dac":
         out += [_kv("Connector", "0x23 (No separable connector)"),
                 _kv("Transceiver codes", "0x00 0x00 0x00 0x00 0x00 0x00 0x00 0x00 0x00"),
-                _kv("Transceiver type", "Extended: 200GBASE-CR4"),
-                _kv("Encoding", "0x08 (PAM4)"), _kv("BR, Nominal", "25500Mbps"),
+                _kv("Transceiver type", "100G Ethernet: 100G Base-CR4 or 25G Base-CR CA-L" if end.nrz
+                    else "Extended: 200GBASE-CR4"),
+                _kv("Encoding", "0x06 (64B/66B)" if end.nrz else "0x08 (PAM4)"), _kv("BR, Nominal", "25500Mbps"),
                 _kv("Length (Copper or Active cable)", f"{int(m.length_m)}m"),
                 _kv("Transmitter technology", "0xa0 (Copper cable unequalized)")]
     elif m.kind == "aoc":
         out += [_kv("Connector", "0x23 (No separable connector)"),
                 _kv("Transceiver codes", "0x00 0x00 0x00 0x00 0x00 0x00 0x00 0x00 0x00"),
-                _kv("Transceiver type", "Extended: 200G AOC"), _kv("Encoding", "0x08 (PAM4)"),
+                _kv("Transceiver type", "Extended: 100G AOC or 25GAUI C2M AOC" if end.nrz
+                    else "Extended: 200G AOC"),
+                _kv("Encoding", "0x06 (64B/66B)" if end.nrz else "0x08 (PAM4)"),
                 _kv("BR, Nominal", "25500Mbps"), _kv("Length (Copper or Active cable)", f"{int(m.length_m)}m"),
                 _kv("Transmitter technology", "0x00 (850 nm VCSEL)"),
                 _kv("Laser wavelength", "850.000nm"), _kv("Laser wavelength tolerance", "10.000nm")]
     else:
         out += [_kv("Connector", "0x0c (MPO 1x12)"),
                 _kv("Transceiver codes", "0x00 0x00 0x00 0x00 0x00 0x00 0x00 0x00 0x00"),
-                _kv("Transceiver type", "Extended: 200GBASE-SR4"), _kv("Encoding", "0x08 (PAM4)"),
+                _kv("Transceiver type", "100G Ethernet: 100G Base-SR4 or 25GBase-SR" if end.nrz
+                    else "Extended: 200GBASE-SR4"),
+                _kv("Encoding", "0x06 (64B/66B)" if end.nrz else "0x08 (PAM4)"),
                 _kv("BR, Nominal", "25500Mbps"), _kv("Length (OM3 50um)", "70m"),
                 _kv("Length (OM4 50um)", "100m"), _kv("Transmitter technology", "0x00 (850 nm VCSEL)"),
                 _kv("Laser wavelength", "850.000nm"), _kv("Laser wavelength tolerance", "10.000nm")]
@@ -345,7 +351,7 @@ def ethtool_stats(end: End) -> str:
 
 
 def ethtool_fec(end: End) -> str:
-    active = "RS" if end.fec == "rs" else "None"
+    active = "RS" if end.fec == "rs" else "Off"
     lines = [f"FEC parameters for {end.port}:", "Supported/Configured FEC encodings: Auto",
              f"Active FEC encoding: {active}", "Statistics:",
              f"  corrected_blocks: {end.fec_corrected}"]

@@ -58,6 +58,13 @@ def interfaces_status(dev: Device) -> str:
                    "Asym PFC"], rows, right={0, 1, 2, 3, 4})
 
 
+def _compliance(e: End) -> str:
+    if e.nrz:
+        return "100GBASE-CR4, 25GBASE-CR CA-25G-L or 50GBASE-CR2 with RS" if e.module.kind == "dac" \
+            else "100GBASE-SR4 or 25GBASE-SR"
+    return "200GBASE-CR4" if e.module.kind == "dac" else "200GBASE-SR4"
+
+
 def _dbm_str(mwv: float) -> str:
     d = dbm(mwv)
     return "-infdBm" if d == -math.inf else f"{d:.3f}dBm"
@@ -101,11 +108,12 @@ def _eeprom_one(group: list[End], dev: Device) -> list[str]:
     else:
         lines += ["        Application Advertisement: N/A",
                   f"        Connector: {'No separable connector' if m.kind != 'fiber' else 'MPO 1x12'}",
-                  "        Encoding: PAM4", "        Extended Identifier: Power Class 4 (3.5W max), CDR present in Rx Tx",
+                  f"        Encoding: {'64B/66B' if e.nrz else 'PAM4'}",
+                  "        Extended Identifier: Power Class 4 (3.5W max), CDR present in Rx Tx",
                   "        Extended RateSelect Compliance: QSFP+ Rate Select Version 1",
                   "        Identifier: QSFP28 or later", f"        Length Cable Assembly(m): {int(m.length_m)}",
                   "        Nominal Bit Rate(100Mbs): 255", "        Specification compliance:",
-                  f"                Extended Specification Compliance: {'200GBASE-CR4' if m.kind == 'dac' else '200GBASE-SR4'}",
+                  f"                Extended Specification Compliance: {_compliance(e)}",
                   "        Vendor Date Code(YYYY-MM-DD Lot): 2022-06-14", f"        Vendor Name: {m.vendor}",
                   "        Vendor OUI: 00-02-c9", f"        Vendor PN: {m.part_number}", "        Vendor Rev: A0",
                   f"        Vendor SN: {m.serial}"]
@@ -251,7 +259,7 @@ def fec_stats(dev: Device) -> str:
     rows = []
     for e in _sorted_ends(dev):
         st = "U" if e.oper_up else ("D" if e.admin_up else "X")
-        if e.oper_up:
+        if e.oper_up and e.fec != "none":
             pre, post = f"{e.pre_fec_ber:.2e}", f"{e.post_fec_ber:.2e}"
         else:
             pre = post = "N/A"
