@@ -659,6 +659,8 @@ def add_noise(fab: Fabric, rng: random.Random, used: set) -> list[str]:
             if d.lldp_port_id == "alias":
                 _mark_device(fab, d, "lldp_alias")
             d.unused_ports = [(f"Ethernet{j * 8}", f"etp{j + 1}") for j in range(cages, min(cages + 4, 48))]
+        elif d.platform == "eos":
+            d.unused_ports = [(f"Ethernet{j + 1}/1", "") for j in range(cages, min(cages + 4, 48))]
         else:
             d.unused_ports = [(f"swp{j + 1}", "") for j in range(cages, min(cages + 4, 48))]
         d.unused_rows_dropped = rng.random() < 0.5
