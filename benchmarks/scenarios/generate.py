@@ -13,6 +13,7 @@ import argparse
 import csv
 import json
 import random
+import re
 import shutil
 import sys
 from datetime import datetime, timedelta, timezone
@@ -76,7 +77,19 @@ def make(shape: str, seed: int, gpus: int | None = None, n_faults: int = 6, cabl
         settle_link(link, rng)
     for i, t in enumerate(truth):
         t["id"] = f"F{i + 1:02d}"
+        _cage_name(fab, t)
     return fab, truth, notes
+
+
+def _cage_name(fab: Fabric, t: dict) -> None:
+    """An EOS module in cage N serves Ethernet N/1 (and N/5 when split): `DEVICE:EthernetN` names the
+    same part as `DEVICE:EthernetN/1` (EOS's own inventory keys modules by slot), so it is an `also` ref."""
+    if t["component"] != "transceiver" or ":" not in t["ref"]:
+        return
+    dev, port = t["ref"].split(":", 1)
+    m = re.fullmatch(r"(Ethernet\d+)/1", port)
+    if m and dev in fab.devices and fab.devices[dev].platform == "eos":
+        t.setdefault("also", []).append(f"{dev}:{m.group(1)}")
 
 
 def _add(truth: list, got, fab: Fabric) -> None:
