@@ -207,6 +207,10 @@ def table(results: list[dict]) -> str:
     if cause:
         lines.append("false findings by the noise on their link: " + ", ".join(
             f"{k} {v}" for k, v in sorted(cause.items(), key=lambda kv: -kv[1])))
+        n_find = t["findings"]
+        lines.append("precision were the false findings put down to one noise not raised: " + ", ".join(
+            f"{k} {(n_find - t['false_findings']) / (n_find - v):.3f}" for k, v in
+            sorted(cause.items(), key=lambda kv: -kv[1]) if n_find > v))
     errs = [r for r in results if r["cli_error"]]
     if errs:
         lines.append(f"CLI failures: {len(errs)} (first: {errs[0]['cli_error'][-300:]!r})")
