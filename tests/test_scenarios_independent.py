@@ -20,7 +20,8 @@ from benchmarks.scenarios.generate import generate, make  # noqa: E402
 from benchmarks.scenarios.score import localizes, score  # noqa: E402
 
 V2_CLASSES = ["two_modules_same_leaf", "hot_with_errors", "warm_with_errors", "dac_down", "dark_strand",
-              "tx_decay_zero_thr", "dirty_zero_thr", "vanished_port", "two_on_one_link"]
+              "tx_decay_zero_thr", "dirty_zero_thr", "vanished_port", "two_on_one_link", "dirty_lane",
+              "dirty_no_thr"]
 COMPONENTS = {"transceiver", "cable", "connector", "port", "nic", "switch", "linecard", "module_cage",
               "patch_panel", "plane"}
 
@@ -80,7 +81,7 @@ def test_new_shapes_with_v2_faults_parse_without_failures(tmp_path, shape, gpus)
 
 def test_every_v2_class_is_drawn_parses_and_is_well_formed(tmp_path):
     scn = tmp_path / "all"
-    truth = generate("2plane-custom", 4, scn, gpus=48, n_faults=12, classes=V2_CLASSES, suite="v2")
+    truth = generate("2plane-custom", 4, scn, gpus=48, n_faults=14, classes=V2_CLASSES, suite="v2")
     kinds = {t["kind"] for t in truth["faults"]}
     assert kinds == set(V2_CLASSES), set(V2_CLASSES) - kinds
     _check_truth(scn)
@@ -89,7 +90,7 @@ def test_every_v2_class_is_drawn_parses_and_is_well_formed(tmp_path):
 
 def test_v2_faults_leave_the_evidence_their_notes_name(tmp_path):
     scn = tmp_path / "ev"
-    truth = generate("2plane-custom", 4, scn, gpus=48, n_faults=12, classes=V2_CLASSES, suite="v2")
+    truth = generate("2plane-custom", 4, scn, gpus=48, n_faults=14, classes=V2_CLASSES, suite="v2")
     by_kind = {}
     for t in truth["faults"]:
         by_kind.setdefault(t["kind"], []).append(t)

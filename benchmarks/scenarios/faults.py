@@ -736,7 +736,16 @@ def add_v2_noise(fab: Fabric, rng: random.Random, used: set) -> list[str]:
     for link in fab.links:
         if any(e.module is not None and e.module.zero_low for e in (link.a, link.b)):
             fab.mark(link.cable_id, "zero_low_alarm")
-    return [f"{n} optical modules publish 0 mW Tx/Rx low alarm and warning thresholds"] + _legacy_hosts(fab, rng)
+    notes = [f"{n} optical modules publish 0 mW Tx/Rx low alarm and warning thresholds"]
+    fibre = [d for d in fab.devices.values() if d.role == "gpu_host" and not d.without_thresholds
+             and not d.without_ip_link and d.ends
+             and all(fab.link_of(e.device, e.port).media == "fiber" for e in d.ends.values())]
+    if fibre:
+        h = rng.choice(fibre)
+        h.without_thresholds = True
+        _mark_device(fab, h, "no_thresholds")
+        notes.append(f"{h.name}: modules report no thresholds (a fibre-cabled host)")
+    return notes + _legacy_hosts(fab, rng)
 
 
 _LEGACY_PN = {"fiber": ("FINISAR CORP.", "FTLC9551REPM"), "aoc": ("Mellanox", "MFA1A00-C003"),
@@ -817,3 +826,42 @@ def add_v2_late_noise(fab: Fabric, rng: random.Random, used: set) -> list[str]:
 
 V2_FAULTS["nofec_ber"] = nofec_ber
 ALL_FAULTS["nofec_ber"] = nofec_ber
+
+
+def dirty_lane(fab, rng, used):
+    """One fibre of an MPO connector contaminated: one lane of one direction 6-9 dB below the module's
+    other lanes (kept 1.5 dB above LOS), the link up with corrected errors. Rx imbalance across lanes."""
+    link = _pick(fab, rng, used, media={"fiber"}, pred=lambda l: _solo(l.a) and _solo(l.b))
+    if rng.random() < 0.5:
+        loss, (tx, rx) = link.loss_ab, (link.a, link.b)
+    else:
+        loss, (tx, rx) = link.loss_ba, (link.b, link.a)
+    lane = rng.randrange(min(rx.lanes_used, rx.module.media_lanes))
+    room = dbm(tx.tx_mw[lane]) - loss[lane] - (LOS_DBM + 1.5)
+    add = max(min(rng.uniform(6.0, 9.0), room), 0.0)
+    loss[lane] += add
+    return _entry("dirty_lane", "connector", link.cable_id, [link.cable_id],
+                  "inspect and clean both MPO end faces of the strand",
+                  f"{rx.device}:{rx.port} lane {lane + 1} receives {add:.1f} dB less than the module's other lanes "
+                  f"(Rx imbalance; {tx.device}:{tx.port} lane {lane + 1} Tx normal); link up")
+
+
+def dirty_no_thr(fab, rng, used):
+    """dirty_connector seen by a receiver on the host whose modules publish no thresholds (judged by
+    the loss budget and the other direction, not by the module's own alarm)."""
+    link = _pick(fab, rng, used, media={"fiber"},
+                 pred=lambda l: any(fab.devices[e.device].without_thresholds and _solo(e) for e in (l.a, l.b)))
+    rx = link.a if fab.devices[link.a.device].without_thresholds else link.b
+    tx = link.b if rx is link.a else link.a
+    loss = link.loss_ba if rx is link.a else link.loss_ab
+    extra = _attenuate(tx, loss, rng.uniform(7.5, 10.5))
+    return _entry("dirty_no_thr", "connector", link.cable_id, [link.cable_id],
+                  "inspect and clean both connectors of the strand",
+                  f"{tx.device}:{tx.port} Tx normal, {rx.device}:{rx.port} Rx {extra:.1f} dB lower (one direction); "
+                  "the receiving host's modules publish no thresholds")
+
+
+V2_FAULTS["dirty_lane"] = dirty_lane
+V2_FAULTS["dirty_no_thr"] = dirty_no_thr
+ALL_FAULTS["dirty_lane"] = dirty_lane
+ALL_FAULTS["dirty_no_thr"] = dirty_no_thr
