@@ -78,6 +78,10 @@ def make(shape: str, seed: int, gpus: int | None = None, n_faults: int = 6, cabl
     for i, t in enumerate(truth):
         t["id"] = f"F{i + 1:02d}"
         _cage_name(fab, t)
+        if suite == "v2" and t["component"] in ("transceiver", "port") and ":" in t["ref"] \
+                and fab.devices[t["ref"].split(":")[0]].without_thresholds:
+            t["note"] += ("; this device prints no thresholds for its modules: judge against its peers "
+                          "(same module type: Tx about +1 dBm, bias 45-70 mA, 31-62 C)")
     return fab, truth, notes
 
 
