@@ -776,7 +776,8 @@ def _legacy_hosts(fab: Fabric, rng: random.Random) -> list[str]:
                 if e.module is not None:
                     e.module.vendor, e.module.part_number = _LEGACY_PN[link.media]
             fab.mark(link.cable_id, "fec_off_100g" if link.media == "dac" else "rs528_100g")
-        notes.append(f"{h.name}: 100G host (4 x 25G NRZ), {'DAC links with FEC off' if h.ends and fab.link_of(h.name, next(iter(h.ends))).media == 'dac' else 'RS(528,514) links'}")
+        dac = fab.link_of(h.name, next(iter(h.ends))).media == "dac"
+        notes.append(f"{h.name}: 100G host (4 x 25G NRZ), {'DAC links with FEC off' if dac else 'RS(528,514) links'}")
     return notes
 
 

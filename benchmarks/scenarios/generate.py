@@ -171,7 +171,8 @@ def write(fab: Fabric, truth: list[dict], notes: list[str], out: Path, seed: int
          "tool_version": "benchmarks.scenarios (independent scenario generator)",
          "devices": list(fab.devices)}, indent=1) + "\n")
     (tmp / "truth.json").write_text(json.dumps(
-        {"source": "benchmarks.scenarios", **({"suite": fab.suite} if fab.suite != "v1" else {}), "shape": fab.shape, "planes": fab.planes, "seed": seed,
+        {"source": "benchmarks.scenarios", **({"suite": fab.suite} if fab.suite != "v1" else {}),
+         "shape": fab.shape, "planes": fab.planes, "seed": seed,
          "links": len(fab.links), "devices": len(fab.devices), "faults": truth, "noise": notes,
          "noise_links": {cid: sorted(kinds) for cid, kinds in sorted(fab.noise.items())}},
         indent=1) + "\n")
