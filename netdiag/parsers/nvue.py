@@ -130,21 +130,41 @@ def _power_threshold_mw(text: Any) -> float | None:
     return _safe(_power_dbm_default, text)
 
 
+#: (converter, printed text) -> value: thresholds and common readings repeat across a fleet
+_CONV_SEEN: dict[tuple, float | None] = {}
+
+
+def _safe_memo(fn, text: str) -> float | None:
+    """_safe(fn, text) for a str, remembered."""
+    got = _CONV_SEEN.get((fn, text), _CONV_SEEN)
+    if got is _CONV_SEEN:
+        got = _safe(fn, text)
+        if len(_CONV_SEEN) < 50000:
+            _CONV_SEEN[(fn, text)] = got
+    return got
+
+
 def _temp_c(text: Any) -> float | None:
     if isinstance(text, (int, float)) and not isinstance(text, bool):
         return float(text)
+    if type(text) is str:
+        return _safe_memo(units.temperature_to_c, text)
     return _safe(units.temperature_to_c, text)
 
 
 def _volt(text: Any) -> float | None:
     if isinstance(text, (int, float)) and not isinstance(text, bool):
         return float(text)
+    if type(text) is str:
+        return _safe_memo(units.voltage_to_v, text)
     return _safe(units.voltage_to_v, text)
 
 
 def _bias(text: Any) -> float | None:
     if isinstance(text, (int, float)) and not isinstance(text, bool):
         return float(text)
+    if type(text) is str:
+        return _safe_memo(units.current_to_ma, text)
     return _safe(units.current_to_ma, text)
 
 
@@ -533,17 +553,34 @@ def _tree_parts(line: str) -> tuple[int, str, str | None] | None:
     return indent, key, (after.lstrip() or None)
 
 
+#: the text before a line's first ':' -> (indent width, key) as _tree_parts gives them, or None
+#: (no key): an output's keys and their indents repeat on every port of a fleet
+_TREE_KEYS: dict[str, tuple[int, str] | None] = {}
+
+
 def _kv_tree(text: str) -> dict:
     """Indented `key : value` lines -> nested dict (a key with no value opens a sub-object)."""
     root: dict = {}
     stack: list[tuple[int, dict]] = [(-1, root)]
+    keys = _TREE_KEYS
     for line in text.splitlines():
-        if not line.strip() or line.strip() in ("...", "\u2026"):
+        s = line.rstrip()
+        # (as _tree_parts, with what a key text means looked up rather than worked out)
+        before, sep, after = s.partition(":")
+        if not sep:
+            continue  # (blank lines and '...' have no ':' either)
+        if after and not after[0].isspace():
+            continue  # 'key:value': a ':' glued to text separates nothing
+        got = keys.get(before, keys)
+        if got is keys:
+            key = before.strip()
+            got = (len(before[:len(before) - len(before.lstrip())].expandtabs(8)), key) if key else None
+            if len(keys) < 50000:
+                keys[before] = got
+        if got is None:
             continue
-        parts = _tree_parts(line)
-        if parts is None:
-            continue
-        indent, key, val = parts
+        indent, key = got
+        val = after.lstrip() or None
         while len(stack) > 1 and stack[-1][0] >= indent:
             stack.pop()
         parent = stack[-1][1]
