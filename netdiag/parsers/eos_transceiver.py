@@ -436,7 +436,8 @@ def _arrow_columns(body: str):
     import pyarrow.compute as pc
 
     lines = pc.split_pattern(pa.array([body], pa.large_string()), "\n").flatten()
-    toks = pc.ascii_split_whitespace(lines, max_splits=6)
+    # (trimmed first: Arrow gives an empty first token for a line that starts with a blank)
+    toks = pc.ascii_split_whitespace(pc.ascii_trim_whitespace(lines), max_splits=6)
     toks = toks.filter(pc.greater_equal(pc.list_value_length(toks), 6))
     if not len(toks):
         return None
