@@ -225,7 +225,8 @@ def test_ethtool_stats_scan_is_the_regex_scan():
 
 @pytest.mark.parametrize("fmt", ["ethtool-module", "ethtool-stats", "eos-transceiver-dom-thresholds-json",
                                  "eos-transceiver-detail-json", "eos-transceiver-text", "nvue-transceiver",
-                                 "nvue-transceiver-thresholds", "nvue-transceiver-channel", "sonic-transceiver-eeprom",
+                                 "nvue-transceiver-thresholds", "nvue-transceiver-channel", "nvue-link-phy-detail",
+                                 "sonic-transceiver-eeprom",
                                  "sonic-transceiver-status", "sonic-counters", "sonic-counters-fec-stats"])
 def test_cold_and_warm_parses_agree(fmt):
     def parse_all():
@@ -240,7 +241,8 @@ def test_cold_and_warm_parses_agree(fmt):
     for memo in (ethtool_module._READINGS, ethtool_module._KEY_PLANS, ethtool_stats._DRIVER_OF,
                  eos_transceiver._LANE_IDS, eos_transceiver._UNIT_LOWER, nvue._POWER_SEEN,
                  sonic_transceiver._KEY_KINDS, ethtool_stats._PLANS, nvue._TREE_KEYS, nvue._CONV_SEEN,
-                 sonic_transceiver._FIELD_PLANS, sonic_transceiver._STATUS_PLANS, _sonic_common._COUNTS):
+                 sonic_transceiver._FIELD_PLANS, sonic_transceiver._STATUS_PLANS, _sonic_common._COUNTS,
+                 nvue._KV_KEYS, nvue._PHY_KEYS):
         memo.clear()
     cold = parse_all()
     warm = parse_all()
@@ -358,3 +360,30 @@ def test_eos_text_arrow_path_gives_the_python_paths_tables(monkeypatch, extra):
     rx = lanes.loc[lanes["port"] == "Ethernet1/17/3", "rx_power_mw"].tolist()
     assert rx and all(v == pytest.approx(0.8472274141405964) for v in rx)
     assert lanes.loc[lanes["port"] == "Ethernet2/21/1", "rx_power_mw"].tolist()[:1] == [0.0]
+
+
+def _phy_pairs_reference(text: str) -> list:
+    """nvue phy-detail text -> pairs as the per-line regex read them."""
+    pairs = []
+    for line in text.splitlines():
+        s = line.strip()
+        if not s or nvue._DASH_LINE.match(line):
+            continue
+        if set(s.lower().split()) <= {"operational", "applied", "pending", "hardware"}:
+            continue
+        m = nvue._KV_ROW.match(line)
+        if not m or not m.group(2):
+            continue
+        pairs.append((m.group(1), m.group(2).split()[0]))
+    return pairs
+
+
+def test_nvue_phy_pairs_are_the_regex_pairs():
+    texts = _inputs("nvue-link-phy-detail")
+    texts.append("  key-1  v w \n key2\n---- ----\n\u2026\u2026\u2026 x\n1abc 2\nab:c 3\na.b/c-d_e 7\nOperational Applied\n"
+                 "operational x\n\u00e9t\u00e9 1\nk\u3000v\n\tk2\t9\t\n")
+    assert len(texts) > 1
+    for t in texts:
+        nvue._KV_KEYS.clear()
+        assert nvue._phy_pairs(t) == _phy_pairs_reference(t)
+        assert nvue._phy_pairs(t) == _phy_pairs_reference(t)  # warm
