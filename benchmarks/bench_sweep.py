@@ -6,12 +6,16 @@ analysis, JSON out). Both are timed twice, interleaved (floor, sweep, floor, swe
 from other jobs on the machine hits both alike; the best of each is compared with the target
 (sweep <= 3x floor, issue 15). Wall time and CPU time (the sweep's including its workers) are
 printed, and the machine's load average, so a figure measured on a busy machine says so.
+With --phases, one more run in a fresh process is timed phase by phase (imports, inventory, capture
+index, parsing, analysis, JSON), so that a ratio above target says which part is over.
 Run: python benchmarks/bench_sweep.py [--gpus 2000] [--preset gb300-dual-plane] [--capture DIR --inventory F --plan F]
+     [--jobs N] [--phases]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
 import subprocess
@@ -50,6 +54,46 @@ def sweep(capture: Path, inv: Path, plan: Path, jobs: int | None) -> tuple[float
     return wall, cpu, after.ru_maxrss / 1024, r.returncode
 
 
+def phases(capture: Path, inv: Path, plan: Path, jobs: int | None) -> dict[str, tuple[float, float]]:
+    """{phase: (wall s, CPU s incl. worker processes)} of one sweep run in a fresh process, phase by
+    phase: where the time beyond parsing goes."""
+    code = f"""
+import json, resource, sys, time
+def cpu():
+    s, c = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return s.ru_utime + s.ru_stime + c.ru_utime + c.ru_stime
+out, t, c = {{}}, time.perf_counter(), cpu()
+def lap(name):
+    global t, c
+    t2, c2 = time.perf_counter(), cpu()
+    out[name] = (t2 - t, c2 - c)
+    t, c = t2, c2
+from netdiag import jobs, workers
+from netdiag.capture import read_capture
+from netdiag.ingest import ingest
+from netdiag.inventory import load
+from netdiag.render import text
+lap("imports")
+workers.configure({jobs!r})
+inv = load({str(inv)!r}, {str(plan)!r})
+lap("inventory and plan")
+cap = read_capture({str(capture)!r})
+lap("read capture index")
+ing = ingest(cap)
+lap("parse (ingest)")
+res = jobs.analyse(ing.snapshot, ing.devices, inv, None)
+lap("analysis")
+res.findings = text.worst_first(res.findings)
+json.dumps(res.to_json(), indent=2, allow_nan=False)
+lap("JSON out")
+print(json.dumps(out))
+"""
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    if r.returncode != 0:
+        sys.exit(f"phases failed: {r.stderr[-2000:]}")
+    return json.loads(r.stdout.strip().splitlines()[-1])
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--gpus", type=int, default=2000)
@@ -59,6 +103,7 @@ def main() -> int:
     ap.add_argument("--inventory", type=Path)
     ap.add_argument("--plan", type=Path)
     ap.add_argument("--jobs", type=int, help="sweep --jobs (default: every core)")
+    ap.add_argument("--phases", action="store_true", help="also time one run phase by phase (in a fresh process)")
     a = ap.parse_args()
     with tempfile.TemporaryDirectory() as d:
         if a.capture:
@@ -84,6 +129,11 @@ def main() -> int:
         ratio = sw / fw
         print(f"ratio sweep / floor: wall {ratio:.1f}x, CPU {sc / fc:.1f}x (target <= {TARGET_RATIO:.0f}x wall: "
               f"{'met' if ratio <= TARGET_RATIO else 'NOT met'})")
+        if a.phases:
+            ph = phases(cap, inv, plan, a.jobs)
+            print(f"one run phase by phase (jobs {a.jobs or 'all cores'}; CPU includes worker processes):")
+            for name, (w, c) in ph.items():
+                print(f"  {name:22s} wall {w:6.2f} s  CPU {c:6.2f} s  ({w / fw:4.1f}x the floor's wall)")
     return 0
 
 

@@ -51,7 +51,8 @@ class Entry:
     _dir: Path | None = field(default=None, repr=False, compare=False)
 
     def stdout(self) -> bytes:
-        return (self._dir / self.file).read_bytes()
+        with open(f"{self._dir}/{self.file}", "rb") as f:  # (a fleet has many: no Path objects per read)
+            return f.read()
 
     def stderr(self) -> bytes:
         p = self._dir / (Path(self.file).stem + ".err")

@@ -19,7 +19,8 @@ import pandas as pd
 import pytest
 
 from netdiag import completeness, parsers
-from netdiag.parsers import _json, eos_transceiver, ethtool_module, ethtool_stats, nvue, sonic_transceiver
+from netdiag.parsers import (_json, _sonic_common, eos_transceiver, ethtool_module, ethtool_stats, nvue,
+                             sonic_transceiver)
 
 CASES = Path(__file__).resolve().parent / "cases"
 
@@ -224,7 +225,9 @@ def test_ethtool_stats_scan_is_the_regex_scan():
 
 @pytest.mark.parametrize("fmt", ["ethtool-module", "ethtool-stats", "eos-transceiver-dom-thresholds-json",
                                  "eos-transceiver-detail-json", "eos-transceiver-text", "nvue-transceiver",
-                                 "nvue-transceiver-thresholds", "sonic-transceiver-eeprom"])
+                                 "nvue-transceiver-thresholds", "nvue-transceiver-channel", "nvue-link-phy-detail",
+                                 "sonic-transceiver-eeprom",
+                                 "sonic-transceiver-status", "sonic-counters", "sonic-counters-fec-stats"])
 def test_cold_and_warm_parses_agree(fmt):
     def parse_all():
         out = []
@@ -237,7 +240,9 @@ def test_cold_and_warm_parses_agree(fmt):
 
     for memo in (ethtool_module._READINGS, ethtool_module._KEY_PLANS, ethtool_stats._DRIVER_OF,
                  eos_transceiver._LANE_IDS, eos_transceiver._UNIT_LOWER, nvue._POWER_SEEN,
-                 sonic_transceiver._KEY_KINDS):
+                 sonic_transceiver._KEY_KINDS, ethtool_stats._PLANS, nvue._TREE_KEYS, nvue._CONV_SEEN,
+                 sonic_transceiver._FIELD_PLANS, sonic_transceiver._STATUS_PLANS, _sonic_common._COUNTS,
+                 nvue._KV_KEYS, nvue._PHY_KEYS):
         memo.clear()
     cold = parse_all()
     warm = parse_all()
@@ -269,3 +274,116 @@ def test_nvue_tree_parts_are_the_regex_groups():
         if want is not None and want[2] == "":
             want = (want[0], want[1], None)   # _kv_tree takes "" as no value, as None
         assert nvue._tree_parts(ln) == want
+
+
+def _kv_tree_reference(text: str) -> dict:
+    """_kv_tree as it read each line through _tree_parts (before the key texts were looked up)."""
+    root: dict = {}
+    stack: list = [(-1, root)]
+    for line in text.splitlines():
+        if not line.strip() or line.strip() in ("...", "\u2026"):
+            continue
+        parts = nvue._tree_parts(line)
+        if parts is None:
+            continue
+        indent, key, val = parts
+        while len(stack) > 1 and stack[-1][0] >= indent:
+            stack.pop()
+        parent = stack[-1][1]
+        if val is None or val == "":
+            node: dict = {}
+            parent[key] = node
+            stack.append((indent, node))
+        else:
+            parent[key] = val.strip()
+    return root
+
+
+def test_nvue_kv_tree_is_the_tree_of_its_line_parts():
+    texts = [t for fmt in ("nvue-transceiver", "nvue-transceiver-channel", "nvue-transceiver-thresholds")
+             for t in _inputs(fmt)]
+    texts.append("a:b\n  a : \n\tkey\t:\tv  w \t\n : x\nk:\n  x: y: z\n\u3000k\u3000:\u3000v\n...\n\u2026\n"
+                 "top :\n    deep : 1\n  mid : 2\n")
+    assert len(texts) > 3
+    for t in texts:
+        nvue._TREE_KEYS.clear()
+        assert nvue._kv_tree(t) == _kv_tree_reference(t)
+        assert nvue._kv_tree(t) == _kv_tree_reference(t)  # warm
+
+
+# --- EOS `show interfaces transceiver` text: large outputs cut by Arrow ---------------------------
+
+def _eos_rows() -> tuple[str, list[str]]:
+    """The header and the table rows of the real EOS samples."""
+    head, rows = None, []
+    for t in _inputs("eos-transceiver-text"):
+        lines = t.splitlines()
+        at = next(i for i, ln in enumerate(lines) if ln.startswith("-----"))
+        head = head or "\n".join(lines[: at + 1])
+        rows += [ln for ln in lines[at + 1:] if ln.strip()]
+    return head, rows
+
+
+def _eos_big(extra: str = "") -> str:
+    """The real samples' rows repeated under many port names (Et3/17/2 -> Et<n>/17/2) past the
+    size at which the Arrow path takes over."""
+    head, rows = _eos_rows()
+    out = [head]
+    n = 0
+    while sum(len(x) + 1 for x in out) < eos_transceiver.ARROW_MIN_CHARS + 20000:
+        n += 1
+        out += [re.sub(r"^Et\d+", f"Et{n}", r) for r in rows]
+    return "\n".join(out) + "\n" + extra
+
+
+@pytest.mark.parametrize("extra", ["", "Et900/1 1 2 3 4 5 6\nsome other line with enough tokens in it\n",
+                                   "Et901/1 inf 3.3 5 1 1 1\n", "Et902/1 1_0 3.3 5 1 1 1\n",
+                                   "Et903/1 1.0 3.3 5 1 1 \u00f1\n", "Et904/1 Unknown N/A n/a NA -- 3:3\n",
+                                   "Et905/1 1e3 +2.5 .5 -0 5. 1\n", "Et906/1 1 2 3\n", "\tEt907/1\t1\t2\t3\t4\t5 x\n",
+                                   "   Et908/1   1  2  3  4  5   \nEt909/1 1 2 3 4    \n"])
+def test_eos_text_arrow_path_gives_the_python_paths_tables(monkeypatch, extra):
+    text = _eos_big(extra)
+    used = []
+    arrow = eos_transceiver._arrow_columns
+    monkeypatch.setattr(eos_transceiver, "_arrow_columns", lambda body: used.append(arrow(body)) or used[-1])
+    fast = parsers.parse_frames("eos-transceiver-text", text, device="d")
+    monkeypatch.setattr(eos_transceiver, "ARROW_MIN_CHARS", 10**12)
+    plain = parsers.parse_frames("eos-transceiver-text", text, device="d")
+    assert used  # the Arrow path was tried
+    if extra in ("", "Et905/1 1e3 +2.5 .5 -0 5. 1\n", "Et906/1 1 2 3\n", "Et904/1 Unknown N/A n/a NA -- 3:3\n"):
+        assert used[0] is not None  # and taken (plain numbers and N/A markers only)
+    assert fast.keys() == plain.keys() == {"modules", "lanes"}
+    for t in fast:
+        pd.testing.assert_frame_equal(fast[t], plain[t])
+    lanes = fast["lanes"]
+    # readings of the real samples, under a repeated name: -0.72 dBm is 0.8472 mW, -30.00 is no light
+    rx = lanes.loc[lanes["port"] == "Ethernet1/17/3", "rx_power_mw"].tolist()
+    assert rx and all(v == pytest.approx(0.8472274141405964) for v in rx)
+    assert lanes.loc[lanes["port"] == "Ethernet2/21/1", "rx_power_mw"].tolist()[:1] == [0.0]
+
+
+def _phy_pairs_reference(text: str) -> list:
+    """nvue phy-detail text -> pairs as the per-line regex read them."""
+    pairs = []
+    for line in text.splitlines():
+        s = line.strip()
+        if not s or nvue._DASH_LINE.match(line):
+            continue
+        if set(s.lower().split()) <= {"operational", "applied", "pending", "hardware"}:
+            continue
+        m = nvue._KV_ROW.match(line)
+        if not m or not m.group(2):
+            continue
+        pairs.append((m.group(1), m.group(2).split()[0]))
+    return pairs
+
+
+def test_nvue_phy_pairs_are_the_regex_pairs():
+    texts = _inputs("nvue-link-phy-detail")
+    texts.append("  key-1  v w \n key2\n---- ----\n\u2026\u2026\u2026 x\n1abc 2\nab:c 3\na.b/c-d_e 7\nOperational Applied\n"
+                 "operational x\n\u00e9t\u00e9 1\nk\u3000v\n\tk2\t9\t\n")
+    assert len(texts) > 1
+    for t in texts:
+        nvue._KV_KEYS.clear()
+        assert nvue._phy_pairs(t) == _phy_pairs_reference(t)
+        assert nvue._phy_pairs(t) == _phy_pairs_reference(t)  # warm

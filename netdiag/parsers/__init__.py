@@ -264,7 +264,7 @@ def _run(fmt: str, data: bytes | str, ctx: Context) -> dict:
 
 
 def _fill_rows(t: str, rows, device, port) -> list[dict]:
-    has_port = t != "collection" and "port" in dict(model.TABLES[t])
+    has_port = t != "collection" and "port" in model.COLUMN_SETS[t]
     filled = []
     for r in rows:
         r = dict(r)

@@ -105,7 +105,8 @@ def read_table(lines: list[str], rule: int, stop=None) -> Table:
     rows = []
     for i in range(rule + 1, len(lines)):
         ln = lines[i]
-        if not ln.strip() or RULE.match(ln) or set(ln.strip()) == {"-"}:
+        st = ln.strip()
+        if not st or RULE.match(ln) or not st.strip("-"):  # (a line of dashes only ends it too)
             break
         if stop is not None and stop(ln):
             break
@@ -135,8 +136,23 @@ def is_na(text: str | None) -> bool:
     return text is None or text.strip().lower() in NA or text.strip().lower().startswith("n/a")
 
 
+_COUNTS: dict[str, int | None] = {}
+
+
 def count(text: str) -> int | None:
     """'1,000' -> 1000; 'N/A' -> None; anything else non-numeric -> None. Negative sentinels -> None."""
+    got = _COUNTS.get(text, _COUNTS) if type(text) is str else _COUNTS
+    if got is not _COUNTS:
+        return got  # ('0', 'N/A' and the like repeat in every row of a fleet)
+    got = _count(text)
+    if type(text) is str and len(text) <= 8:
+        if len(_COUNTS) >= 100000:
+            _COUNTS.clear()
+        _COUNTS[text] = got
+    return got
+
+
+def _count(text: str) -> int | None:
     t = text.strip().replace(",", "")
     if is_na(t):
         return None

@@ -417,12 +417,59 @@ def _token_columns(body: str) -> list[np.ndarray]:
     return [arr[s + k] for k in range(6)]
 
 
+#: an output this long (a whole fleet's rows pasted as one, say) is cut into columns by Arrow's
+#: compute kernels instead of Python's str.split: one pass in C over the whole text
+ARROW_MIN_CHARS = 256 * 1024
+#: a reading as EOS prints it, which Arrow's cast and Python's float() read alike (anything else
+#: -- inf, nan, 1_000 -- sends the output the way of float())
+_PLAIN_NUMBER = r"^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$"
+
+
+def _arrow_columns(body: str):
+    """(port names, temp, volt, bias, tx, rx) of every table row of `body` ("\n" line ends only),
+    as _token_columns and _floats find them, with Arrow: None when the body is not plain ASCII or
+    holds a reading token that is neither a plain number nor an N/A marker (those outputs take
+    the Python way, which drops such lines)."""
+    if not body.isascii() or "\x1f" in body:  # (Python's split() also splits at \x1c-\x1f)
+        return None
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    lines = pc.split_pattern(pa.array([body], pa.large_string()), "\n").flatten()
+    # (trimmed first: Arrow gives an empty first token for a line that starts with a blank)
+    toks = pc.ascii_split_whitespace(pc.ascii_trim_whitespace(lines), max_splits=6)
+    toks = toks.filter(pc.greater_equal(pc.list_value_length(toks), 6))
+    if not len(toks):
+        return None
+    first = pc.list_element(toks, 0).dictionary_encode()
+    full = np.array([_PORT_NAMES[t] for t in first.dictionary.to_pylist()], dtype=object)
+    full = full[first.indices.to_numpy(zero_copy_only=False)]
+    named = full != None  # noqa: E711  (elementwise: first tokens that name an interface)
+    if not named.all():
+        toks = toks.filter(pa.array(named))
+        full = full[named]
+    if not len(full):
+        return None
+    na = pa.array(sorted(_NA_TOKENS), pa.large_string())
+    none = pa.scalar(None, pa.large_string())
+    out = []
+    for k in range(1, 6):
+        col = pc.list_element(toks, k)
+        col = pc.if_else(pc.is_in(col, value_set=na), none, col)
+        if not pc.all(pc.match_substring_regex(col, _PLAIN_NUMBER)).as_py() in (True, None):
+            return None
+        out.append(pc.cast(col, pa.float64()).to_numpy(zero_copy_only=False))
+    return (full, *out)
+
+
 @register("eos-transceiver-text", tables=("modules", "lanes"), detect=_looks_like_xcvr_text,
           priority=40, description="Arista EOS: show interfaces transceiver (text table)")
 def parse_eos_transceiver_text(text: str, ctx: Context) -> dict:
     """Column-wise (a switch has hundreds of rows, a fleet millions): split each line once, convert
     each reading column with numpy, return {column: array} tables."""
-    lines = text.splitlines()
+    odd = _odd_eol(text) or _MARK in text
+    # "\n" line ends only: the header is among the first lines, the body is cut in one go below
+    lines = text.splitlines() if odd else text.split("\n", 80)[:80]
     header_at = None
     for i, line in enumerate(lines[:80]):
         if line.startswith("Port") and "(" in line:
@@ -435,8 +482,14 @@ def parse_eos_transceiver_text(text: str, ctx: Context) -> dict:
         raise ParseError("not EOS `show interfaces transceiver` output (no Tx/Rx Power columns)",
                          line=header_at + 1, text=lines[header_at])
     names = _PORT_NAMES
-    if not _odd_eol(text) and _MARK not in text:  # "\n" line ends only: one split
+    body = None
+    if not odd:  # "\n" line ends only: one split
         body = text[sum(len(ln) + 1 for ln in lines[: header_at + 1]):]
+        if len(body) >= ARROW_MIN_CHARS:
+            got = _arrow_columns(body)
+            if got is not None:
+                return _tables(*got)
+    if body is not None:
         cols = _token_columns(body)
         full = np.array([names[t] for t in cols[0].tolist()], dtype=object)
         named = full != None  # noqa: E711  (elementwise: first tokens that name an interface)
@@ -458,7 +511,11 @@ def parse_eos_transceiver_text(text: str, ctx: Context) -> dict:
     rx, b5 = _floats(cols[5])
     keep = ~(b1 | b2 | b3 | b4 | b5)  # a line this table does not have (not five readings)
     ports = full[keep]
-    temp, volt, bias, tx, rx = (a[keep] for a in (temp, volt, bias, tx, rx))
+    return _tables(ports, *(a[keep] for a in (temp, volt, bias, tx, rx)))
+
+
+def _tables(ports: np.ndarray, temp, volt, bias, tx, rx) -> dict:
+    """The modules and lanes columns of the table's rows (port names, five readings each)."""
     for a in (temp, volt, bias):
         a[np.isinf(a)] = np.nan
     dom = ~(np.isnan(temp) & np.isnan(volt) & np.isnan(bias) & np.isnan(tx) & np.isnan(rx))

@@ -213,34 +213,18 @@ def parse_ethtool_stats(text: str, ctx: Context) -> Tables:
     if not good:
         raise ParseError("no 'name: value' counter lines: not ethtool -S output", line=1,
                          text=text.strip().splitlines()[0] if text.strip() else None)
-    driver = _driver(values)
+    plan = _PLANS.get(tuple(values))
+    if plan is None:
+        plan = _plan(values)
+        if len(_PLANS) < 1024:
+            _PLANS[tuple(values)] = plan
+    picks, lane_names = plan
     row: dict = {}
-    for canonical, cands in _CANDIDATES.items():
-        for cand in cands:
-            if isinstance(cand, tuple):
-                if cand[0] not in values:
-                    continue
-                row[canonical] = sum(values[n] for n in cand if n in values)
-                src = cand[0]
-            elif cand in values:
-                row[canonical] = values[cand]
-                src = cand
-            else:
-                continue
-            b = _bits(driver, canonical, src)
-            if b is not None:
-                row[f"{canonical}_bits"] = b
-            break
-    lanes = []
-    for name, v in values.items():
-        lane = _LANE_OF.get(name, _LANE_OF)
-        if lane is _LANE_OF:  # counter names repeat on every NIC of a fleet: matched once each
-            m = _MLX5_LANE.match(name)
-            lane = int(m.group(1)) + 1 if m else None  # mlx5 numbers lanes from 0
-            if len(_LANE_OF) < 50000:
-                _LANE_OF[name] = lane
-        if lane is not None:
-            lanes.append({"lane": lane, "raw_errors": v})
+    for canonical, src, bits_col, bits in picks:
+        row[canonical] = values[src] if type(src) is str else sum(values[n] for n in src)
+        if bits_col is not None:
+            row[bits_col] = bits
+    lanes = [{"lane": lane, "raw_errors": values[name]} for name, lane in lane_names]
     if port is not None:
         row["port"] = port
         for r in lanes:
@@ -251,3 +235,39 @@ def parse_ethtool_stats(text: str, ctx: Context) -> Tables:
     if lanes:
         out["lanes"] = sorted(lanes, key=lambda r: r["lane"])
     return out
+
+
+#: counter names as printed (in order) -> what parse_ethtool_stats takes from them: a fleet's NICs
+#: print a few distinct name lists, each worked out once
+_PLANS: dict[tuple, tuple] = {}
+
+
+def _plan(values: dict[str, int]) -> tuple[list[tuple], list[tuple[str, int]]]:
+    """([(canonical, source name or names to add up, its _bits column or None, bits)],
+    [(counter name, lane)]) for a set of printed counter names."""
+    driver = _driver(values)
+    picks = []
+    for canonical, cands in _CANDIDATES.items():
+        for cand in cands:
+            if isinstance(cand, tuple):
+                if cand[0] not in values:
+                    continue
+                src, take = cand[0], tuple(n for n in cand if n in values)
+            elif cand in values:
+                src = take = cand
+            else:
+                continue
+            b = _bits(driver, canonical, src)
+            picks.append((canonical, take, None if b is None else f"{canonical}_bits", b))
+            break
+    lanes = []
+    for name in values:
+        lane = _LANE_OF.get(name, _LANE_OF)
+        if lane is _LANE_OF:  # counter names repeat on every NIC of a fleet: matched once each
+            m = _MLX5_LANE.match(name)
+            lane = int(m.group(1)) + 1 if m else None  # mlx5 numbers lanes from 0
+            if len(_LANE_OF) < 50000:
+                _LANE_OF[name] = lane
+        if lane is not None:
+            lanes.append((name, lane))
+    return picks, lanes

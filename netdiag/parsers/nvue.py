@@ -130,21 +130,41 @@ def _power_threshold_mw(text: Any) -> float | None:
     return _safe(_power_dbm_default, text)
 
 
+#: (converter, printed text) -> value: thresholds and common readings repeat across a fleet
+_CONV_SEEN: dict[tuple, float | None] = {}
+
+
+def _safe_memo(fn, text: str) -> float | None:
+    """_safe(fn, text) for a str, remembered."""
+    got = _CONV_SEEN.get((fn, text), _CONV_SEEN)
+    if got is _CONV_SEEN:
+        got = _safe(fn, text)
+        if len(_CONV_SEEN) < 50000:
+            _CONV_SEEN[(fn, text)] = got
+    return got
+
+
 def _temp_c(text: Any) -> float | None:
     if isinstance(text, (int, float)) and not isinstance(text, bool):
         return float(text)
+    if type(text) is str:
+        return _safe_memo(units.temperature_to_c, text)
     return _safe(units.temperature_to_c, text)
 
 
 def _volt(text: Any) -> float | None:
     if isinstance(text, (int, float)) and not isinstance(text, bool):
         return float(text)
+    if type(text) is str:
+        return _safe_memo(units.voltage_to_v, text)
     return _safe(units.voltage_to_v, text)
 
 
 def _bias(text: Any) -> float | None:
     if isinstance(text, (int, float)) and not isinstance(text, bool):
         return float(text)
+    if type(text) is str:
+        return _safe_memo(units.current_to_ma, text)
     return _safe(units.current_to_ma, text)
 
 
@@ -247,6 +267,18 @@ _PHY_DETECT = re.compile(r"^\s*(?:phy-raw-errors-lane\d+|rs-num-corr-err-bin\d+|
 _KV_ROW = re.compile(r"^\s*([A-Za-z][\w./-]*)(?:\s+(.*?))?\s*$")
 
 
+_PHY_KEYS: dict[str, tuple[str, int] | None] = {}
+
+
+def _phy_key(k: str) -> tuple[str, int] | None:
+    """("raw_errors" | "raw_ber" | "bin", number as printed) of a per-lane or histogram key."""
+    for rx, kind in ((_PHY_LANE_ERR, "raw_errors"), (_PHY_LANE_BER, "raw_ber"), (_PHY_BIN, "bin")):
+        m = rx.match(k)
+        if m:
+            return kind, int(m.group(1))
+    return None
+
+
 def _phy_tables(pairs, ctx: Context) -> Tables:
     """(key, value) pairs of phy-detail -> counters / lanes / fec_histogram / ports rows.
 
@@ -286,22 +318,23 @@ def _phy_tables(pairs, ctx: Context) -> Tables:
                 port["speed_gbps"] = sp
             known += 1
         else:
-            m = _PHY_LANE_ERR.match(k)
-            if m:
-                lanes.setdefault(int(m.group(1)) + 1, {})["raw_errors"] = _int(val)
-                known += 1
+            what = _PHY_KEYS.get(k, _PHY_KEYS)
+            if what is _PHY_KEYS:  # (keys repeat on every port: matched once each)
+                what = _phy_key(k)
+                if len(_PHY_KEYS) < 20000:
+                    _PHY_KEYS[k] = what
+            if what is None:
                 continue
-            m = _PHY_LANE_BER.match(k)
-            if m:
-                lanes.setdefault(int(m.group(1)) + 1, {})["raw_ber"] = _ber(val)
-                known += 1
-                continue
-            m = _PHY_BIN.match(k)
-            if m:
-                n = _int(val)
-                if n is not None:
-                    hist[int(m.group(1))] = n
-                known += 1
+            kind, n = what
+            if kind == "raw_errors":
+                lanes.setdefault(n + 1, {})["raw_errors"] = _int(val)
+            elif kind == "raw_ber":
+                lanes.setdefault(n + 1, {})["raw_ber"] = _ber(val)
+            else:
+                v = _int(val)
+                if v is not None:
+                    hist[n] = v
+            known += 1
     if not known:
         raise ParseError("no phy-detail fields (raw-ber, phy-raw-errors-laneN, rs-num-corr-err-binN, ...)")
     out: Tables = {}
@@ -330,19 +363,35 @@ def _looks_phy_detail(text: str) -> bool:
 def parse_nvue_link_phy_detail(text: str, ctx: Context) -> Tables:
     if _looks_json(text):
         raise ParseError("JSON output: use format nvue-link-phy-detail-json", line=1)
+    return _phy_tables(_phy_pairs(text), ctx)
+
+
+def _phy_pairs(text: str) -> list[tuple[str, str]]:
+    """(key, first word of its value) of each `key   value` line of phy-detail text, as _KV_ROW
+    reads them, without the dashed rule and the 'operational applied' column header."""
     pairs = []
+    keys = _KV_KEYS
     for line in text.splitlines():
-        s = line.strip()
-        if not s or _DASH_LINE.match(line):
+        words = line.split()
+        if len(words) < 2:
+            continue  # (blank, or no value: _KV_ROW gives no value either)
+        if {w.lower() for w in words} <= _PHY_HEADER_WORDS:
             continue
-        words = s.lower().split()
-        if set(words) <= {"operational", "applied", "pending", "hardware"}:
-            continue
-        m = _KV_ROW.match(line)
-        if not m or not m.group(2):
-            continue
-        pairs.append((m.group(1), m.group(2).split()[0]))
-    return _phy_tables(pairs, ctx)
+        # _KV_ROW's groups by str methods: the key is the first word when the whole word is
+        # key-like (a dashed rule's is not), the value's first word is the second word
+        ok = keys.get(words[0])
+        if ok is None:
+            ok = _KV_KEY.match(words[0]) is not None
+            if len(keys) < 20000:
+                keys[words[0]] = ok
+        if ok:
+            pairs.append((words[0], words[1]))
+    return pairs
+
+
+_PHY_HEADER_WORDS = frozenset(("operational", "applied", "pending", "hardware"))
+_KV_KEY = re.compile(r"[A-Za-z][\w./-]*\Z")
+_KV_KEYS: dict[str, bool] = {}
 
 
 def _looks_phy_detail_json(text: str) -> bool:
@@ -533,17 +582,34 @@ def _tree_parts(line: str) -> tuple[int, str, str | None] | None:
     return indent, key, (after.lstrip() or None)
 
 
+#: the text before a line's first ':' -> (indent width, key) as _tree_parts gives them, or None
+#: (no key): an output's keys and their indents repeat on every port of a fleet
+_TREE_KEYS: dict[str, tuple[int, str] | None] = {}
+
+
 def _kv_tree(text: str) -> dict:
     """Indented `key : value` lines -> nested dict (a key with no value opens a sub-object)."""
     root: dict = {}
     stack: list[tuple[int, dict]] = [(-1, root)]
+    keys = _TREE_KEYS
     for line in text.splitlines():
-        if not line.strip() or line.strip() in ("...", "\u2026"):
+        s = line.rstrip()
+        # (as _tree_parts, with what a key text means looked up rather than worked out)
+        before, sep, after = s.partition(":")
+        if not sep:
+            continue  # (blank lines and '...' have no ':' either)
+        if after and not after[0].isspace():
+            continue  # 'key:value': a ':' glued to text separates nothing
+        got = keys.get(before, keys)
+        if got is keys:
+            key = before.strip()
+            got = (len(before[:len(before) - len(before.lstrip())].expandtabs(8)), key) if key else None
+            if len(keys) < 50000:
+                keys[before] = got
+        if got is None:
             continue
-        parts = _tree_parts(line)
-        if parts is None:
-            continue
-        indent, key, val = parts
+        indent, key = got
+        val = after.lstrip() or None
         while len(stack) > 1 and stack[-1][0] >= indent:
             stack.pop()
         parent = stack[-1][1]

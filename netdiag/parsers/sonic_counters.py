@@ -59,19 +59,21 @@ def _portstat_tables(text: str, need: tuple[str, ...]) -> Tables:
         if need and not any(n in hdr for n in need):
             continue
         seen_table = True
+        # the columns read, in header order, and how (the same for every row)
+        take = [(i, _COUNT_COLS[name], sc.count) if name in _COUNT_COLS else (i, _BER_COLS[name], sc.number)
+                for i, name in enumerate(hdr) if name in _COUNT_COLS or name in _BER_COLS]
+        state_at = hdr.index("STATE") if "STATE" in hdr else None
         for _, cells in t.rows:
             port = cells[0]
             if not sc.looks_like_port(port):
                 continue
             row: dict = {"port": port}
-            for name, cell in zip(hdr, cells):
-                if name in _COUNT_COLS:
-                    row[_COUNT_COLS[name]] = sc.count(cell)
-                elif name in _BER_COLS:
-                    row[_BER_COLS[name]] = sc.number(cell)
+            for i, col, conv in take:
+                if i < len(cells):
+                    row[col] = conv(cells[i])
             counters.append(row)
-            if "STATE" in hdr:
-                st = _state(cells[hdr.index("STATE")])
+            if state_at is not None:
+                st = _state(cells[state_at])
                 if st:
                     ports.append({"port": port, **st})
     if not seen_table:

@@ -204,6 +204,42 @@ class _Module:
         return self.mod, lanes
 
 
+_LEAD_NUMBER = re.compile(r"^\s*([-+]?\d+(?:\.\d*)?)")
+#: (normalised key, section) -> what _Module.field does with such a line, for the lines every port
+#: prints (lane readings, thresholds): worked out once, as field() decides it
+_FIELD_PLANS: dict[tuple[str, str], tuple] = {}
+
+
+def _field_plan(k: str, section: str) -> tuple:
+    """("lane", lane, column, converter), ("threshold", column_level, sensor column), ("none",)
+    for a line field() reads and ignores, or ("field",): field() itself."""
+    if section.startswith("els"):
+        return ("none",)
+    m, m_sfp, m_thr = _key_kind(k)
+    if m:
+        n = int(m.group(2))
+        if n < 1:
+            return ("none",)
+        if m.group(3) == "bias":
+            return ("lane", n, "tx_bias_ma", sc.current_ma) if m.group(1) == "tx" else ("none",)
+        return ("lane", n, "rx_power_mw" if m.group(1) == "rx" else "tx_power_mw", sc.power_mw)
+    if m_sfp and section in ("monitordata", "channelmonitorvalues"):
+        if m_sfp.group(2) == "bias":
+            return ("lane", 1, "tx_bias_ma", sc.current_ma) if m_sfp.group(1) == "tx" else ("none",)
+        return ("lane", 1, "rx_power_mw" if m_sfp.group(1) == "rx" else "tx_power_mw", sc.power_mw)
+    if m_thr:
+        col = _SENSOR[m_thr.group(1)]
+        level = f"{m_thr.group(2)}_{'warn' if m_thr.group(3).startswith('warn') else 'alarm'}"
+        return ("threshold", f"{col}_{level}", col)
+    if (k in ("temperature", "temp", "moduletemperature", "vcc", "voltage", "supplyvoltage", "identifier",
+              "wavelength", "laserwavelength", "mediainterfacetechnology", "medialanecount", "hostlanecount")
+            or k in _VENDOR_KEYS or k.startswith("length") or section == "specificationcompliance"
+            or k in ("specificationcompliance", "applicationadvertisement") or "compliance" in k
+            or "transmissionmedia" in k or "transmittertechnology" in k):
+        return ("field",)
+    return ("none",)  # a key field() reads nothing from
+
+
 def _looks_eeprom(text: str) -> bool:
     return _EEPROM_DETECT.search(text) is not None
 
@@ -213,6 +249,7 @@ def _looks_eeprom(text: str) -> bool:
                       "module identity, DOM readings per lane, thresholds (SFF-8472/8636, CMIS, CPO)")
 def parse_eeprom(text: str, ctx: Context) -> Tables:
     lines = text.splitlines()
+    plans = _FIELD_PLANS
     modules, lanes = [], []
     cur: _Module | None = None
     base_indent = 0
@@ -273,7 +310,23 @@ def parse_eeprom(text: str, ctx: Context) -> Tables:
         if k == "applicationadvertisement":
             cont_indent = indent
         try:
-            cur.field(key, val, section)
+            p = plans.get((k, section))
+            if p is None:
+                p = _field_plan(k, section)
+                if len(plans) < 20000:
+                    plans[(k, section)] = p
+            kind = p[0]
+            if kind == "lane":
+                row = cur.lanes.get(p[1])
+                if row is None:
+                    row = cur.lanes[p[1]] = {"port": cur.port, "lane": p[1]}
+                row[p[2]] = p[3](val)
+            elif kind == "threshold":
+                cur.thresholds[p[1]] = _threshold_value(p[2], val)
+                lead = _LEAD_NUMBER.match(val)
+                cur.raw_thresholds[p[1]] = float(lead.group(1)) if lead else None
+            elif kind == "field":
+                cur.field(key, val, section)
         except ValueError as e:
             raise ParseError(f"unreadable value for {key.strip()!r}: {e}", line=i + 1, text=line) from None
     close()
@@ -421,56 +474,92 @@ def _looks_status(text: str) -> bool:
 
 
 def _status_field(mod: dict, lanes: dict, port, key: str, val: str) -> bool:
-    k = " ".join(key.split())
-    kl = k.lower()
+    """One 'Key: value' line of a port's status: what the key means is worked out once per key
+    text (_status_plan; keys repeat on every port of a fleet), then applied to the value."""
+    plan = _STATUS_PLANS.get(key)
+    if plan is None:
+        plan = _status_plan(key)
+        if len(_STATUS_PLANS) < 20000:
+            _STATUS_PLANS[key] = plan
+    what = plan[0]
+    if what == "other":
+        return plan[1]
+    if what == "module state":
+        mod["module_state"] = None if sc.is_na(val) else val.strip()
+        return True
     b = sc.boolean(val)
-
-    def lane(n):
+    if what == "lane column":
+        n = plan[1]
         r = lanes.get(n)
         if r is None:
             r = lanes[n] = {"port": port, "lane": n, "alarms": []}
-        return r
+        r[plan[2]] = b
+        return True
+    if what == "lane alarm":  # (a set flag only)
+        if b:
+            n = plan[1]
+            r = lanes.get(n)
+            if r is None:
+                r = lanes[n] = {"port": port, "lane": n, "alarms": []}
+            r["alarms"].append(plan[2])
+        return True
+    if what == "module alarm":  # (a set flag only; otherwise as the key's `other` answer)
+        if b:
+            mod["alarms"].append(plan[1])
+            return True
+        return plan[2]
+    raise AssertionError(f"unhandled status plan {what!r}")
 
+
+_STATUS_PLANS: dict[str, tuple] = {}
+_LANE_COLUMNS = (("tx fault", "tx_fault"), ("rx loss of signal", "rx_los"), ("tx loss of signal", "tx_los"),
+                 ("rx clock and data recovery loss of lock", "rx_lol"), ("rx cdr loss of lock", "rx_lol"),
+                 ("tx clock and data recovery loss of lock", "tx_lol"), ("tx cdr loss of lock", "tx_lol"))
+
+
+def _status_plan(key: str) -> tuple:
+    """What a status key (as printed) is: ("module state",), ("lane column", lane, column),
+    ("lane alarm", lane, alarm or None), ("module alarm", alarm, answer when not set) or
+    ("other", answer)."""
+    k = " ".join(key.split())
+    kl = k.lower()
+    other = bool(re.search(r"\b(flag|fault|state|status|channels)\b", kl))
     if kl in ("current module state", "module state"):
-        mod["module_state"] = None if sc.is_na(val) else val.strip()
-        return True
-    if kl in ("datapath firmware fault", "module firmware fault") and b:
-        mod["alarms"].append(_snake(k))
-        return True
+        return ("module state",)
+    if kl in ("datapath firmware fault", "module firmware fault"):
+        # a set fault is the module's alarm; a clear one reads as any other key (neither names a
+        # lane nor a high/low flag)
+        return ("module alarm", _snake(k), other)
+    return _status_plan_rest(k, kl, other)
+
+
+def _module_flag(f) -> str:
+    sensor = _SENSOR_NAMES.get(f.group("what").strip().lower(), _snake(f.group("what")))
+    lvl = "warn" if f.group("lvl").lower().startswith("warn") else "alarm"
+    return f"{sensor}_{f.group('hl').lower()}_{lvl}"
+
+
+def _status_plan_rest(k: str, kl: str, other: bool) -> tuple:
+    """The plan of any other key: a lane's flag, a module flag, or neither."""
     m = _ST_LANE.match(k)
     if m:
         n = int(m.group("n"))
         if n < 1:
-            return False
+            return ("other", False)
         what = m.group("what").lower()
         if not re.search(r"flag|status|loss of lock|fault", what):
-            return False
-        if what.startswith("tx fault"):
-            lane(n)["tx_fault"] = b
-        elif what.startswith("rx loss of signal"):
-            lane(n)["rx_los"] = b
-        elif what.startswith("tx loss of signal"):
-            lane(n)["tx_los"] = b
-        elif what.startswith("rx clock and data recovery loss of lock") or what.startswith("rx cdr loss of lock"):
-            lane(n)["rx_lol"] = b
-        elif what.startswith("tx clock and data recovery loss of lock") or what.startswith("tx cdr loss of lock"):
-            lane(n)["tx_lol"] = b
-        elif what.startswith("tx disable status") and b:
-            lane(n)["alarms"].append("tx_disabled")
-        else:
-            f = _ST_FLAG.match(what)
-            if f and b:
-                sensor = _SENSOR_NAMES.get(f.group("what").strip().lower(), _snake(f.group("what")))
-                lvl = "warn" if f.group("lvl").lower().startswith("warn") else "alarm"
-                lane(n)["alarms"].append(f"{sensor}_{f.group('hl').lower()}_{lvl}")
-        return True
+            return ("other", False)
+        for prefix, col in _LANE_COLUMNS:
+            if what.startswith(prefix):
+                return ("lane column", n, col)
+        if what.startswith("tx disable status"):
+            return ("lane alarm", n, "tx_disabled")
+        f = _ST_FLAG.match(what)
+        return ("lane alarm", n, _module_flag(f)) if f else ("other", True)
     f = _ST_FLAG.match(k)
-    if f and b:
-        sensor = _SENSOR_NAMES.get(f.group("what").strip().lower(), _snake(f.group("what")))
-        lvl = "warn" if f.group("lvl").lower().startswith("warn") else "alarm"
-        mod["alarms"].append(f"{sensor}_{f.group('hl').lower()}_{lvl}")
-        return True
-    return bool(re.search(r"\b(flag|fault|state|status|channels)\b", kl))
+    if f:
+        return ("module alarm", _module_flag(f), other)
+    return ("other", other)
 
 
 @register("sonic-transceiver-status", tables=("modules", "lanes"), priority=40, detect=_looks_status,
@@ -494,19 +583,19 @@ def parse_status(text: str, ctx: Context) -> Tables:
     for line in lines:
         if not line.strip():
             continue
-        b = _BLOCK.match(line.strip())
-        if b and not line[:1].isspace() and (not b.group("rest") or _ST_NOT_APPLICABLE.search(b.group("rest"))):
+        b = None if line[:1].isspace() else _BLOCK.match(line.strip())
+        if b and (not b.group("rest") or _ST_NOT_APPLICABLE.search(b.group("rest"))):
             close()
             port = b.group("port")
             if not b.group("rest"):
                 mod = {"port": port, "alarms": []}
             continue
-        kv = _KV.match(line)
-        if not kv or not kv.group("val"):
+        kv = _kv_parts(line)  # (_KV's key and value groups)
+        if kv is None or not kv[1]:
             continue
         if mod is None:
             mod = {"port": port, "alarms": []}  # per-port output without a 'PORT:' label
-        if _status_field(mod, lanes, port, kv.group("key"), kv.group("val")):
+        if _status_field(mod, lanes, port, kv[0], kv[1]):
             nfields += 1
     close()
     if nfields == 0 and not any(_ST_NOT_APPLICABLE.search(ln) and _BLOCK.match(ln.strip()) for ln in lines):
