@@ -239,10 +239,11 @@ def render_html(result, templates_dir: str | Path | None = None, title: str = "n
                 reps: list | None = None) -> str:
     """The report of a SweepResult as one HTML document (text). `reps`: repair.repairs(result)
     when the caller has them already (the tickets are made from the same)."""
-    env, ctx = context(result, templates_dir, title, reps)
-    if page.packaged(env):   # the packaged templates, unchanged: the same bytes without Jinja
-        return page.render(ctx)
-    return env.get_template("report.html.j2").render(**ctx)
+    with repair.gc_paused():
+        env, ctx = context(result, templates_dir, title, reps)
+        if page.packaged(env):   # the packaged templates, unchanged: the same bytes without Jinja
+            return page.render(ctx)
+        return env.get_template("report.html.j2").render(**ctx)
 
 
 def context(result, templates_dir: str | Path | None = None, title: str = "netdiag report",

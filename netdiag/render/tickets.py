@@ -166,7 +166,8 @@ def _packaged_sha() -> str:
 def render_tickets(result, templates_dir: str | Path | None = None, reps: list | None = None) -> list[tuple[str, str, dict]]:
     """(finding id, Markdown, JSON payload) for every finding of a SweepResult, worst first.
     `reps`: repair.repairs(result) when the caller has them already."""
-    return list(_iter_tickets(result, templates_dir, reps))
+    with repair.gc_paused():
+        return list(_iter_tickets(result, templates_dir, reps))
 
 
 def _iter_tickets(result, templates_dir, reps):
@@ -214,7 +215,7 @@ def write_tickets(result, out_dir: str | Path, templates_dir: str | Path | None 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = []
-    with _Writer(out) as w:
+    with _Writer(out) as w, repair.gc_paused():
         for fid, md, data in _iter_tickets(result, templates_dir, reps):
             w.put(f"{fid}.md", md)
             w.put(f"{fid}.json", dumps_payload(data))
