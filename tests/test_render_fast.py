@@ -165,3 +165,31 @@ def test_ticket_writer_thread_writes_every_file_and_reports_a_failure_by_path(de
     names = sorted(p.name for p in bad.iterdir())
     assert not [n for n in names if n.startswith(".")]
     assert {f"{fid}.md" for fid, _, _ in rendered[:2]} <= set(names)
+
+
+def test_payload_json_is_the_standard_encoders_one_field_a_line(demo):
+    import json
+
+    for _, _, data in tickets.render_tickets(demo):
+        text = tickets.dumps_payload(data)
+        assert json.loads(text) == data
+        assert text == "{\n" + ",\n".join(f"  {json.dumps(k)}: {json.dumps(v, allow_nan=False)}"
+                                         for k, v in data.items()) + "\n}\n"
+
+
+def test_gc_paused_restores_the_collector_also_on_error():
+    import gc
+
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError):
+        with repair.gc_paused():
+            assert not gc.isenabled()
+            raise RuntimeError("boom")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with repair.gc_paused():
+            pass
+        assert not gc.isenabled()   # left as the caller had it
+    finally:
+        gc.enable()
