@@ -145,10 +145,9 @@ def test_atomic_write_mode_follows_umask_and_survives_a_stale_temporary(tmp_path
         os.umask(old)
 
 
-def test_ticket_writer_thread_writes_every_file_and_reports_a_failure_by_path(demo, tmp_path):
-    """write_tickets hands files to a writer thread: same files as rendered; a file that cannot be
-    replaced (a directory under a ticket's name) is raised in the caller naming it, and no
-    temporary file is left behind."""
+def test_ticket_writer_writes_every_file_and_reports_a_failure_by_path(demo, tmp_path):
+    """write_tickets writes the files as rendered; a file that cannot be replaced (a directory under
+    a ticket's name) is raised naming it, and no temporary file is left behind."""
     rendered = tickets.render_tickets(demo)
     out = tmp_path / "t"
     paths = tickets.write_tickets(demo, out)

@@ -13,9 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import queue
 import tempfile
-import threading
 from pathlib import Path
 
 from netdiag.render import jinja, repair
@@ -210,71 +208,21 @@ def write_tickets(result, out_dir: str | Path, templates_dir: str | Path | None 
                   reps: list | None = None) -> list[Path]:
     """Write `<id>.md` and `<id>.json` per finding into `out_dir` (created; each file replaced
     atomically, other files left alone). Returns the JSON paths. `reps` as for render_tickets.
-    Tickets are rendered one at a time and handed to a writer thread, whose system calls (create,
-    write, rename: they release the GIL) run beside the rendering of the next ones."""
+    Tickets are rendered and written one at a time (memory stays small), each file created, written
+    and renamed relative to the open directory (no path walk per file)."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = []
-    with _Writer(out) as w, repair.gc_paused():
-        for fid, md, data in _iter_tickets(result, templates_dir, reps):
-            w.put(f"{fid}.md", md)
-            w.put(f"{fid}.json", dumps_payload(data))
-            paths.append(out / f"{fid}.json")
+    dfd = os.open(out, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        with repair.gc_paused():
+            for fid, md, data in _iter_tickets(result, templates_dir, reps):
+                _write_at(dfd, out, f"{fid}.md", md)
+                _write_at(dfd, out, f"{fid}.json", dumps_payload(data))
+                paths.append(out / f"{fid}.json")
+    finally:
+        os.close(dfd)
     return paths
-
-
-class _Writer:
-    """Files written atomically in `out` by one background thread, in batches, in the order given.
-    The first error (disk full, permissions) stops the writing and is raised in the caller's
-    thread: by the next put() or on leaving the `with` block."""
-
-    BATCH = 64
-
-    def __init__(self, out: Path):
-        self.out = out
-        self.batch: list = []
-        self.error: BaseException | None = None
-        self.queue: queue.Queue = queue.Queue(maxsize=8)   # at most 8 batches waiting (memory stays small)
-        self.dfd = os.open(out, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0))
-        self.thread = threading.Thread(target=self._run, name="netdiag-ticket-writer", daemon=True)
-        self.thread.start()
-
-    def __enter__(self):
-        return self
-
-    def put(self, name: str, text: str) -> None:
-        self.batch.append((name, text))
-        if len(self.batch) >= self.BATCH:
-            self._flush()
-
-    def _flush(self) -> None:
-        if self.error is not None:
-            raise self.error
-        if self.batch:
-            self.queue.put(self.batch)
-            self.batch = []
-
-    def _run(self) -> None:
-        while (batch := self.queue.get()) is not None:
-            if self.error is not None:
-                continue   # drain: the caller raises the error
-            try:
-                for name, text in batch:
-                    _write_at(self.dfd, self.out, name, text)
-            except BaseException as e:   # handed to the caller's thread
-                self.error = e
-
-    def __exit__(self, exc_type, exc, tb):
-        try:
-            if exc_type is None:
-                self._flush()
-        finally:
-            self.queue.put(None)
-            self.thread.join()
-            os.close(self.dfd)
-        if exc_type is None and self.error is not None:
-            raise self.error
-        return False
 
 
 _CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
