@@ -4,13 +4,18 @@ Chromium opens the report (navigation to the load event, and first contentful pa
 A simulated fabric (Parquet snapshot, real two-ended optics for every link) supplies the lanes,
 modules and counters; 10,000 link findings are synthesized on its planned cables (kinds, severities
 and suspects cycling as the localizer produces them, plus shared-part findings with child links), so
-every finding has both ends' data to draw. Needs Debian's chromium and websocket-client.
-Run: python benchmarks/bench_report.py [--findings 10000] [--gpus 4096]
+every finding has both ends' data to draw. The findings are located (netdiag.location.locate_all)
+before the timing, as every sweep and scan hands them to the report and tickets; --unlocated leaves
+them without a location, so that rendering locates each one itself (the input of earlier runs).
+Wall and CPU time (process_time, all threads) are printed beside the targets, with the machine's
+load average. Needs Debian's chromium and websocket-client; --no-browser skips that step.
+Run: python benchmarks/bench_report.py [--findings 10000] [--gpus 4096] [--unlocated] [--no-browser]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 import time
@@ -22,6 +27,7 @@ sys.path.insert(0, str(ROOT / "tests" / "browser"))
 from netdiag import jobs  # noqa: E402
 from netdiag.findings import Finding, finding_id  # noqa: E402
 from netdiag.inventory import load  # noqa: E402
+from netdiag.location import locate_all  # noqa: E402
 from netdiag.render import html, tickets  # noqa: E402
 from netdiag.simulate import engine, presets  # noqa: E402
 from netdiag.simulate.write import write_fabric  # noqa: E402
@@ -76,8 +82,9 @@ def main() -> None:
     ap.add_argument("--findings", type=int, default=10_000)
     ap.add_argument("--gpus", type=int, default=4096)
     ap.add_argument("--preset", default="gb300-dual-plane")
+    ap.add_argument("--unlocated", action="store_true", help="findings without a location (rendering locates them)")
+    ap.add_argument("--no-browser", action="store_true", help="skip the Chromium load-time step")
     a = ap.parse_args()
-    from chromium import Browser
 
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "fabric"
@@ -87,8 +94,12 @@ def main() -> None:
         snap, devices = jobs.load_observed(snapshot_dir=out / "snapshot")
         res = jobs.SweepResult([], devices, snap, None, inventory=inv)
         res.findings = synth_findings(inv, a.findings, snap.taken_at)
+        if not a.unlocated:
+            locate_all(res.findings, inv)
         print(f"fabric: {a.preset} {a.gpus} GPUs, {len(inv.plan)} cables, {len(snap.lanes)} lanes "
-              f"(setup {time.perf_counter() - t:.1f} s, not timed below)")
+              f"(setup {time.perf_counter() - t:.1f} s, not timed below); findings "
+              f"{'without a location' if a.unlocated else 'located as a sweep hands them over'}; "
+              f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
         t, c = time.perf_counter(), time.process_time()
         path = html.write_html(res, Path(tmp) / "report.html")
         t_html, c_html = time.perf_counter() - t, time.process_time() - c
@@ -100,6 +111,10 @@ def main() -> None:
               f"10,000: {'met' if t_html <= 3 else 'NOT met'}), {size / 1e6:.2f} MB "
               f"({'under' if size < 20e6 else 'OVER'} 20 MB); {n_t} tickets written in {t_tk:.2f} s "
               f"({c_tk:.2f} s CPU; target <= 5 s at 10,000: {'met' if t_tk <= 5 else 'NOT met'})")
+        if a.no_browser:
+            return
+        from chromium import Browser
+
         with Browser(timeout=120) as b:
             b.open("about:blank")
             loads, fcps = [], []

@@ -143,3 +143,52 @@ def test_atomic_write_mode_follows_umask_and_survives_a_stale_temporary(tmp_path
         assert sorted(x.name for x in tmp_path.iterdir()) == [stale.name, "t.md"]
     finally:
         os.umask(old)
+
+
+def test_ticket_writer_writes_every_file_and_reports_a_failure_by_path(demo, tmp_path):
+    """write_tickets writes the files as rendered; a file that cannot be replaced (a directory under
+    a ticket's name) is raised naming it, and no temporary file is left behind."""
+    rendered = tickets.render_tickets(demo)
+    out = tmp_path / "t"
+    paths = tickets.write_tickets(demo, out)
+    assert [p.name for p in paths] == [f"{fid}.json" for fid, _, _ in rendered]
+    for fid, md, data in rendered:
+        assert (out / f"{fid}.md").read_text(encoding="utf-8") == md
+        assert (out / f"{fid}.json").read_text(encoding="utf-8") == tickets.dumps_payload(data)
+    bad = tmp_path / "bad"
+    victim = rendered[2][0]
+    (bad / f"{victim}.md").mkdir(parents=True)
+    with pytest.raises(IsADirectoryError) as e:
+        tickets.write_tickets(demo, bad)
+    assert str(bad / f"{victim}.md") in str(e.value)
+    names = sorted(p.name for p in bad.iterdir())
+    assert not [n for n in names if n.startswith(".")]
+    assert {f"{fid}.md" for fid, _, _ in rendered[:2]} <= set(names)
+
+
+def test_payload_json_is_the_standard_encoders_one_field_a_line(demo):
+    import json
+
+    for _, _, data in tickets.render_tickets(demo):
+        text = tickets.dumps_payload(data)
+        assert json.loads(text) == data
+        assert text == "{\n" + ",\n".join(f"  {json.dumps(k)}: {json.dumps(v, allow_nan=False)}"
+                                         for k, v in data.items()) + "\n}\n"
+
+
+def test_gc_paused_restores_the_collector_also_on_error():
+    import gc
+
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError):
+        with repair.gc_paused():
+            assert not gc.isenabled()
+            raise RuntimeError("boom")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with repair.gc_paused():
+            pass
+        assert not gc.isenabled()   # left as the caller had it
+    finally:
+        gc.enable()

@@ -19,7 +19,7 @@ import re
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from netdiag.render import jinja, repair
+from netdiag.render import jinja, page, repair
 from netdiag.render.tickets import write_text_atomic
 
 #: roles of devices that are not switches (the plane x switch overview leaves them out)
@@ -54,6 +54,8 @@ class _Strings:
     def __init__(self):
         self.index: dict = {}   # string -> its number, in the order first seen
         self.cut: dict = {}  # text -> its segments' indexes (steps and commands repeat)
+        self.by_id: dict = {}   # id(shared object) -> (object, its index): thresholds shared per module kind
+        self.modules: dict = {}  # (identifier, media type, part number, serial) -> the text _ends shows
 
     @property
     def items(self) -> list:
@@ -76,7 +78,14 @@ class _Strings:
         if got is None:
             index = self.index
             got = self.cut[v] = [index.setdefault(x, len(index)) for x in _segments(v)]
-        return list(got)
+        return got   # shared by every detail with this text (read-only: it is only written out)
+
+    def shared(self, obj, key):
+        """self(key()) for an object shared by many findings, looked up by identity (kept alive here)."""
+        got = self.by_id.get(id(obj))
+        if got is None:
+            got = self.by_id[id(obj)] = (obj, self(key()))
+        return got[1]
 
 
 _CUTS = ((", ", 2), (": ", 2), (" (", 0), (" --hosts ", 0), (" | ", 0))
@@ -108,8 +117,13 @@ def _ends(lv: dict, shared: bool, st: _Strings) -> list:
     patch-panel hop is a string: locations and module types repeat, so they are interned apart."""
     def end(tag, e):
         mod = e["module"]
-        m = (" ".join(x for x in (mod.get("identifier"), mod.get("media_type"), mod.get("part_number")) if x) + f" s/n {mod.get('serial') or '?'}"
-             if mod else None)
+        if mod:
+            key = (mod.get("identifier"), mod.get("media_type"), mod.get("part_number"), mod.get("serial"))
+            m = st.modules.get(key)
+            if m is None:
+                m = st.modules[key] = " ".join([x for x in key[:3] if x]) + f" s/n {key[3] or '?'}"
+        else:
+            m = None
         return [tag, st(f"{e['device']}:{e['port']}"), st(e["location"]["text"]), st(m)]
 
     head = (f"{lv['kind']} · " if shared else "") + f"cable {lv['cable_id'] or '-'}" + (
@@ -130,7 +144,7 @@ def _detail(rep: dict, st: _Strings, thr: _Strings) -> list:
                      for x in e["lanes"] if not x["unused"]]
             t = e["thresholds"]
             charts.append([st(f"{side.upper()} {e['device']}:{e['port']}"), lanes,
-                           thr((tuple(t["rx"]), tuple(t["tx"]), tuple(t["bias"])))])
+                           thr.shared(t, lambda: (tuple(t["rx"]), tuple(t["tx"]), tuple(t["bias"])))])
     ev = rep["evidence"][:12] + ([f"…{len(rep['evidence']) - 12} more (see the ticket)"] if len(rep["evidence"]) > 12 else [])
     ends = [_ends(lv, rep["shared"], st) for lv in rep["links"][:repair.CHART_CHILDREN]]
     if len(rep["links"]) > repair.CHART_CHILDREN:
@@ -225,6 +239,16 @@ def render_html(result, templates_dir: str | Path | None = None, title: str = "n
                 reps: list | None = None) -> str:
     """The report of a SweepResult as one HTML document (text). `reps`: repair.repairs(result)
     when the caller has them already (the tickets are made from the same)."""
+    with repair.gc_paused():
+        env, ctx = context(result, templates_dir, title, reps)
+        if page.packaged(env):   # the packaged templates, unchanged: the same bytes without Jinja
+            return page.render(ctx)
+        return env.get_template("report.html.j2").render(**ctx)
+
+
+def context(result, templates_dir: str | Path | None = None, title: str = "netdiag report",
+            reps: list | None = None) -> tuple:
+    """(Jinja environment, the context report.html.j2 is rendered with)."""
     env = jinja.html_env(templates_dir)
     css = jinja.source(env, "report.css")
     js = jinja.source(env, "report.js")
@@ -248,8 +272,7 @@ def render_html(result, templates_dir: str | Path | None = None, title: str = "n
     st, thr = _Strings(), _Strings()
     data = {r["id"]: _detail(r, st, thr) for r in reps}
     details = {"s": st.items, "t": [list(map(list, x)) for x in thr.items], "f": data}
-    tpl = env.get_template("report.html.j2")
-    return tpl.render(
+    ctx = dict(
         title=title, summary=summary, severities=_SEVERITIES, plane_rows=plane_rows, rows=rows,
         kinds=sorted({r["kind"] for r in reps}), planes=sorted({r["plane"] or "-" for r in reps}, key=_natural),
         walk=_floor_walk(reps), picks=repair.pick_list(reps), overview=_switch_overview(result, reps),
@@ -258,6 +281,7 @@ def render_html(result, templates_dir: str | Path | None = None, title: str = "n
         css=css, js=js, csp=f"default-src 'none'; style-src {_csp_hash(css)}; script-src {_csp_hash(js)}; "
                             "img-src data:; base-uri 'none'; form-action 'none'",
     )
+    return env, ctx
 
 
 def write_html(result, path: str | Path, templates_dir: str | Path | None = None, reps: list | None = None) -> Path:

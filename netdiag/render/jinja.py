@@ -22,6 +22,7 @@ from netdiag.errors import UserInputError
 #: `_` between letters or digits (hot_module, ens1np0_1) never makes emphasis in CommonMark: left
 #: as it is, so grep finds the names; any other `_` is escaped
 _MD_SPECIAL = re.compile(r"([\\`*\[\]{}<>|~!#&]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9]))")
+_MD_ANY = re.compile(r"[\\`*\[\]{}<>|~!#&_]")   # a character _MD_SPECIAL may match (a quick test first)
 
 
 def md_escape(value) -> str:
@@ -35,7 +36,26 @@ def _md_text(s: str) -> str:
     # cached: device names, ports, locations and part types repeat across thousands of tickets
     if not s.isprintable():  # (checked in C; most strings need no replacing)
         s = "".join(ch if ch.isprintable() else " " for ch in s)
+    if _MD_ANY.search(s) is None:   # most have nothing to escape: no substitution to set up
+        return s
     return _MD_SPECIAL.sub(r"\\\1", s)
+
+
+class _MdCache(dict):
+    """``MD[value]`` is md_escape(value): a dict lookup for a string seen before (the Python ticket
+    renderer looks up hundreds of values per ticket). Only strings are kept (1, 1.0 and True are
+    equal keys but print differently), at most 65,536 of them."""
+
+    def __missing__(self, value):
+        out = md_escape(value)
+        if type(value) is str:
+            if len(self) >= 1 << 16:
+                self.clear()
+            self[value] = out
+        return out
+
+
+MD = _MdCache()
 
 
 def md_code(value) -> str:
@@ -52,6 +72,8 @@ def md_code(value) -> str:
 
 def fmt_num(v) -> str:
     """A measured number for people: '?' when unknown, integers whole, others to 4 significant digits."""
+    if type(v) is float:   # the common case first (same result as below)
+        return str(int(v)) if v.is_integer() and abs(v) < 1e15 else f"{v:.4g}"
     if v is None:
         return "?"
     if isinstance(v, bool):

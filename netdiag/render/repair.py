@@ -12,6 +12,9 @@ Values the snapshot does not have stay None: unknown is not bad.
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import gc
 import math
 from collections import Counter
 from dataclasses import dataclass, field
@@ -61,6 +64,21 @@ _THRESHOLD_COLS = tuple(c for _, cols in _SENSOR_COLS for c in cols)
 _MODULE_COLS = ("identifier", "media_type", "media", "vendor", "part_number", "serial", "length_m", "connector",
                 "temperature_c", "temperature_c_high_alarm", "temperature_c_high_warn",
                 *(f"{c}_{lv}" for _, c in _SENSORS for lv in _LEVELS))
+
+
+@contextlib.contextmanager
+def gc_paused():
+    """Pause the cyclic garbage collector for a batch of rendering (restored on leaving, also on
+    error). Repair views, report and tickets build millions of small dicts and lists, all plain
+    trees freed by reference counting; with the collector on, its passes over the growing heap
+    took about a third of the rendering time at 10,000 findings."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def clean(v):
@@ -124,16 +142,27 @@ def records(df: pd.DataFrame, skip: tuple = ()) -> list[dict]:
 def index_tables(result, findings: list[Finding]) -> Tables:
     """One filtered pass over each snapshot table for the ends the findings (and children) name."""
     keys, cables = set(), set()
+    add_key, add_cable = keys.add, cables.add
+
+    def note(link, device, port):
+        ln = link or {}
+        get = ln.get
+        if get("a_device") and get("a_port"):
+            add_key((ln["a_device"], ln["a_port"]))
+        if get("b_device") and get("b_port"):
+            add_key((ln["b_device"], ln["b_port"]))
+        if device and port:
+            add_key((device, port))
+        if get("cable_id"):
+            add_cable(ln["cable_id"])
+
     for f in findings:
-        for g in [f, *[Finding(**c) if isinstance(c, dict) else c for c in f.children]]:
-            ln = g.link or {}
-            for e in ("a", "b"):
-                if ln.get(f"{e}_device") and ln.get(f"{e}_port"):
-                    keys.add((ln[f"{e}_device"], ln[f"{e}_port"]))
-            if g.device and g.port:
-                keys.add((g.device, g.port))
-            if ln.get("cable_id"):
-                cables.add(ln["cable_id"])
+        note(f.link, f.device, f.port)
+        for c in f.children:   # (as dicts, their fields as Finding(**c) has them)
+            if isinstance(c, dict):
+                note(c.get("link"), c.get("device"), c.get("port"))
+            else:
+                note(c.link, c.device, c.port)
     snap = result.snapshot
     t = Tables()
     for r in records(_rows_at(snap.modules, keys, _MODULE_COLS)):
@@ -259,18 +288,24 @@ def _split_ref(ref: str) -> tuple[str, str]:
     return dev, rest
 
 
-def _part(s: dict, links: list[dict], t: Tables) -> dict:
-    """The part a suspect names, with what the snapshot knows of the installed one."""
+def _part(s: dict, links: list[dict], t: Tables, ends: list | None = None) -> dict:
+    """The part a suspect names, with what the snapshot knows of the installed one. `ends`: the
+    links' ends (a, b of each, present ones), when the caller has them."""
     comp, ref = s.get("component"), s.get("ref") or ""
     part = {"component": comp, "ref": ref, "location": s.get("location"), "confidence": s.get("confidence"),
             "type": None, "part_number": None, "vendor": None, "serial": None, "bring": None}
-    ends = [e for lv in links for e in (lv["a"], lv["b"]) if e]
     if comp in ("transceiver", "module_cage", "port"):
+        if ends is None:
+            ends = [e for lv in links for e in (lv["a"], lv["b"]) if e]
         dev, cage = _split_ref(ref)
-        end = next((e for e in ends if e["device"] == dev and cage in (e["port"], e["cage"])), None)
+        end = None
+        for e in ends:
+            if e["device"] == dev and (cage == e["port"] or cage == e["cage"]):
+                end = e
+                break
         mod = end["module"] if end else None
         if mod:
-            part.update(type=" ".join(x for x in (mod.get("identifier"), mod.get("media_type"), mod.get("media")) if x) or None,
+            part.update(type=" ".join([x for x in (mod.get("identifier"), mod.get("media_type"), mod.get("media")) if x]) or None,
                         part_number=mod.get("part_number"), vendor=mod.get("vendor"), serial=mod.get("serial"))
         if comp == "transceiver":
             pn = part["part_number"] or "part number unknown"
@@ -350,7 +385,8 @@ def repair(f: Finding, t: Tables, inv: Inventory, plan_rows: dict | None = None)
     shared = bool(children)
     links = [_link_view(t, inv, c) for c in children] if shared else (
         [_link_view(t, inv, f)] if (f.link or {}).get("a_device") and (f.link or {}).get("a_port") else [])
-    parts = [_part(s, links, t) for s in f.suspects]
+    ends = [e for lv in links for e in (lv["a"], lv["b"]) if e]
+    parts = [_part(s, links, t, ends) for s in f.suspects]
     top = parts[0] if parts else None
     loc = f.location or locate(f, inv, plan_rows)   # the first suspect's place (netdiag.location)
     where_dev = loc.get("device")
@@ -379,6 +415,7 @@ def repair(f: Finding, t: Tables, inv: Inventory, plan_rows: dict | None = None)
     }
 
 
+@functools.lru_cache(maxsize=1 << 16)   # device names recur: each finding's re-run names its hosts
 def _quote_name(name: str) -> str:
     try:
         return quote_port(name)
@@ -402,10 +439,11 @@ def summary_line(f: Finding) -> str:
 def repairs(result, findings: list[Finding] | None = None) -> list[dict]:
     """repair() for every finding of `result` (or the given ones), tables indexed once."""
     fs = result.findings if findings is None else findings
-    t = index_tables(result, fs)
-    inv = result.inventory or Inventory()
-    rows = plan_rows_for([f for f in fs if not f.location], inv)   # one plan lookup for all, not one each
-    return [repair(f, t, inv, rows) for f in fs]
+    with gc_paused():
+        t = index_tables(result, fs)
+        inv = result.inventory or Inventory()
+        rows = plan_rows_for([f for f in fs if not f.location], inv)   # one plan lookup for all, not one each
+        return [repair(f, t, inv, rows) for f in fs]
 
 
 def pick_list(reps: list[dict]) -> list[dict]:
