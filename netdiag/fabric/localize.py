@@ -601,10 +601,9 @@ def _testable(lpmin: list[float], q: float) -> int:
     if not lpmin:
         return 0
     v = np.sort(np.asarray(lpmin, dtype=float))
-    for K in range(1, len(v) + 1):
-        if np.searchsorted(v, math.log(q / K), side="right") <= K:
-            return K
-    return len(v)
+    ks = np.arange(1, len(v) + 1)
+    ok = np.searchsorted(v, np.array([math.log(q / K) for K in range(1, len(v) + 1)]), side="right") <= ks
+    return int(ks[np.argmax(ok)]) if ok.any() else len(v)
 
 
 def _device_side_parts(e: pd.DataFrame) -> pd.DataFrame:

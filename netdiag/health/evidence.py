@@ -19,6 +19,7 @@ field is missing.
 from __future__ import annotations
 
 import re
+import weakref
 
 import numpy as np
 import pandas as pd
@@ -198,6 +199,10 @@ def module_share(modules: pd.DataFrame) -> pd.DataFrame:
     cols = ["device", "port", "serial", "share_n", "share_i"]
     if modules is None or modules.empty or "serial" not in modules:
         return pd.DataFrame(columns=cols)
+    return _memo("module_share", (modules,), lambda: _module_share(modules, cols))
+
+
+def _module_share(modules: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
     m = modules[["device", "port", "serial"]].dropna(subset=["serial"])
     m = m[m["serial"].astype(str).str.strip().str.len() > 0].drop_duplicates(["device", "port"])
     if m.empty:
@@ -206,11 +211,34 @@ def module_share(modules: pd.DataFrame) -> pd.DataFrame:
     m = m[(n >= 2).to_numpy()]
     if m.empty:
         return pd.DataFrame(columns=cols)
-    key = m["port"].astype(str).map(_natural)
-    m = m.assign(_k=key).sort_values(["device", "serial", "_k"], kind="stable")
+    # natural order of the port names, computed once per distinct name (names repeat on every
+    # device): equal keys share a rank, so the stable sort keeps their row order
+    codes, uniq = pd.factorize(m["port"].astype(str).to_numpy(dtype=object), use_na_sentinel=False)
+    keys = [_natural(u) for u in uniq]
+    rank_of = {k: i for i, k in enumerate(sorted(set(keys)))}
+    rank = np.array([rank_of[k] for k in keys], dtype=np.int64)
+    m = m.assign(_k=rank[codes]).sort_values(["device", "serial", "_k"], kind="stable")
     m["share_i"] = m.groupby(["device", "serial"], sort=False).cumcount()
     m["share_n"] = m.groupby(["device", "serial"], sort=False)["port"].transform("size")
     return m[cols].reset_index(drop=True)
+
+
+_MEMO: dict = {}
+
+
+def _memo(name: str, frames: tuple, compute):
+    """`compute()` once per set of input frames (by identity, held weakly): the analysis derives the
+    same table from the same snapshot in several rules. Callers must not modify the result."""
+    hit = _MEMO.get(name)
+    if hit is not None and len(hit[0]) == len(frames) and all(r() is f for r, f in zip(hit[0], frames)):
+        return hit[1]
+    out = compute()
+    try:
+        refs = [weakref.ref(f, lambda _r, n=name: _MEMO.pop(n, None)) for f in frames]
+    except TypeError:
+        return out
+    _MEMO[name] = (refs, out)
+    return out
 
 
 def shared_lane_offset(f: pd.DataFrame, share: pd.DataFrame,
@@ -257,6 +285,10 @@ def owned_lanes(snap) -> pd.DataFrame:
     """The lanes table keyed to the ports that own each lane: breakout lanes on the first sub-port
     moved to their sibling (:func:`lanes_by_owner`), a module printed whole under each port it
     serves cut to each port's own lane group, with `port_lane` the lane's number within its port."""
+    return _memo("owned_lanes", (snap.lanes, snap.ports, snap.modules), lambda: _owned_lanes(snap))
+
+
+def _owned_lanes(snap) -> pd.DataFrame:
     if snap.lanes.empty:
         return snap.lanes.assign(port_lane=pd.Series([], dtype="float64"))
     L = lanes_by_owner(snap)
@@ -296,7 +328,10 @@ def module_class(modules: pd.DataFrame) -> np.ndarray:
         return out
     text = (modules["part_number"].astype(object).fillna("").astype(str) + " "
             + modules["identifier"].astype(object).fillna("").astype(str))
-    code = text.str.extract(_CLASS_RX, expand=False).fillna("").str.lower().to_numpy(dtype=object)
+    # the reach code of each distinct part number / identifier text (they repeat across the fleet)
+    tcodes, tuniq = pd.factorize(text.to_numpy(dtype=object), use_na_sentinel=False)
+    code = pd.Series(tuniq, dtype=object).str.extract(_CLASS_RX, expand=False).fillna("").str.lower().to_numpy(
+        dtype=object)[tcodes]
     code = np.where(code == "zr", "er", code)
     wl = _f(modules["wavelength_nm"])
     length = _f(modules["length_m"])
