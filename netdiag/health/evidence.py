@@ -263,13 +263,28 @@ def shared_lane_offset(f: pd.DataFrame, share: pd.DataFrame,
     if shared.any():   # identical readings under every port of the module, lane by lane
         idx = np.flatnonzero(shared)
         vals = [np.round(_f(f[c]).take(idx), 6) for c in ("tx_power_mw", "rx_power_mw") if c in f]
-        g = pd.DataFrame({"d": f["device"].to_numpy()[idx], "s": s["serial"].to_numpy()[idx], "l": lane[idx],
-                          "p": f["port"].to_numpy()[idx], "n": sn[idx],
-                          "v": list(zip(*vals)) if vals else [()] * len(idx)})
-        gg = g.groupby(["d", "s", "l"], sort=False)
-        one = (gg["v"].transform("nunique") <= 1) & (gg["p"].transform("nunique") == g["n"])
-        allsame = one.groupby([g["d"], g["s"]], sort=False).transform("all").to_numpy(dtype=bool)
-        same[idx] = allsame
+        # integer codes for the keys (no strings copied): groups (device, serial, lane) and
+        # (device, serial) are the same as over the names
+        d = pd.factorize(f["device"].take(idx))[0]
+        sc = pd.factorize(s["serial"].take(idx))[0]
+        pc = pd.factorize(f["port"].take(idx))[0].astype("float64")
+        pc[pc < 0] = np.nan
+        grp = pd.DataFrame({"d": d, "s": sc, "l": lane[idx]}).groupby(["d", "s", "l"], sort=False, dropna=False).ngroup()
+        grp = grp.to_numpy()
+        # one reading per (device, serial, lane): every row equal to its group's first row; a
+        # reading with a NaN in it equals no other (as the distinct count of the (tx, rx) tuples
+        # of numpy floats counts it), so a group of two or more such rows is not one reading
+        pos = np.arange(len(idx))
+        first = pd.Series(pos).groupby(grp, sort=False).transform("min").to_numpy()
+        eq = np.ones(len(idx), bool)
+        for v in vals:
+            eq &= v == v[first]
+        size = np.bincount(grp)[grp] if len(grp) else grp
+        one_val = (pd.Series(eq).groupby(grp, sort=False).transform("all").to_numpy(dtype=bool)) | (size == 1)
+        ports_n = pd.Series(pc).groupby(grp, sort=False).transform("nunique").to_numpy()
+        one = one_val & (ports_n == sn[idx]) & ~np.isnan(lane[idx])   # a lane with no number is in no group
+        ds = pd.DataFrame({"d": d, "s": sc}).groupby(["d", "s"], sort=False).ngroup().to_numpy()
+        same[idx] = pd.Series(one).groupby(ds, sort=False).transform("all").to_numpy(dtype=bool)
     with np.errstate(invalid="ignore", divide="ignore"):
         per = np.floor(top / sn)
         beyond = top > port_lanes if port_lanes is not None else np.zeros(n, bool)

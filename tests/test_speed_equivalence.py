@@ -1,0 +1,155 @@
+"""Vectorised rewrites (issue 15) against the per-row definitions they replaced, on random tables with
+the awkward cases: shared modules, NaN readings, -0.0, ports missing, lane numbers missing, names
+that sort differently as text and as numbers. Each reference below is the earlier implementation."""
+
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from netdiag.fabric import localize
+from netdiag.health import evidence
+
+
+def _natural(name: str) -> tuple:
+    return tuple(int(t) if t.isdigit() else t for t in re.split(r"(\d+)", name))
+
+
+def ref_module_share(modules: pd.DataFrame) -> pd.DataFrame:
+    cols = ["device", "port", "serial", "share_n", "share_i"]
+    m = modules[["device", "port", "serial"]].dropna(subset=["serial"])
+    m = m[m["serial"].astype(str).str.strip().str.len() > 0].drop_duplicates(["device", "port"])
+    if m.empty:
+        return pd.DataFrame(columns=cols)
+    n = m.groupby(["device", "serial"], sort=False)["port"].transform("size")
+    m = m[(n >= 2).to_numpy()]
+    if m.empty:
+        return pd.DataFrame(columns=cols)
+    key = m["port"].astype(str).map(_natural)
+    m = m.assign(_k=key).sort_values(["device", "serial", "_k"], kind="stable")
+    m["share_i"] = m.groupby(["device", "serial"], sort=False).cumcount()
+    m["share_n"] = m.groupby(["device", "serial"], sort=False)["port"].transform("size")
+    return m[cols].reset_index(drop=True)
+
+
+def ref_same(f: pd.DataFrame, s: pd.DataFrame, sn: np.ndarray, lane: np.ndarray) -> np.ndarray:
+    """The 'every port of the module lists the same readings' test as it was: distinct (tx, rx)
+    tuples and distinct ports per (device, serial, lane)."""
+    n = len(f)
+    same = np.zeros(n, bool)
+    shared = ~np.isnan(sn)
+    if not shared.any():
+        return same
+    idx = np.flatnonzero(shared)
+    vals = [np.round(evidence._f(f[c]).take(idx), 6) for c in ("tx_power_mw", "rx_power_mw") if c in f]
+    g = pd.DataFrame({"d": f["device"].to_numpy()[idx], "s": s["serial"].to_numpy()[idx], "l": lane[idx],
+                      "p": f["port"].to_numpy()[idx], "n": sn[idx],
+                      "v": list(zip(*vals)) if vals else [()] * len(idx)})
+    gg = g.groupby(["d", "s", "l"], sort=False)
+    one = (gg["v"].transform("nunique") <= 1) & (gg["p"].transform("nunique") == g["n"])
+    same[idx] = one.groupby([g["d"], g["s"]], sort=False).transform("all").to_numpy(dtype=bool)
+    return same
+
+
+def _modules(rng: np.random.Generator, devices: int) -> pd.DataFrame:
+    names = ["Ethernet0", "Ethernet4", "Ethernet10", "Ethernet8", "swp3s0", "swp3s1", "swp10s0", "ens1f1np1",
+             "ens2f1np1", "ens10f0np0", "Ethernet1/1", "Ethernet1/10", "Ethernet1/2", "p01", "p1"]
+    rows = []
+    for d in range(devices):
+        ports = rng.choice(names, size=rng.integers(2, len(names)), replace=False)
+        for p in ports:
+            serial = rng.choice(["S1", "S2", "S3", "", None, "  "])
+            rows.append({"device": f"dev{d}", "port": str(p), "serial": serial})
+    return pd.DataFrame(rows).astype({"device": "str", "port": "str", "serial": "str"})
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_module_share_matches_the_per_row_natural_sort(seed):
+    evidence._MEMO.clear()
+    mods = _modules(np.random.default_rng(seed), 12)
+    got = evidence.module_share(mods)
+    pd.testing.assert_frame_equal(got, ref_module_share(mods), check_dtype=False)
+    assert len(got) > 0
+
+
+def _lanes(rng: np.random.Generator, mods: pd.DataFrame) -> pd.DataFrame:
+    rows = []
+    count = {d: int(rng.choice([4, 8])) for d in mods["device"].unique()}
+    for r in mods.itertuples(index=False):
+        for lane in range(1, count[r.device] + 1):
+            tx = rng.choice([0.5, 0.5000001, 0.7, -0.0, 0.0, np.nan])
+            rx = rng.choice([0.4, 0.4, np.nan, 0.9])
+            odd = int(r.device[3:]) % 3 == 2        # a few devices with a lane number missing
+            rows.append({"device": r.device, "port": r.port,
+                         "lane": np.nan if odd and rng.random() < 0.1 else float(lane),
+                         "tx_power_mw": tx, "rx_power_mw": rx})
+    return pd.DataFrame(rows).astype({"device": "str", "port": "str"})
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_shared_lane_offset_same_readings_matches_distinct_tuples(seed):
+    rng = np.random.default_rng(100 + seed)
+    evidence._MEMO.clear()
+    mods = _modules(rng, 10)
+    f = _lanes(rng, mods)
+    share = evidence.module_share(mods)
+    # all identical readings on one module so that the 'printed whole' branch is taken too
+    # (one with NaN Rx everywhere: NaN counts as one reading; one whose lane 1 has no number on
+    # every port: such rows are in no group, so the module is not 'one print')
+    first = share.drop_duplicates(["device", "serial"]).head(4)
+    for i, r in enumerate(first.itertuples(index=False)):
+        on = f["device"].eq(r.device) & f["port"].isin(share.loc[(share["device"] == r.device)
+                                                                 & (share["serial"] == r.serial), "port"])
+        f.loc[on, ["tx_power_mw", "rx_power_mw"]] = [0.6, np.nan if i == 1 else 0.3]
+        if i == 2:
+            f.loc[on & f["lane"].eq(1.0), "lane"] = np.nan
+    s = f[["device", "port"]].merge(share, on=["device", "port"], how="left")
+    sn = evidence._f(s["share_n"])
+    lane = evidence._f(f["lane"])
+    want_same = ref_same(f, s, sn, lane)
+    assert want_same.any() and not want_same[~np.isnan(sn)].all()
+    # the function's own result, with `port_lanes` unknown so that only `same` can make a port whole
+    owned, offset = evidence.shared_lane_offset(f, share, None)
+    si = evidence._f(s["share_i"])
+    top = pd.Series(lane, index=f.index).groupby([f["device"], f["port"]], sort=False).transform("max").to_numpy()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        per = np.floor(top / sn)
+        whole = ~np.isnan(sn) & (sn >= 2) & (per >= 1) & (top > per) & want_same
+        lo = si * per
+        mine = (lane > lo) & (lane <= lo + per)
+    np.testing.assert_array_equal(owned, np.where(whole, mine, True).astype(bool))
+    np.testing.assert_array_equal(offset, np.nan_to_num(np.where(whole, lo, 0.0)))
+
+
+def ref_testable(lpmin: list[float], q: float) -> int:
+    if not lpmin:
+        return 0
+    v = np.sort(np.asarray(lpmin, dtype=float))
+    for K in range(1, len(v) + 1):
+        if np.searchsorted(v, math.log(q / K), side="right") <= K:
+            return K
+    return len(v)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_testable_matches_the_loop(seed):
+    rng = np.random.default_rng(seed)
+    lp = list(rng.uniform(-30, 0, size=int(rng.integers(1, 300))))
+    if seed % 4 == 0:
+        lp += [-np.inf] * 5
+    q = float(rng.choice([0.05, 0.01, 0.2]))
+    assert localize._testable(lp, q) == ref_testable(lp, q)
+
+
+def test_cable_side_parts_harness_heads_match_the_regex():
+    ids = ["C1.2", "C1.x", "C.1", ".1", "C1.", "A.B.3", "x.١٢", "plain", "C7.10", "a.b.c.99"]
+    plan = pd.DataFrame({"cable_id": ids, "plane": "0", "path": ""})
+    got = localize._cable_side_parts(plan)
+    want = pd.Series(ids).str.extract(r"^(.+)\.\d+$")[0]
+    cab = got[got["component"] == "cable"]
+    assert cab["cable_id"].tolist() == [i for i, h in zip(ids, want) if pd.notna(h)]
+    assert cab["ref"].tolist() == [h for h in want if pd.notna(h)]
