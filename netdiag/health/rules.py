@@ -362,7 +362,9 @@ def loss_budget_symptoms(snap: Snapshot, thr: pd.DataFrame, cfg: dict, already: 
     tx = f["far_tx_mw"].to_numpy(dtype="float64", na_value=np.nan)
     floor = evidence.dark_floor_mw(cfg)
     cls = f["module_class"].astype(object).fillna("default").to_numpy()
-    budget = pd.Series(cls).map(lambda c: budgets.get(c, budgets.get("default"))).to_numpy(dtype="float64", na_value=np.nan)
+    codes, classes = pd.factorize(cls, use_na_sentinel=False)   # the budget once per module class
+    per_class = pd.Series([budgets.get(c, budgets.get("default")) for c in classes], dtype=object)
+    budget = per_class.to_numpy(dtype="float64", na_value=np.nan)[codes] if len(classes) else np.zeros(0)
     with np.errstate(divide="ignore", invalid="ignore"):
         loss = 10 * np.log10(tx) - 10 * np.log10(rx)
         over = (rx > floor) & (tx > floor) & (loss > budget) & ~f["media"].isin(["dac", "acc", "aoc"]).to_numpy()
@@ -410,13 +412,13 @@ def port_symptoms(snap: Snapshot, cfg: dict) -> list[pd.DataFrame]:
     # the first sub-port)
     owned = evidence.lanes_by_owner(snap)[["device", "port"]].drop_duplicates()
     has = keys.isin(pd.MultiIndex.from_frame(plugged)) | keys.isin(pd.MultiIndex.from_frame(owned))
-    inferred = p["admin_up"].isna().to_numpy()
-    detail = np.where(inferred, "admin state not reported (inferred up: the module transmits or is ready), link down, "
-                      "a module is plugged in", "admin up, link down, a module is plugged in")
-    pp = p.assign(_detail=detail)
-    out = [_emit(pp, down & has, "link_down", "critical", None, np.nan, "", "")]
-    if len(out[0]):
-        out[0]["detail"] = pp.loc[down & has, "_detail"].to_numpy()
+    sel = down & has
+    out = [_emit(p, sel, "link_down", "critical", None, np.nan, "", "")]
+    if len(out[0]):   # the wording for the selected ports only (not a text column over every port)
+        inferred = p["admin_up"].isna().to_numpy()[sel]
+        out[0]["detail"] = np.where(inferred, "admin state not reported (inferred up: the module transmits or is "
+                                    "ready), link down, a module is plugged in",
+                                    "admin up, link down, a module is plugged in").astype(object)
     sev = cfg["counters"].get("carrier_changes", "off")
     if sev != "off":
         v = p["carrier_changes"].astype("Float64").fillna(0).to_numpy(dtype="float64")
