@@ -153,3 +153,19 @@ def test_cable_side_parts_harness_heads_match_the_regex():
     cab = got[got["component"] == "cable"]
     assert cab["cable_id"].tolist() == [i for i, h in zip(ids, want) if pd.notna(h)]
     assert cab["ref"].tolist() == [h for h in want if pd.notna(h)]
+
+
+def test_naming_rules_per_distinct_pair_match_the_element_wise_rule():
+    from netdiag.fabric import graph, naming
+
+    plats = ["sonic", "cumulus", "eos", "linux", "ib-host", "ibdiagnet", "", "sonic", "eos", "linux"]
+    ports = ["Ethernet13", "swp3s1", "Ethernet3/1/2", "ens1f0np0", "mlx5_3/1", "7", "x", None, "Ethernet3/1/2",
+             "ens1f0np0"]
+    pl = pd.Series(plats * 7, dtype="str")
+    po = pd.Series(ports * 7, dtype="str")
+    for fn in (naming.cages, naming.nics):
+        want = pd.Series(fn(pl, po), dtype=object)
+        got = pd.Series(graph._per_distinct(fn, pl, po), dtype=object)
+        assert got.isna().equals(want.isna())
+        assert got[want.notna()].tolist() == want[want.notna()].tolist()
+        assert want.notna().sum() > 0

@@ -83,6 +83,19 @@ def module_refs(ends: pd.DataFrame, serials: pd.DataFrame | None) -> tuple[np.nd
     return ref, basis
 
 
+def _per_distinct(fn, platforms: pd.Series, ports: pd.Series) -> np.ndarray:
+    """fn(platforms, ports) (an element-wise naming rule: naming.cages, naming.nics) evaluated once
+    per distinct (platform, port) pair: a fabric repeats a few hundred port names on every device."""
+    pairs = pd.DataFrame({"pl": platforms.astype(object).to_numpy(), "po": ports.astype(object).to_numpy()})
+    codes = pairs.groupby(["pl", "po"], sort=False, dropna=False).ngroup().to_numpy()
+    first = pairs.drop_duplicates()
+    if len(first) == len(pairs):
+        return fn(platforms, ports)
+    out = np.asarray(fn(pd.Series(first["pl"].to_numpy(), dtype=object), pd.Series(first["po"].to_numpy(), dtype=object)),
+                     dtype=object)
+    return out[codes]
+
+
 class FabricGraph:
     def __init__(self, inventory: Inventory, serials: pd.DataFrame | None = None):
         self.inventory = inventory
@@ -99,7 +112,7 @@ class FabricGraph:
         ends = pd.concat([ea.assign(**common), eb.assign(**common)], ignore_index=True)
         ends["platform"] = ends["device"].map(platform).fillna("")
         ends["role"] = ends["device"].map(role).fillna("")
-        ends["cage"] = naming.cages(ends["platform"], ends["port"])
+        ends["cage"] = _per_distinct(naming.cages, ends["platform"], ends["port"])
         ends["cage_source"] = "name"
         # the plan may name each end's cage and module (optional columns; old plans load unchanged)
         for col, dst in (("cage", "cage"), ("module", "plan_module")):
@@ -113,7 +126,7 @@ class FabricGraph:
                 else:
                     ends[dst] = given.where(ok, None).to_numpy(dtype=object)
         host = ~ends["role"].isin(SWITCH_ROLES | {"patch_panel"}).to_numpy()
-        nic = naming.nics(ends["platform"], ends["port"])
+        nic = _per_distinct(naming.nics, ends["platform"], ends["port"])
         nic[~host] = None
         ends["nic"] = nic
         self.ends = ends
