@@ -196,7 +196,9 @@ def _scan_locked(store: Store, cfg: dict, inventory, capture_dir, snapshot_dir, 
     scan_id = store.begin_scan(taken_at, utc_now(), source)
     _pause("started")
     prev = store.previous()
-    prev_snap = store.read_snapshot(prev, ("modules", "counters")) if prev else None
+    # the previous scan's counters (for the deltas) and its modules' serial numbers (for swaps) only
+    prev_snap = store.read_snapshot(prev, ("modules", "counters"),
+                                    columns={"modules": ["device", "port", "serial"]}) if prev else None
     window = ratelib.seconds_between(prev.taken_at, taken_at) if prev else None
     if window is not None and window <= 0:
         window = None   # a snapshot not newer than the last one: no rates, judged alone
