@@ -50,14 +50,20 @@ class StoreError(Exception):
     """The state database cannot be opened or is not a netdiag store."""
 
 
+def _check_columns(table: str, want: list[str]) -> None:
+    from netdiag.model import TABLES
+
+    unknown = [c for c in want if c not in dict(TABLES[table])]
+    if unknown:
+        raise ValueError(f"{table}: no column(s) {', '.join(unknown)} in the schema")
+
+
 def _columns(table: str, df: pd.DataFrame, want: list[str]) -> pd.DataFrame:
     """Columns `want` of `table` in their schema dtypes (as `conform` gives them), nothing else."""
     from netdiag.model import TABLES
 
     kinds = dict(TABLES[table])
-    unknown = [c for c in want if c not in kinds]
-    if unknown:
-        raise ValueError(f"{table}: no column(s) {', '.join(unknown)} in the schema")
+    _check_columns(table, want)
     full = conform(table, df.iloc[:0])   # the schema dtypes, on no rows
     out = {}
     for c in want:
@@ -168,7 +174,11 @@ class Store:
             elif want is None:
                 frames[t] = read_table(t, f)
             else:
-                frames[t] = _columns(t, pd.read_parquet(f, columns=want), want)
+                import pyarrow.parquet as pq
+
+                _check_columns(t, want)
+                have = set(pq.read_schema(f).names)   # an older file may lack a column: read as null
+                frames[t] = _columns(t, pd.read_parquet(f, columns=[c for c in want if c in have]), want)
         return Snapshot(**frames, taken_at=row.taken_at)
 
     def optics_history(self, limit: int) -> pd.DataFrame:
