@@ -169,3 +169,15 @@ def test_naming_rules_per_distinct_pair_match_the_element_wise_rule():
         assert got.isna().equals(want.isna())
         assert got[want.notna()].tolist() == want[want.notna()].tolist()
         assert want.notna().sum() > 0
+
+
+def test_cable_side_parts_patch_panels_match_split():
+    paths = ["PP1:3;PP2:4", "", "PP1:3", "PPX", "A:B:C;;PP9:1", "PP2:7"]
+    plan = pd.DataFrame({"cable_id": [f"C{i}" for i in range(len(paths))], "plane": "0", "path": paths})
+    got = localize._cable_side_parts(plan)
+    pp = got[got["component"] == "patch_panel"]
+    hops = pd.Series(paths).str.split(";").explode()
+    hops = hops[hops.str.len() > 0]
+    want = pd.DataFrame({"cable_id": [f"C{i}" for i in hops.index], "ref": hops.str.split(":").str[0].tolist()})
+    assert list(zip(pp["cable_id"], pp["ref"])) == list(zip(want["cable_id"], want["ref"]))
+    assert ("C4", "A") in set(zip(pp["cable_id"], pp["ref"])) and ("C3", "PPX") in set(zip(pp["cable_id"], pp["ref"]))

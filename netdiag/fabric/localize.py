@@ -399,7 +399,7 @@ def shared_parts(diag: pd.DataFrame, graph: FabricGraph, rules: dict, seen: set[
     collected = e["device"].isin(seen).to_numpy()
     far_collected = e["far_device"].isin(seen).to_numpy()
     e = e.assign(_col=collected, _farcol=far_collected, _media=e["media"].astype(str).str.lower())
-    in_plan = e["cable_id"].isin(set(plan["cable_id"])).to_numpy(dtype=bool)
+    in_plan = e["cable_id"].isin(plan["cable_id"]).to_numpy(dtype=bool)
     if not in_plan.all():   # every end is normally planned: no copy of the wide ends table then
         e = e[in_plan]
     # per (cable, device): did this end receive trouble, did it send trouble
@@ -649,7 +649,8 @@ def _cable_side_parts(plan: pd.DataFrame) -> pd.DataFrame:
     hops = hops[hops.str.len() > 0]
     if len(hops):
         frames.append(pd.DataFrame({"cable_id": ids.reindex(hops.index).to_numpy(), "component": "patch_panel",
-                                    "ref": hops.str.split(":").str[0].to_numpy()}).drop_duplicates())
+                                    "ref": np.array([h.partition(":")[0] for h in hops.to_numpy(dtype=object)],
+                                                    dtype=object)}).drop_duplicates())
     return pd.concat(frames, ignore_index=True)
 
 
