@@ -181,3 +181,23 @@ def test_cable_side_parts_patch_panels_match_split():
     want = pd.DataFrame({"cable_id": [f"C{i}" for i in hops.index], "ref": hops.str.split(":").str[0].tolist()})
     assert list(zip(pp["cable_id"], pp["ref"])) == list(zip(want["cable_id"], want["ref"]))
     assert ("C4", "A") in set(zip(pp["cable_id"], pp["ref"])) and ("C3", "PPX") in set(zip(pp["cable_id"], pp["ref"]))
+
+
+def test_port_key_table_matches_the_full_table_filtered():
+    from netdiag.fabric import cabling
+
+    ports = pd.DataFrame({
+        "device": ["s1", "s1", "s1", "s2", "s2", "s2"],
+        "port": ["Ethernet0", "Ethernet4", "Ethernet8", "Ethernet0", "Ethernet4", "Ethernet8"],
+        "alias": ["etp1", None, "  ", "etp1", "etp2", None],
+        "description": [None, "uplink", None, None, None, "AA:BB:CC:DD:EE:01"],
+        "mac": ["AA-BB-CC-DD-EE-01", None, "aabb.ccdd.ee02", None, None, None]}).astype(
+        {"device": "str", "port": "str"})
+    for c in ("alias", "description", "mac"):
+        ref = pd.DataFrame({"remote_device": ports["device"].to_numpy(), "_key": cabling._mac_key(ports[c]).to_numpy(),
+                            "_port": ports["port"].to_numpy()})
+        ref = ref[ref["_key"].astype(str) != ""].reset_index(drop=True)
+        got = cabling._key_table(ports, c)
+        pd.testing.assert_frame_equal(got, ref, check_dtype=False)
+        assert len(got) >= 2
+    assert cabling._key_table(ports, "mac")["_key"].tolist() == ["aabbccddee01", "aabbccddee02"]

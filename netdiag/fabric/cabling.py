@@ -57,10 +57,13 @@ def _mac_key(v: pd.Series) -> pd.Series:
 def _key_table(ports: pd.DataFrame, col: str) -> pd.DataFrame:
     """(remote_device, _key, _port) for the ports whose `col` gives a non-empty key (most ports of a
     large fabric carry no alias or description: only the rows with a key are copied)."""
-    key = _mac_key(ports[col])
-    has = (key != "").to_numpy(dtype=bool)
+    given = ports[col].notna().to_numpy(dtype=bool)   # a missing value gives the empty key
+    key = _mac_key(ports.loc[given, col]) if given.any() else pd.Series([], dtype=object)
+    has = np.zeros(len(ports), dtype=bool)
+    has[np.flatnonzero(given)[(key != "").to_numpy(dtype=bool)]] = True
+    key = key[(key != "").to_numpy(dtype=bool)]
     return pd.DataFrame({"remote_device": ports["device"][has].reset_index(drop=True),
-                         "_key": key[has].reset_index(drop=True), "_port": ports["port"][has].reset_index(drop=True)})
+                         "_key": key.reset_index(drop=True).astype(str), "_port": ports["port"][has].reset_index(drop=True)})
 
 
 def canonical_far_ports(obs: pd.DataFrame, ports: pd.DataFrame | None) -> pd.DataFrame:
