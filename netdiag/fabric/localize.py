@@ -508,9 +508,10 @@ def _part_tests(dev_parts: pd.DataFrame, cparts: pd.DataFrame, flags: pd.DataFra
         flags = flags[~flags["cable_id"].isin(drop)]
         diag = diag[~diag["cable_id"].isin(drop)]
     if len(dev_parts):
-        dpa = dev_parts[~dev_parts["cable_id"].isin(drop)] if drop else dev_parts
+        kept = ~dev_parts["cable_id"].isin(drop).to_numpy(dtype=bool) if drop else None
         for direction, colflag in (("rx", "_col"), ("tx", "_farcol")):
-            dp = dpa[dpa[colflag]]
+            sel = dev_parts[colflag].to_numpy(dtype=bool)   # one filter of the wide table, not two
+            dp = dev_parts[sel & kept if kept is not None else sel]
             if dp.empty:
                 continue
             fl = flags[flags[direction]][["cable_id", "device"]]
