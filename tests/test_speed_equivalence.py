@@ -201,3 +201,68 @@ def test_port_key_table_matches_the_full_table_filtered():
         pd.testing.assert_frame_equal(got, ref, check_dtype=False)
         assert len(got) >= 2
     assert cabling._key_table(ports, "mac")["_key"].tolist() == ["aabbccddee01", "aabbccddee02"]
+
+
+def ref_module_refs(ends: pd.DataFrame, serials: pd.DataFrame | None):
+    """graph.module_refs as it was (sort and group by the names)."""
+    from netdiag.fabric.graph import _NO_SERIAL
+    dev = ends["device"].astype(object).to_numpy()
+    port = ends["port"].astype(object).to_numpy()
+    cage = ends["cage"].astype(object).to_numpy()
+    ref = (ends["device"].astype(str) + ":" + ends["cage"].astype(str)).to_numpy(dtype=object)
+    basis = np.full(len(ends), "name", dtype=object)
+    if "cage_source" in ends:
+        basis[ends["cage_source"].to_numpy() == "plan"] = "plan"
+    if "plan_module" in ends:
+        pm = ends["plan_module"].astype(object).to_numpy()
+        has = pd.notna(pm) & (pd.Series(pm, dtype=object).astype(str).str.strip() != "").to_numpy()
+        ref[has] = (ends["device"][has].astype(str) + ":" + pd.Series(pm[has], dtype=object).astype(str)).to_numpy()
+        basis[has] = "plan"
+    if serials is None or serials.empty or len(ends) == 0:
+        return ref, basis
+    s = serials[["device", "port", "serial"]].dropna(subset=["serial"])
+    s = s[~s["serial"].astype(str).str.strip().str.lower().isin(_NO_SERIAL)].drop_duplicates(["device", "port"])
+    if s.empty:
+        return ref, basis
+    key = pd.MultiIndex.from_arrays([s["device"], s["port"]])
+    ser = pd.Series(s["serial"].astype(str).str.strip().to_numpy(), index=key)
+    got = ser.reindex(pd.MultiIndex.from_arrays([dev, port])).to_numpy(dtype=object)
+    known = pd.notna(got)
+    if not known.any():
+        return ref, basis
+    k = pd.DataFrame({"i": np.flatnonzero(known), "device": dev[known], "port": port[known],
+                      "cage": cage[known], "serial": got[known]})
+    # the module's name: the cage of its first port (shortest name, then alphabetical: ens9 < ens10)
+    k["_len"] = k["port"].astype(str).str.len()
+    k = k.sort_values(["device", "serial", "_len", "port"], kind="stable")
+    first = k.groupby(["device", "serial"], sort=False).head(1).set_index(["device", "serial"])
+    k["name_cage"] = first["cage"].reindex(pd.MultiIndex.from_frame(k[["device", "serial"]])).to_numpy()
+    k["name_port"] = first["port"].reindex(pd.MultiIndex.from_frame(k[["device", "serial"]])).to_numpy()
+    # a name-cage whose ports report different serials holds more than one module
+    mixed = k.groupby(["device", "cage"], sort=False)["serial"].transform("nunique").to_numpy() > 1
+    mixed_name = k.assign(m=mixed).groupby(["device", "serial"], sort=False)["m"].transform("any").to_numpy()
+    name = np.where(mixed_name, k["name_port"].to_numpy(dtype=object), k["name_cage"].to_numpy(dtype=object))
+    ref[k["i"].to_numpy()] = (k["device"].astype(str) + ":" + pd.Series(name, index=k.index).astype(str)).to_numpy()
+    basis[k["i"].to_numpy()] = "serial"
+    return ref, basis
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_module_refs_match_the_sorted_group_by(seed):
+    from netdiag.fabric import graph
+
+    rng = np.random.default_rng(seed)
+    ports = ["ens9f0np0", "ens10f0np0", "ens9f1np1", "Ethernet0", "Ethernet4", "Ethernet1/1", "swp1s0", "swp1s1",
+             "mlx5_0/1", "e1"]
+    rows = []
+    for d in range(15):
+        for p in rng.choice(ports, size=int(rng.integers(2, len(ports))), replace=False):
+            rows.append({"device": f"dev{d}", "port": str(p), "cage": str(rng.choice(["c1", "c2", str(p)])),
+                         "cage_source": "name"})
+    ends = pd.DataFrame(rows).astype({"device": "str", "port": "str", "cage": "str"})
+    serials = ends[["device", "port"]].assign(
+        serial=rng.choice(["S1", "S2", "S3", "n/a", " ", None, "S1 "], size=len(ends)))
+    want = ref_module_refs(ends, serials)
+    got = graph.module_refs(ends, serials)
+    assert list(got[0]) == list(want[0]) and list(got[1]) == list(want[1])
+    assert (np.asarray(want[1]) == "serial").sum() > 5
