@@ -266,3 +266,54 @@ def test_module_refs_match_the_sorted_group_by(seed):
     got = graph.module_refs(ends, serials)
     assert list(got[0]) == list(want[0]) and list(got[1]) == list(want[1])
     assert (np.asarray(want[1]) == "serial").sum() > 5
+
+
+def ref_reach_code(modules: pd.DataFrame) -> np.ndarray:
+    text = (modules["part_number"].astype(object).fillna("").astype(str) + " "
+            + modules["identifier"].astype(object).fillna("").astype(str))
+    return text.str.extract(evidence._CLASS_RX, expand=False).fillna("").str.lower().to_numpy(dtype=object)
+
+
+def test_module_class_reach_codes_per_distinct_text_match_per_row():
+    pn = ["QSFP-400G-SR4", None, "X-DR4", None, "400ZR", "ABC", "QSFP-400G-SR4", "", "SFP-10/25GLR-31", "x"]
+    ident = [None, "OSFP 800G 2xDR4", None, None, "FR4", "FR4x", None, "LR4", None, ""]
+    mods = pd.DataFrame({"media": None, "part_number": pn * 3, "identifier": ident * 3,
+                         "wavelength_nm": np.nan, "length_m": np.nan}).astype({"part_number": "str", "identifier": "str"})
+    code = ref_reach_code(mods)
+    want = np.where(code == "zr", "er", code)
+    want = np.where(want != "", want, "default")
+    assert list(evidence.module_class(mods)) == list(want)
+    assert {"sr", "dr", "er", "lr"} <= set(want)
+
+
+def ref_ber_profile(fec, speed, lanes, ib, dac):
+    """evidence.ber_profile as it was (the FEC text normalised row by row)."""
+    fe = fec.astype(object).fillna("").astype(str).str.lower().str.replace(r"[^a-z0-9]", "", regex=True).to_numpy(dtype=object)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        lane_rate = np.where(lanes > 0, speed / lanes, np.nan)
+    nofec = np.isin(fe, ["none", "off", "nofec", "disabled"])
+    fc = np.isin(fe, ["fc", "baser", "firecode", "fcfec"])
+    rs528 = np.isin(fe, ["rs528", "rs528514", "cl91", "kr4"])
+    rs544 = np.isin(fe, ["rs544", "rs544514", "kp4", "cl134"])
+    rs = np.isin(fe, ["rs", "rsfec", "on", "auto"]) & ~rs528 & ~rs544
+    with np.errstate(invalid="ignore"):
+        rs528 |= rs & (lane_rate <= 30)
+        rs544 |= rs & (lane_rate > 30)
+        fast = lane_rate > 150
+    eth = np.where(nofec, "ethernet_nofec", np.where(fc, "ethernet_fc", np.where(
+        rs528, "ethernet_rs528", np.where(rs544 & fast, "ethernet_rs544_200g", np.where(rs544, "ethernet_rs544", "ethernet")))))
+    return np.where(ib, np.where(dac, "infiniband_dac", "infiniband"), eth).astype(object)
+
+
+def test_ber_profile_fec_modes_per_distinct_text_match_per_row():
+    rng = np.random.default_rng(3)
+    modes = ["RS-FEC", "rs_544", None, "Off", "FC", "rs", "RS(528,514)", "auto", "KP4", "Base-R", "none", "CL91"]
+    n = 400
+    fec = pd.Series(rng.choice(np.array(modes, dtype=object), size=n), dtype="str")
+    speed = rng.choice([25.0, 100.0, 400.0, 800.0, np.nan], size=n)
+    lanes = rng.choice([1.0, 2.0, 4.0, 8.0, 0.0, np.nan], size=n)
+    ib, dac = rng.random(n) < 0.1, rng.random(n) < 0.5
+    want = ref_ber_profile(fec, speed, lanes, ib, dac)
+    got = evidence.ber_profile(fec, speed, lanes, ib, dac)
+    assert list(got) == list(want)
+    assert len(set(want)) >= 6

@@ -341,12 +341,14 @@ def module_class(modules: pd.DataFrame) -> np.ndarray:
     out = np.full(n, "default", dtype=object)
     if not n:
         return out
-    text = (modules["part_number"].astype(object).fillna("").astype(str) + " "
-            + modules["identifier"].astype(object).fillna("").astype(str))
-    # the reach code of each distinct part number / identifier text (they repeat across the fleet)
-    tcodes, tuniq = pd.factorize(text.to_numpy(dtype=object), use_na_sentinel=False)
-    code = pd.Series(tuniq, dtype=object).str.extract(_CLASS_RX, expand=False).fillna("").str.lower().to_numpy(
-        dtype=object)[tcodes]
+    # the reach code of each distinct (part number, identifier) pair (they repeat across the fleet)
+    pairs = pd.DataFrame({"pn": modules["part_number"].astype(object).to_numpy(),
+                          "id": modules["identifier"].astype(object).to_numpy()})
+    tcodes = pairs.groupby(["pn", "id"], sort=False, dropna=False).ngroup().to_numpy()
+    u = pairs.drop_duplicates()
+    text = u["pn"].fillna("").astype(str) + " " + u["id"].fillna("").astype(str)
+    code = pd.Series(text.to_numpy(dtype=object), dtype=object).str.extract(_CLASS_RX, expand=False).fillna(
+        "").str.lower().to_numpy(dtype=object)[tcodes]
     code = np.where(code == "zr", "er", code)
     wl = _f(modules["wavelength_nm"])
     length = _f(modules["length_m"])
@@ -372,7 +374,9 @@ def ber_profile(fec: pd.Series, speed: np.ndarray, lanes: np.ndarray, ib: np.nda
     delivered BER), ethernet_fc (BASE-R/Firecode), ethernet_rs528 (RS(528,514), 25G NRZ lanes),
     ethernet_rs544 (RS(544,514), 50/100G PAM4 lanes), ethernet_rs544_200g (200G lanes); plain
     `ethernet` when the FEC mode is not reported."""
-    fe = fec.astype(object).fillna("").astype(str).str.lower().str.replace(r"[^a-z0-9]", "", regex=True).to_numpy(dtype=object)
+    codes, modes = pd.factorize(fec.astype(object).fillna(""), use_na_sentinel=False)   # per distinct FEC text
+    fe = pd.Series(modes, dtype=object).astype(str).str.lower().str.replace(r"[^a-z0-9]", "", regex=True).to_numpy(
+        dtype=object)[codes] if len(modes) else np.array([], dtype=object)
     with np.errstate(invalid="ignore", divide="ignore"):
         lane_rate = np.where(lanes > 0, speed / lanes, np.nan)
     nofec = np.isin(fe, ["none", "off", "nofec", "disabled"])
