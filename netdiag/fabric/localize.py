@@ -399,7 +399,8 @@ def shared_parts(diag: pd.DataFrame, graph: FabricGraph, rules: dict, seen: set[
     collected = e["device"].isin(seen).to_numpy()
     far_collected = e["far_device"].isin(seen).to_numpy()
     e = e.assign(_col=collected, _farcol=far_collected, _media=e["media"].astype(str).str.lower())
-    in_plan = e["cable_id"].isin(plan["cable_id"]).to_numpy(dtype=bool)
+    # membership by a hash index of the plan's ids (isin over pandas' Arrow text is ~10x slower)
+    in_plan = pd.Index(pd.unique(plan["cable_id"].to_numpy(dtype=object))).get_indexer(e["cable_id"]) >= 0
     if not in_plan.all():   # every end is normally planned: no copy of the wide ends table then
         e = e[in_plan]
     # per (cable, device): did this end receive trouble, did it send trouble
