@@ -173,7 +173,9 @@ def _read_csv_fast(text: str, required: tuple[str, ...]):
     if any(r.count(",") != width or not r.strip(", \t") for r in rows):
         return None  # a short, long or empty row: the careful path reports or skips it by line
     try:
-        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True,
+        # dtype=object: the cells as Python text directly (dtype=str built Arrow text, then copied
+        # it to objects: 2.7 s instead of 1.0 s for the 828k cables of 100k GPUs)
+        df = pd.read_csv(io.StringIO(text), dtype=object, keep_default_na=False, skipinitialspace=True,
                          engine="c", on_bad_lines="error")
     except (ValueError, pd.errors.ParserError):
         return None

@@ -196,7 +196,9 @@ def _scan_locked(store: Store, cfg: dict, inventory, capture_dir, snapshot_dir, 
     scan_id = store.begin_scan(taken_at, utc_now(), source)
     _pause("started")
     prev = store.previous()
-    prev_snap = store.read_snapshot(prev, ("modules", "counters")) if prev else None
+    # the previous scan's counters (for the deltas) and its modules' serial numbers (for swaps) only
+    prev_snap = store.read_snapshot(prev, ("modules", "counters"),
+                                    columns={"modules": ["device", "port", "serial"]}) if prev else None
     window = ratelib.seconds_between(prev.taken_at, taken_at) if prev else None
     if window is not None and window <= 0:
         window = None   # a snapshot not newer than the last one: no rates, judged alone
@@ -209,16 +211,18 @@ def _scan_locked(store: Store, cfg: dict, inventory, capture_dir, snapshot_dir, 
         extra.append(ratelib.ber_symptoms(ber, deltas["has_prev"].to_numpy(dtype=bool), cfg["rates"]))
     swaps = ratelib.module_swaps(prev_snap, snap) if prev_snap is not None else pd.DataFrame(
         columns=["device", "port", "old_serial", "new_serial"])
+    prev_snap = None   # the previous scan's tables are done with: freed before the analysis (~1 GB at 100k GPUs)
     optics = trendlib.optics_table(snap)
     extra.append(_trend_symptoms(store, cfg, snap, optics, taken_at, thr_cfg, swaps))
-    deltas_ports = deltas[deltas["has_prev"]] if deltas is not None else None
+    # the ports with a previous reading, as an index (not a copy of their rows of the deltas)
+    has_prev = pd.MultiIndex.from_frame(
+        deltas.loc[deltas["has_prev"].to_numpy(dtype=bool), ["device", "port"]]) if deltas is not None else None
 
     def revise(sym: pd.DataFrame) -> pd.DataFrame:
         if window is not None and len(sym):
             counter_rules = {k for k, v in thr_cfg["counters"].items() if v != "off"}
-            hp = deltas_ports.set_index(["device", "port"]).index
             m = sym["rule"].isin(counter_rules).to_numpy() & pd.MultiIndex.from_arrays(
-                [sym["device"], sym["port"]]).isin(hp)
+                [sym["device"], sym["port"]]).isin(has_prev)
             sym = sym.copy()
             sym.loc[m, "detail"] = f"rose in the last {window:.0f} s"
         parts = [sym] + [e for e in extra if len(e)]

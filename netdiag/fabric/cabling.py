@@ -54,6 +54,18 @@ def _mac_key(v: pd.Series) -> pd.Series:
     return t.where(~is_mac, t.str.lower().str.replace(r"[^0-9a-f]", "", regex=True))
 
 
+def _key_table(ports: pd.DataFrame, col: str) -> pd.DataFrame:
+    """(remote_device, _key, _port) for the ports whose `col` gives a non-empty key (most ports of a
+    large fabric carry no alias or description: only the rows with a key are copied)."""
+    given = ports[col].notna().to_numpy(dtype=bool)   # a missing value gives the empty key
+    key = _mac_key(ports.loc[given, col]) if given.any() else pd.Series([], dtype=object)
+    has = np.zeros(len(ports), dtype=bool)
+    has[np.flatnonzero(given)[(key != "").to_numpy(dtype=bool)]] = True
+    key = key[(key != "").to_numpy(dtype=bool)]
+    return pd.DataFrame({"remote_device": ports["device"][has].reset_index(drop=True),
+                         "_key": key.reset_index(drop=True).astype(str), "_port": ports["port"][has].reset_index(drop=True)})
+
+
 def canonical_far_ports(obs: pd.DataFrame, ports: pd.DataFrame | None) -> pd.DataFrame:
     """LLDP port ids are what the far device chose to advertise: its ifname, its alias (SONiC can
     send `etp2` or `hundredGigE1/2`), its description or its MAC. A port id that is not a port of
@@ -69,9 +81,8 @@ def canonical_far_ports(obs: pd.DataFrame, ports: pd.DataFrame | None) -> pd.Dat
     need = ~is_port & rp.notna().to_numpy()
     if not need.any() or not cols:
         return obs
-    table = pd.concat([pd.DataFrame({"remote_device": ports["device"].to_numpy(), "_key": _mac_key(ports[c]).to_numpy(),
-                                     "_port": ports["port"].to_numpy()}) for c in cols], ignore_index=True)
-    table = table[table["_key"].astype(str) != ""].drop_duplicates()
+    table = pd.concat([_key_table(ports, c) for c in cols], ignore_index=True)
+    table = table.drop_duplicates()
     table = table.drop_duplicates(["remote_device", "_key"], keep=False)   # ambiguous keys name no port
     out = obs.copy()
     sub = out.loc[need, ["remote_device", "remote_port", "remote_port_descr"]]
@@ -128,7 +139,8 @@ def check(inv: Inventory, neighbors: pd.DataFrame, ports: pd.DataFrame,
         cand = pd.concat([loose.assign(rp=loose["remote_port"]), loose.assign(rp=loose["remote_port_descr"])])
         cand = cand.dropna(subset=["rp"])
         hit = cand.merge(ends.rename(columns={"device": "remote_device", "port": "rp"}), on=["remote_device", "rp"])
-        hit = hit[~hit["cable_id"].isin(verdict.index[verdict == "ok"]) & ~hit["cable_id"].isin(set(other["cable_id"]))]
+        is_ok = verdict.reindex(hit["cable_id"].to_numpy()).to_numpy(dtype=object) == "ok"
+        hit = hit[~is_ok & ~hit["cable_id"].isin(set(other["cable_id"])).to_numpy(dtype=bool)]
         if len(hit):
             seen_from = pd.DataFrame({
                 "cable_id": hit["cable_id"].to_numpy(), "end": hit["end"].to_numpy(),

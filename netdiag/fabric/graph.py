@@ -66,21 +66,47 @@ def module_refs(ends: pd.DataFrame, serials: pd.DataFrame | None) -> tuple[np.nd
     known = pd.notna(got)
     if not known.any():
         return ref, basis
-    k = pd.DataFrame({"i": np.flatnonzero(known), "device": dev[known], "port": port[known],
-                      "cage": cage[known], "serial": got[known]})
-    # the module's name: the cage of its first port (shortest name, then alphabetical: ens9 < ens10)
-    k["_len"] = k["port"].astype(str).str.len()
-    k = k.sort_values(["device", "serial", "_len", "port"], kind="stable")
-    first = k.groupby(["device", "serial"], sort=False).head(1).set_index(["device", "serial"])
-    k["name_cage"] = first["cage"].reindex(pd.MultiIndex.from_frame(k[["device", "serial"]])).to_numpy()
-    k["name_port"] = first["port"].reindex(pd.MultiIndex.from_frame(k[["device", "serial"]])).to_numpy()
+    i = np.flatnonzero(known)
+    kdev, kport, kcage, kser = dev[known], port[known], cage[known], got[known]
+    # integer codes instead of sorting and grouping the names: group (device, serial)
+    dcode = pd.factorize(kdev)[0].astype(np.int64)
+    scode = pd.factorize(kser)[0].astype(np.int64)
+    g = dcode * (int(scode.max()) + 1) + scode
+    # the module's name: the cage of its first port (shortest name, then alphabetical: ens9 < ens10;
+    # ties keep their order)
+    pcodes, puniq = pd.factorize(kport)
+    prank = np.empty(len(puniq), dtype=np.int64)
+    prank[np.argsort(puniq.astype(object), kind="stable")] = np.arange(len(puniq))
+    plen = pd.Series(kport, dtype=object).str.len().to_numpy(dtype="float64", na_value=np.nan)
+    order = np.lexsort((np.arange(len(g)), prank[pcodes], plen, g))
+    gs = g[order]
+    starts = np.r_[True, gs[1:] != gs[:-1]]
+    first_of = pd.Series(order[starts], index=gs[starts])
+    head = first_of.reindex(g).to_numpy()
+    name_cage, name_port = kcage[head], kport[head]
     # a name-cage whose ports report different serials holds more than one module
-    mixed = k.groupby(["device", "cage"], sort=False)["serial"].transform("nunique").to_numpy() > 1
-    mixed_name = k.assign(m=mixed).groupby(["device", "serial"], sort=False)["m"].transform("any").to_numpy()
-    name = np.where(mixed_name, k["name_port"].to_numpy(dtype=object), k["name_cage"].to_numpy(dtype=object))
-    ref[k["i"].to_numpy()] = (k["device"].astype(str) + ":" + pd.Series(name, index=k.index).astype(str)).to_numpy()
+    ccode = pd.factorize(pd.Series(kcage, dtype=object))[0].astype(np.int64)
+    pair = dcode * (int(ccode.max()) + 2) + ccode
+    mixed = (pd.Series(scode).groupby(pair, sort=False).transform("nunique").to_numpy() > 1) & (ccode >= 0)
+    mixed_name = pd.Series(mixed).groupby(g, sort=False).transform("any").to_numpy()
+    name = np.where(mixed_name, name_port, name_cage)
+    ref[i] = (pd.Series(kdev).astype(str) + ":" + pd.Series(name).astype(str)).to_numpy()
+    k = pd.DataFrame({"i": i})
     basis[k["i"].to_numpy()] = "serial"
     return ref, basis
+
+
+def _per_distinct(fn, platforms: pd.Series, ports: pd.Series) -> np.ndarray:
+    """fn(platforms, ports) (an element-wise naming rule: naming.cages, naming.nics) evaluated once
+    per distinct (platform, port) pair: a fabric repeats a few hundred port names on every device."""
+    pairs = pd.DataFrame({"pl": platforms.astype(object).to_numpy(), "po": ports.astype(object).to_numpy()})
+    codes = pairs.groupby(["pl", "po"], sort=False, dropna=False).ngroup().to_numpy()
+    first = pairs.drop_duplicates()
+    if len(first) == len(pairs):
+        return fn(platforms, ports)
+    out = np.asarray(fn(pd.Series(first["pl"].to_numpy(), dtype=object), pd.Series(first["po"].to_numpy(), dtype=object)),
+                     dtype=object)
+    return out[codes]
 
 
 class FabricGraph:
@@ -99,7 +125,7 @@ class FabricGraph:
         ends = pd.concat([ea.assign(**common), eb.assign(**common)], ignore_index=True)
         ends["platform"] = ends["device"].map(platform).fillna("")
         ends["role"] = ends["device"].map(role).fillna("")
-        ends["cage"] = naming.cages(ends["platform"], ends["port"])
+        ends["cage"] = _per_distinct(naming.cages, ends["platform"], ends["port"])
         ends["cage_source"] = "name"
         # the plan may name each end's cage and module (optional columns; old plans load unchanged)
         for col, dst in (("cage", "cage"), ("module", "plan_module")):
@@ -113,7 +139,7 @@ class FabricGraph:
                 else:
                     ends[dst] = given.where(ok, None).to_numpy(dtype=object)
         host = ~ends["role"].isin(SWITCH_ROLES | {"patch_panel"}).to_numpy()
-        nic = naming.nics(ends["platform"], ends["port"])
+        nic = _per_distinct(naming.nics, ends["platform"], ends["port"])
         nic[~host] = None
         ends["nic"] = nic
         self.ends = ends

@@ -19,6 +19,7 @@ field is missing.
 from __future__ import annotations
 
 import re
+import weakref
 
 import numpy as np
 import pandas as pd
@@ -198,6 +199,10 @@ def module_share(modules: pd.DataFrame) -> pd.DataFrame:
     cols = ["device", "port", "serial", "share_n", "share_i"]
     if modules is None or modules.empty or "serial" not in modules:
         return pd.DataFrame(columns=cols)
+    return _memo("module_share", (modules,), lambda: _module_share(modules, cols))
+
+
+def _module_share(modules: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
     m = modules[["device", "port", "serial"]].dropna(subset=["serial"])
     m = m[m["serial"].astype(str).str.strip().str.len() > 0].drop_duplicates(["device", "port"])
     if m.empty:
@@ -206,11 +211,34 @@ def module_share(modules: pd.DataFrame) -> pd.DataFrame:
     m = m[(n >= 2).to_numpy()]
     if m.empty:
         return pd.DataFrame(columns=cols)
-    key = m["port"].astype(str).map(_natural)
-    m = m.assign(_k=key).sort_values(["device", "serial", "_k"], kind="stable")
+    # natural order of the port names, computed once per distinct name (names repeat on every
+    # device): equal keys share a rank, so the stable sort keeps their row order
+    codes, uniq = pd.factorize(m["port"].astype(str).to_numpy(dtype=object), use_na_sentinel=False)
+    keys = [_natural(u) for u in uniq]
+    rank_of = {k: i for i, k in enumerate(sorted(set(keys)))}
+    rank = np.array([rank_of[k] for k in keys], dtype=np.int64)
+    m = m.assign(_k=rank[codes]).sort_values(["device", "serial", "_k"], kind="stable")
     m["share_i"] = m.groupby(["device", "serial"], sort=False).cumcount()
     m["share_n"] = m.groupby(["device", "serial"], sort=False)["port"].transform("size")
     return m[cols].reset_index(drop=True)
+
+
+_MEMO: dict = {}
+
+
+def _memo(name: str, frames: tuple, compute):
+    """`compute()` once per set of input frames (by identity, held weakly): the analysis derives the
+    same table from the same snapshot in several rules. Callers must not modify the result."""
+    hit = _MEMO.get(name)
+    if hit is not None and len(hit[0]) == len(frames) and all(r() is f for r, f in zip(hit[0], frames)):
+        return hit[1]
+    out = compute()
+    try:
+        refs = [weakref.ref(f, lambda _r, n=name: _MEMO.pop(n, None)) for f in frames]
+    except TypeError:
+        return out
+    _MEMO[name] = (refs, out)
+    return out
 
 
 def shared_lane_offset(f: pd.DataFrame, share: pd.DataFrame,
@@ -235,13 +263,28 @@ def shared_lane_offset(f: pd.DataFrame, share: pd.DataFrame,
     if shared.any():   # identical readings under every port of the module, lane by lane
         idx = np.flatnonzero(shared)
         vals = [np.round(_f(f[c]).take(idx), 6) for c in ("tx_power_mw", "rx_power_mw") if c in f]
-        g = pd.DataFrame({"d": f["device"].to_numpy()[idx], "s": s["serial"].to_numpy()[idx], "l": lane[idx],
-                          "p": f["port"].to_numpy()[idx], "n": sn[idx],
-                          "v": list(zip(*vals)) if vals else [()] * len(idx)})
-        gg = g.groupby(["d", "s", "l"], sort=False)
-        one = (gg["v"].transform("nunique") <= 1) & (gg["p"].transform("nunique") == g["n"])
-        allsame = one.groupby([g["d"], g["s"]], sort=False).transform("all").to_numpy(dtype=bool)
-        same[idx] = allsame
+        # integer codes for the keys (no strings copied): groups (device, serial, lane) and
+        # (device, serial) are the same as over the names
+        d = pd.factorize(f["device"].take(idx))[0]
+        sc = pd.factorize(s["serial"].take(idx))[0]
+        pc = pd.factorize(f["port"].take(idx))[0].astype("float64")
+        pc[pc < 0] = np.nan
+        grp = pd.DataFrame({"d": d, "s": sc, "l": lane[idx]}).groupby(["d", "s", "l"], sort=False, dropna=False).ngroup()
+        grp = grp.to_numpy()
+        # one reading per (device, serial, lane): every row equal to its group's first row; a
+        # reading with a NaN in it equals no other (as the distinct count of the (tx, rx) tuples
+        # of numpy floats counts it), so a group of two or more such rows is not one reading
+        pos = np.arange(len(idx))
+        first = pd.Series(pos).groupby(grp, sort=False).transform("min").to_numpy()
+        eq = np.ones(len(idx), bool)
+        for v in vals:
+            eq &= v == v[first]
+        size = np.bincount(grp)[grp] if len(grp) else grp
+        one_val = (pd.Series(eq).groupby(grp, sort=False).transform("all").to_numpy(dtype=bool)) | (size == 1)
+        ports_n = pd.Series(pc).groupby(grp, sort=False).transform("nunique").to_numpy()
+        one = one_val & (ports_n == sn[idx]) & ~np.isnan(lane[idx])   # a lane with no number is in no group
+        ds = pd.DataFrame({"d": d, "s": sc}).groupby(["d", "s"], sort=False).ngroup().to_numpy()
+        same[idx] = pd.Series(one).groupby(ds, sort=False).transform("all").to_numpy(dtype=bool)
     with np.errstate(invalid="ignore", divide="ignore"):
         per = np.floor(top / sn)
         beyond = top > port_lanes if port_lanes is not None else np.zeros(n, bool)
@@ -257,6 +300,10 @@ def owned_lanes(snap) -> pd.DataFrame:
     """The lanes table keyed to the ports that own each lane: breakout lanes on the first sub-port
     moved to their sibling (:func:`lanes_by_owner`), a module printed whole under each port it
     serves cut to each port's own lane group, with `port_lane` the lane's number within its port."""
+    return _memo("owned_lanes", (snap.lanes, snap.ports, snap.modules), lambda: _owned_lanes(snap))
+
+
+def _owned_lanes(snap) -> pd.DataFrame:
     if snap.lanes.empty:
         return snap.lanes.assign(port_lane=pd.Series([], dtype="float64"))
     L = lanes_by_owner(snap)
@@ -294,9 +341,14 @@ def module_class(modules: pd.DataFrame) -> np.ndarray:
     out = np.full(n, "default", dtype=object)
     if not n:
         return out
-    text = (modules["part_number"].astype(object).fillna("").astype(str) + " "
-            + modules["identifier"].astype(object).fillna("").astype(str))
-    code = text.str.extract(_CLASS_RX, expand=False).fillna("").str.lower().to_numpy(dtype=object)
+    # the reach code of each distinct (part number, identifier) pair (they repeat across the fleet)
+    pairs = pd.DataFrame({"pn": modules["part_number"].astype(object).to_numpy(),
+                          "id": modules["identifier"].astype(object).to_numpy()})
+    tcodes = pairs.groupby(["pn", "id"], sort=False, dropna=False).ngroup().to_numpy()
+    u = pairs.drop_duplicates()
+    text = u["pn"].fillna("").astype(str) + " " + u["id"].fillna("").astype(str)
+    code = pd.Series(text.to_numpy(dtype=object), dtype=object).str.extract(_CLASS_RX, expand=False).fillna(
+        "").str.lower().to_numpy(dtype=object)[tcodes]
     code = np.where(code == "zr", "er", code)
     wl = _f(modules["wavelength_nm"])
     length = _f(modules["length_m"])
@@ -322,7 +374,9 @@ def ber_profile(fec: pd.Series, speed: np.ndarray, lanes: np.ndarray, ib: np.nda
     delivered BER), ethernet_fc (BASE-R/Firecode), ethernet_rs528 (RS(528,514), 25G NRZ lanes),
     ethernet_rs544 (RS(544,514), 50/100G PAM4 lanes), ethernet_rs544_200g (200G lanes); plain
     `ethernet` when the FEC mode is not reported."""
-    fe = fec.astype(object).fillna("").astype(str).str.lower().str.replace(r"[^a-z0-9]", "", regex=True).to_numpy(dtype=object)
+    codes, modes = pd.factorize(fec.astype(object).fillna(""), use_na_sentinel=False)   # per distinct FEC text
+    fe = pd.Series(modes, dtype=object).astype(str).str.lower().str.replace(r"[^a-z0-9]", "", regex=True).to_numpy(
+        dtype=object)[codes] if len(modes) else np.array([], dtype=object)
     with np.errstate(invalid="ignore", divide="ignore"):
         lane_rate = np.where(lanes > 0, speed / lanes, np.nan)
     nofec = np.isin(fe, ["none", "off", "nofec", "disabled"])

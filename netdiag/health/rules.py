@@ -96,7 +96,9 @@ def effective_thresholds(modules: pd.DataFrame, cfg: dict) -> pd.DataFrame:
         valid = published & ordered
         for i, lv in enumerate(THRESHOLD_LEVELS):
             out[threshold_column(sensor, lv)] = np.where(valid, filled[:, i], fb[lv])
-        out[f"{sensor}_source"] = np.where(valid, np.where(level_ok.all(axis=1), "module", "mixed"), "default")
+        # labels picked from an object array (a fixed-width text array converts to text 5x slower)
+        out[f"{sensor}_source"] = np.array(["module", "mixed", "default"], dtype=object)[
+            np.where(valid, np.where(level_ok.all(axis=1), 0, 1), 2)]
     return out
 
 
@@ -231,10 +233,14 @@ def _to_owner_ports(parts: list[pd.DataFrame], snap: Snapshot) -> list[pd.DataFr
         return parts
     pl = snap.ports[["device", "port", "lanes"]].drop_duplicates(["device", "port"])
     known = pd.MultiIndex.from_frame(pl[["device", "port"]])
+    lanes = pl["lanes"].to_numpy(dtype="float64", na_value=np.nan)
     out = []
     for p in parts:
         lane = p["lane"].to_numpy(dtype="float64", na_value=np.nan)
-        k = p[["device", "port"]].merge(pl, on=["device", "port"], how="left")["lanes"].to_numpy(dtype="float64", na_value=np.nan)
+        # each part's ports looked up in the one index of the ports table (a merge per part
+        # re-hashed every port of the fabric)
+        at = known.get_indexer(pd.MultiIndex.from_arrays([p["device"], p["port"]]))
+        k = np.where(at >= 0, lanes[at], np.nan)
         with np.errstate(invalid="ignore"):
             if not ((k > 0) & (lane > k)).any():
                 out.append(p)
@@ -362,7 +368,9 @@ def loss_budget_symptoms(snap: Snapshot, thr: pd.DataFrame, cfg: dict, already: 
     tx = f["far_tx_mw"].to_numpy(dtype="float64", na_value=np.nan)
     floor = evidence.dark_floor_mw(cfg)
     cls = f["module_class"].astype(object).fillna("default").to_numpy()
-    budget = pd.Series(cls).map(lambda c: budgets.get(c, budgets.get("default"))).to_numpy(dtype="float64", na_value=np.nan)
+    codes, classes = pd.factorize(cls, use_na_sentinel=False)   # the budget once per module class
+    per_class = pd.Series([budgets.get(c, budgets.get("default")) for c in classes], dtype=object)
+    budget = per_class.to_numpy(dtype="float64", na_value=np.nan)[codes] if len(classes) else np.zeros(0)
     with np.errstate(divide="ignore", invalid="ignore"):
         loss = 10 * np.log10(tx) - 10 * np.log10(rx)
         over = (rx > floor) & (tx > floor) & (loss > budget) & ~f["media"].isin(["dac", "acc", "aoc"]).to_numpy()
@@ -410,13 +418,13 @@ def port_symptoms(snap: Snapshot, cfg: dict) -> list[pd.DataFrame]:
     # the first sub-port)
     owned = evidence.lanes_by_owner(snap)[["device", "port"]].drop_duplicates()
     has = keys.isin(pd.MultiIndex.from_frame(plugged)) | keys.isin(pd.MultiIndex.from_frame(owned))
-    inferred = p["admin_up"].isna().to_numpy()
-    detail = np.where(inferred, "admin state not reported (inferred up: the module transmits or is ready), link down, "
-                      "a module is plugged in", "admin up, link down, a module is plugged in")
-    pp = p.assign(_detail=detail)
-    out = [_emit(pp, down & has, "link_down", "critical", None, np.nan, "", "")]
-    if len(out[0]):
-        out[0]["detail"] = pp.loc[down & has, "_detail"].to_numpy()
+    sel = down & has
+    out = [_emit(p, sel, "link_down", "critical", None, np.nan, "", "")]
+    if len(out[0]):   # the wording for the selected ports only (not a text column over every port)
+        inferred = p["admin_up"].isna().to_numpy()[sel]
+        out[0]["detail"] = np.where(inferred, "admin state not reported (inferred up: the module transmits or is "
+                                    "ready), link down, a module is plugged in",
+                                    "admin up, link down, a module is plugged in").astype(object)
     sev = cfg["counters"].get("carrier_changes", "off")
     if sev != "off":
         v = p["carrier_changes"].astype("Float64").fillna(0).to_numpy(dtype="float64")
@@ -521,8 +529,12 @@ def ber_profiles(frame: pd.DataFrame, snap: Snapshot, device_platforms: dict[str
     """Which BER table applies to each row of `frame` (device, port): InfiniBand (DAC or optical)
     from the device's platform and the port's name, Ethernet by FEC mode x lane rate from the
     ports table (evidence.ber_profile)."""
-    plat = frame["device"].map(device_platforms or {}).astype("object").fillna("").astype(str)
-    ib = (plat.str.startswith("ib") | frame["port"].astype(str).str.match(r"^mlx\d+_\d+/\d+$")).to_numpy(dtype=bool)
+    # per distinct device and port name, then spread to the rows (a fleet repeats port names)
+    dcodes, devs = pd.factorize(frame["device"], use_na_sentinel=False)
+    plat = pd.Series(devs).map(device_platforms or {}).astype("object").fillna("").astype(str)
+    pcodes, pnames = pd.factorize(frame["port"], use_na_sentinel=False)
+    ib_port = pd.Series(pnames).astype(str).str.match(r"^mlx\d+_\d+/\d+$").to_numpy(dtype=bool)
+    ib = plat.str.startswith("ib").to_numpy(dtype=bool)[dcodes] | ib_port[pcodes]
     keys = frame[["device", "port"]]
     media = keys.merge(snap.modules[["device", "port", "media"]].drop_duplicates(["device", "port"]),
                        on=["device", "port"], how="left")["media"].to_numpy()
