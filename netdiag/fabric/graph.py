@@ -52,7 +52,8 @@ def module_refs(ends: pd.DataFrame, serials: pd.DataFrame | None) -> tuple[np.nd
     if "plan_module" in ends:
         pm = ends["plan_module"].astype(object).to_numpy()
         has = pd.notna(pm) & (pd.Series(pm, dtype=object).astype(str).str.strip() != "").to_numpy()
-        ref[has] = (ends["device"][has].astype(str) + ":" + pd.Series(pm[has], dtype=object).astype(str)).to_numpy()
+        ref[has] = (pd.Series(dev[has], dtype=object).astype(str) + ":"
+                    + pd.Series(pm[has], dtype=object).astype(str)).to_numpy()
         basis[has] = "plan"
     if serials is None or serials.empty or len(ends) == 0:
         return ref, basis
