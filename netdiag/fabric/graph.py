@@ -77,7 +77,11 @@ def module_refs(ends: pd.DataFrame, serials: pd.DataFrame | None) -> tuple[np.nd
     # a name-cage whose ports report different serials holds more than one module
     mixed = k.groupby(["device", "cage"], sort=False)["serial"].transform("nunique").to_numpy() > 1
     mixed_name = k.assign(m=mixed).groupby(["device", "serial"], sort=False)["m"].transform("any").to_numpy()
-    name = np.where(mixed_name, k["name_port"].to_numpy(dtype=object), k["name_cage"].to_numpy(dtype=object))
+    # a module that only one port of its device reports is the module in that port: named after the
+    # port (EOS Ethernet2/1, not its cage Ethernet2), as the device's own transceiver commands name it
+    alone = (s.assign(serial=s["serial"].astype(str).str.strip()).groupby(["device", "serial"], sort=False)["port"]
+             .nunique().reindex(pd.MultiIndex.from_arrays([k["device"], k["serial"]])).to_numpy() == 1)
+    name = np.where(mixed_name | alone, k["name_port"].to_numpy(dtype=object), k["name_cage"].to_numpy(dtype=object))
     ref[k["i"].to_numpy()] = (k["device"].astype(str) + ":" + pd.Series(name, index=k.index).astype(str)).to_numpy()
     basis[k["i"].to_numpy()] = "serial"
     return ref, basis
