@@ -81,6 +81,9 @@ def module_refs(ends: pd.DataFrame, serials: pd.DataFrame | None) -> tuple[np.nd
     # port (EOS Ethernet2/1, not its cage Ethernet2), as the device's own transceiver commands name it
     alone = (s.assign(serial=s["serial"].astype(str).str.strip()).groupby(["device", "serial"], sort=False)["port"]
              .nunique().reindex(pd.MultiIndex.from_arrays([k["device"], k["serial"]])).to_numpy() == 1)
+    if "cage_source" in ends:   # the plan's cage column names the slot: keep it (a split cage's module
+        # that the switch prints under its first sub-port only)
+        alone &= ends["cage_source"].to_numpy()[k["i"].to_numpy()] != "plan"
     name = np.where(mixed_name | alone, k["name_port"].to_numpy(dtype=object), k["name_cage"].to_numpy(dtype=object))
     ref[k["i"].to_numpy()] = (k["device"].astype(str) + ":" + pd.Series(name, index=k.index).astype(str)).to_numpy()
     basis[k["i"].to_numpy()] = "serial"

@@ -284,10 +284,11 @@ def _device_evidence(A: dict, B: dict, links: pd.DataFrame, seen: set[str]):
     (switch, linecard, NIC) at end a or b, by direction.
 
     A device's ASIC/SerDes does not attenuate light: what points at it is electrical. Its receive
-    side (rx): its own receiver counts PHY errors while the optics of the link are clean (no low or
-    dark Rx at that end, the far transmitter not low). Its transmit side (tx): the far receiver counts
-    such errors in what it sends, or its own module reports host-side Tx LOS/LOL (no electrical
-    signal from its port). Optical loss (low Rx, dark lanes, a weak laser) belongs to modules, fiber
+    side (rx): its own receiver counts PHY errors while the optics of the link are clean (no low,
+    dark or overloaded Rx at that end, the far transmitter not low, the module not over its
+    temperature alarm). Its transmit side (tx): the far receiver counts such errors in what it
+    sends. A module's host-side Tx LOS/LOL names that port (its own finding), not the device: one
+    port's electrical path failing is a port fault. Optical loss (low Rx, dark lanes, a weak laser) belongs to modules, fiber
     and connectors and is not counted for devices. A device that was not collected (an unreachable,
     perhaps dead switch) is also blamed on its transmit side for far ends that are dark or down."""
     # errors at a receiver over its high alarm (overload) or in a module over its temperature alarm
@@ -297,8 +298,8 @@ def _device_evidence(A: dict, B: dict, links: pd.DataFrame, seen: set[str]):
     rx_a, rx_b = A["err"] & clean_a, B["err"] & clean_b
     gone_a = ~links["a_device"].isin(seen).to_numpy(dtype=bool)
     gone_b = ~links["b_device"].isin(seen).to_numpy(dtype=bool)
-    tx_a = rx_b | A["host_tx"] | (gone_a & (B["dark"] | B["down"]))
-    tx_b = rx_a | B["host_tx"] | (gone_b & (A["dark"] | A["down"]))
+    tx_a = rx_b | (gone_a & (B["dark"] | B["down"]))
+    tx_b = rx_a | (gone_b & (A["dark"] | A["down"]))
     return rx_a, rx_b, tx_a, tx_b
 
 
@@ -355,6 +356,20 @@ def _identity_groups(diag: pd.DataFrame, rules: dict, ident: dict) -> dict[str, 
 def log_binomial_tail(k: int, n: int, p: float) -> float:
     """log P(X >= k) for X ~ Binomial(n, p), summed in log space (no overflow for any n)."""
     return float(log_binom_sf(k, n, p))
+
+
+def device_log_bf(k: int, n: int, p: float, shares: tuple[float, float] = (0.03, 0.3), steps: int = 28) -> float:
+    """ln of the Bayes factor of "a device fault makes each of its n links symptomatic with a
+    probability f (uniform over `shares`), on top of the peers' rate p" against "independent faults
+    at rate p", for k symptomatic links of n (the binomial coefficients cancel)."""
+    if n <= 0 or k <= 0:
+        return -math.inf
+    p = min(max(p, 1e-9), 1.0 - 1e-9)
+    f = np.linspace(shares[0], shares[1], steps)
+    q = np.clip(f + p - f * p, 1e-12, 1.0 - 1e-12)
+    terms = k * np.log(q / p) + (n - k) * np.log((1.0 - q) / (1.0 - p))
+    top = float(terms.max())
+    return top + math.log(float(np.exp(terms - top).mean()))
 
 
 def _bh_cutoff(logp: np.ndarray, m: int, q: float) -> float:
@@ -415,6 +430,10 @@ def shared_parts(diag: pd.DataFrame, graph: FabricGraph, rules: dict, seen: set[
     if hidden:
         flags = flags[~flags["cable_id"].isin(hidden)]
         diag = diag[~diag["cable_id"].isin(hidden)]
+    if members_of:   # a module erring on all its ports (a harness on its legs) explains them itself:
+        # not evidence against the switch or NIC it sits in
+        ing = flags["cable_id"].isin(set(members_of)).to_numpy()
+        flags = flags.assign(rx=flags["rx"].to_numpy() & ~ing, tx=flags["tx"].to_numpy() & ~ing)
     dev_parts = _device_side_parts(e)
     cparts = _cable_side_parts(plan)
     rows = row_parts(plan, graph.inventory, seen)
@@ -427,6 +446,12 @@ def shared_parts(diag: pd.DataFrame, graph: FabricGraph, rules: dict, seen: set[
     cparts = cparts[cparts["_any"]]
     chosen, absorbed = [], set()
     wide_share = float(cfg.get("wide_min_share", 0.0))
+    # device faults by likelihood ratio (docs/localization.md): a switch/linecard/NIC whose pattern
+    # of symptomatic links is `device_bayes_factor` times likelier under a device fault touching a
+    # share in `device_fault_share` of its links than under independent faults at its peers' rate
+    bayes_min = int(cfg.get("device_min_links", 10 ** 9))
+    log_bf_min = math.log(float(cfg.get("device_bayes_factor", math.inf)))
+    shares = tuple(float(x) for x in cfg.get("device_fault_share", (0.03, 0.3)))
     # rounds: the links explained by the parts found so far leave the peers' base rates, so one
     # failing switch does not hide another; each round is a fresh Benjamini-Hochberg over its tests
     while True:
@@ -440,7 +465,12 @@ def shared_parts(diag: pd.DataFrame, graph: FabricGraph, rules: dict, seen: set[
         # independent faults that happen to share a plane is not one
         cands = [c for c in cands if c["component"] not in _WIDE or len(c["all"]) >= wide_share * c["n"]]
         cutoff = _bh_cutoff(np.array([c["logp"] for c in cands]), m, q)
-        cands = [c for c in cands if c["logp"] <= cutoff and (c["component"], c["ref"]) not in
+
+        def accept(d: dict, k: int, logp: float) -> bool:
+            return logp <= cutoff or (d["component"] in _DEVICE_SIDE and k >= bayes_min
+                                      and device_log_bf(k, d["n"], d["base"], shares) >= log_bf_min)
+
+        cands = [c for c in cands if accept(c, len(c["all"]), c["logp"]) and (c["component"], c["ref"]) not in
                  {(x["component"], x["ref"]) for x in chosen}]
         significant = list(cands)
         first_new = len(chosen)
@@ -453,7 +483,7 @@ def shared_parts(diag: pd.DataFrame, graph: FabricGraph, rules: dict, seen: set[
                 if k < min_links or (d["component"] in _WIDE and k < wide_share * d["n"]):
                     continue
                 logp = log_binomial_tail(k, d["n"], d["base"])
-                if logp > cutoff:
+                if not accept(d, k, logp):
                     continue
                 key = (_SPECIFIC.index(d["component"]) if d["component"] in _SPECIFIC else 99, logp, -k)
                 if best is None or key < best[0]:
@@ -595,7 +625,7 @@ def _part_tests(dev_parts: pd.DataFrame, cparts: pd.DataFrame, flags: pd.DataFra
 #: a peer whose own share of symptomatic links has a binomial tail below this (against the others)
 #: is itself anomalous (a second failing switch, a dark plane's unreachable leaves) and does not
 #: set the base rate its peers are judged by
-_OUTLIER_LOGP = math.log(1e-4)
+_OUTLIER_LOGP = math.log(1e-6)
 
 
 def _robust_peer_rate(per: pd.DataFrame, cls: list[str], prior: float) -> pd.Series:

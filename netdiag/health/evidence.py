@@ -602,3 +602,23 @@ def lanes_by_owner(snap) -> pd.DataFrame:
     port = L["port"].to_numpy(dtype=object).copy()
     port[idx] = owner
     return L.assign(port=port)
+
+
+def lifetime_pre_fec_ber(counters: pd.DataFrame, cfg: dict) -> pd.DataFrame:
+    """(device, port, raw_ber) estimated from lifetime counts where the row reports no pre-FEC BER:
+    FEC-corrected bits / (8 x received bytes) over at least [ber_estimate].min_rx_bytes, divided by
+    [ber_estimate].margin so that it is judged against the raw_ber limits times the margin (the
+    estimate counts idle codewords' corrections against frame bytes only: it overstates BER on a
+    lightly loaded link). Empty when the table has no such rows."""
+    est = cfg.get("ber_estimate") or {}
+    cols = ("raw_ber", "fec_corrected_bits", "rx_bytes")
+    if counters.empty or not est or any(c not in counters for c in cols):
+        return pd.DataFrame({"device": [], "port": [], "raw_ber": []})
+    raw = _f(counters["raw_ber"])
+    bits = _f(counters["fec_corrected_bits"])
+    rx = _f(counters["rx_bytes"])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ok = np.isnan(raw) & (bits > 0) & (rx >= float(est.get("min_rx_bytes", 1e9)))
+        ber = bits / (8.0 * rx) / float(est.get("margin", 1.0))
+    return pd.DataFrame({"device": counters["device"].to_numpy()[ok], "port": counters["port"].to_numpy()[ok],
+                         "raw_ber": ber[ok]})
