@@ -295,7 +295,10 @@ def _device_evidence(A: dict, B: dict, links: pd.DataFrame, seen: set[str]):
     # have a cause of their own at that end: not the device's electrical path
     clean_a = ~A["rx_low"] & ~A["dark"] & ~B["tx_low"] & ~A["overload"] & ~A.get("hot_alarm", False)
     clean_b = ~B["rx_low"] & ~B["dark"] & ~A["tx_low"] & ~B["overload"] & ~B.get("hot_alarm", False)
-    rx_a, rx_b = A["err"] & clean_a, B["err"] & clean_b
+    # errors both ways on one link are the medium between them (the cable, an assembly), not one
+    # device's receiver and the other's transmitter at once
+    one_way = ~(A["err"] & B["err"])
+    rx_a, rx_b = A["err"] & clean_a & one_way, B["err"] & clean_b & one_way
     gone_a = ~links["a_device"].isin(seen).to_numpy(dtype=bool)
     gone_b = ~links["b_device"].isin(seen).to_numpy(dtype=bool)
     tx_a = rx_b | (gone_a & (B["dark"] | B["down"]))
@@ -430,10 +433,6 @@ def shared_parts(diag: pd.DataFrame, graph: FabricGraph, rules: dict, seen: set[
     if hidden:
         flags = flags[~flags["cable_id"].isin(hidden)]
         diag = diag[~diag["cable_id"].isin(hidden)]
-    if members_of:   # a module erring on all its ports (a harness on its legs) explains them itself:
-        # not evidence against the switch or NIC it sits in
-        ing = flags["cable_id"].isin(set(members_of)).to_numpy()
-        flags = flags.assign(rx=flags["rx"].to_numpy() & ~ing, tx=flags["tx"].to_numpy() & ~ing)
     dev_parts = _device_side_parts(e)
     cparts = _cable_side_parts(plan)
     rows = row_parts(plan, graph.inventory, seen)
@@ -466,11 +465,17 @@ def shared_parts(diag: pd.DataFrame, graph: FabricGraph, rules: dict, seen: set[
         cands = [c for c in cands if c["component"] not in _WIDE or len(c["all"]) >= wide_share * c["n"]]
         cutoff = _bh_cutoff(np.array([c["logp"] for c in cands]), m, q)
 
-        def accept(d: dict, k: int, logp: float) -> bool:
-            return logp <= cutoff or (d["component"] in _DEVICE_SIDE and k >= bayes_min
-                                      and device_log_bf(k, d["n"], d["base"], shares) >= log_bf_min)
+        def accept(d: dict, cables: list[str], logp: float) -> bool:
+            if logp <= cutoff:
+                return True
+            if d["component"] not in _DEVICE_SIDE:
+                return False
+            # by likelihood ratio, a module or harness erring on all its ports (an identity group)
+            # explains itself: only single links count toward the device
+            k = sum(c not in groups for c in cables)
+            return k >= bayes_min and device_log_bf(k, d["n"], d["base"], shares) >= log_bf_min
 
-        cands = [c for c in cands if accept(c, len(c["all"]), c["logp"]) and (c["component"], c["ref"]) not in
+        cands = [c for c in cands if accept(c, c["all"], c["logp"]) and (c["component"], c["ref"]) not in
                  {(x["component"], x["ref"]) for x in chosen}]
         significant = list(cands)
         first_new = len(chosen)
@@ -483,7 +488,7 @@ def shared_parts(diag: pd.DataFrame, graph: FabricGraph, rules: dict, seen: set[
                 if k < min_links or (d["component"] in _WIDE and k < wide_share * d["n"]):
                     continue
                 logp = log_binomial_tail(k, d["n"], d["base"])
-                if not accept(d, k, logp):
+                if not accept(d, cables, logp):
                     continue
                 key = (_SPECIFIC.index(d["component"]) if d["component"] in _SPECIFIC else 99, logp, -k)
                 if best is None or key < best[0]:
