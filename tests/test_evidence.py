@@ -425,3 +425,17 @@ def test_w2_breakout_sub_port_without_its_own_module_row_is_a_link_with_light():
     s = snap(ports=ports, modules=[mod("leaf", "Ethernet0", media_lanes=8)], lanes=lanes("leaf", "Ethernet0", n=8))
     assert rules(symptoms(s, CFG)) == [("Ethernet4", None, "link_down", "critical")]
     assert evidence.lit_ports(s, symptoms(s, CFG), CFG).values.tolist() == [["leaf", "Ethernet0"], ["leaf", "Ethernet4"]]
+
+
+def test_w6_a_1310nm_mpo_module_without_thresholds_is_dr_and_its_weak_laser_is_judged_by_the_dr_launch_minimum():
+    # a twin-port 800G 2xDR4 OSFP as ethtool -m prints it with no threshold page: 1311 nm, MPO, no length;
+    # lanes 1-4 launch -8.2 dBm (in spec for nothing but LR fallbacks), high bias
+    bare = {"device": "h1", "port": "eth0", "present": True, "media": "optical", "temperature_c": 45.0,
+            "wavelength_nm": 1311.0, "connector": "MPO 1x12", "part_number": "MMS4X00-NM"}
+    weak = snap(modules=[bare], lanes=lanes(tx=0.15, bias=91.0))
+    assert effective_thresholds(weak.modules, CFG)["module_class"].tolist() == ["dr"]
+    assert [(r[2], r[3]) for r in rules(symptoms(weak, CFG))] == [("tx_power_low", "critical")] * 4
+    # the same launch power from a duplex-LC 1310 nm module of unknown reach: generic fallback, no alarm
+    lc = snap(modules=[{**bare, "connector": "LC"}], lanes=lanes(tx=0.15, bias=91.0))
+    assert effective_thresholds(lc.modules, CFG)["module_class"].tolist() == ["default"]
+    assert "tx_power_low" not in set(symptoms(lc, CFG)["rule"])

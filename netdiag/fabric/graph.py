@@ -90,7 +90,15 @@ def module_refs(ends: pd.DataFrame, serials: pd.DataFrame | None) -> tuple[np.nd
     pair = dcode * (int(ccode.max()) + 2) + ccode
     mixed = (pd.Series(scode).groupby(pair, sort=False).transform("nunique").to_numpy() > 1) & (ccode >= 0)
     mixed_name = pd.Series(mixed).groupby(g, sort=False).transform("any").to_numpy()
-    name = np.where(mixed_name, name_port, name_cage)
+    # a module that only one port of its device reports is the module in that port: named after the
+    # port (EOS Ethernet2/1, not its cage Ethernet2), as the device's own transceiver commands name it
+    nports = (s.assign(serial=s["serial"].astype(str).str.strip()).groupby(["device", "serial"], sort=False)["port"]
+              .nunique())
+    alone = nports.reindex(pd.MultiIndex.from_arrays([kdev, kser])).to_numpy() == 1
+    if "cage_source" in ends:   # the plan's cage column names the slot: keep it (a split cage's module
+        # that the switch prints under its first sub-port only)
+        alone &= ends["cage_source"].to_numpy()[i] != "plan"
+    name = np.where(mixed_name | alone, name_port, name_cage)
     ref[i] = (pd.Series(kdev).astype(str) + ":" + pd.Series(name).astype(str)).to_numpy()
     k = pd.DataFrame({"i": i})
     basis[k["i"].to_numpy()] = "serial"

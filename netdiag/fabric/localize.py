@@ -284,19 +284,25 @@ def _device_evidence(A: dict, B: dict, links: pd.DataFrame, seen: set[str]):
     (switch, linecard, NIC) at end a or b, by direction.
 
     A device's ASIC/SerDes does not attenuate light: what points at it is electrical. Its receive
-    side (rx): its own receiver counts PHY errors while the optics of the link are clean (no low or
-    dark Rx at that end, the far transmitter not low). Its transmit side (tx): the far receiver counts
-    such errors in what it sends, or its own module reports host-side Tx LOS/LOL (no electrical
-    signal from its port). Optical loss (low Rx, dark lanes, a weak laser) belongs to modules, fiber
+    side (rx): its own receiver counts PHY errors while the optics of the link are clean (no low,
+    dark or overloaded Rx at that end, the far transmitter not low, the module not over its
+    temperature alarm). Its transmit side (tx): the far receiver counts such errors in what it
+    sends. A module's host-side Tx LOS/LOL names that port (its own finding), not the device: one
+    port's electrical path failing is a port fault. Optical loss (low Rx, dark lanes, a weak laser) belongs to modules, fiber
     and connectors and is not counted for devices. A device that was not collected (an unreachable,
     perhaps dead switch) is also blamed on its transmit side for far ends that are dark or down."""
-    clean_a = ~A["rx_low"] & ~A["dark"] & ~B["tx_low"]
-    clean_b = ~B["rx_low"] & ~B["dark"] & ~A["tx_low"]
-    rx_a, rx_b = A["err"] & clean_a, B["err"] & clean_b
+    # errors at a receiver over its high alarm (overload) or in a module over its temperature alarm
+    # have a cause of their own at that end: not the device's electrical path
+    clean_a = ~A["rx_low"] & ~A["dark"] & ~B["tx_low"] & ~A["overload"] & ~A.get("hot_alarm", False)
+    clean_b = ~B["rx_low"] & ~B["dark"] & ~A["tx_low"] & ~B["overload"] & ~B.get("hot_alarm", False)
+    # errors both ways on one link are the medium between them (the cable, an assembly), not one
+    # device's receiver and the other's transmitter at once
+    one_way = ~(A["err"] & B["err"])
+    rx_a, rx_b = A["err"] & clean_a & one_way, B["err"] & clean_b & one_way
     gone_a = ~links["a_device"].isin(seen).to_numpy(dtype=bool)
     gone_b = ~links["b_device"].isin(seen).to_numpy(dtype=bool)
-    tx_a = rx_b | A["host_tx"] | (gone_a & (B["dark"] | B["down"]))
-    tx_b = rx_a | B["host_tx"] | (gone_b & (A["dark"] | A["down"]))
+    tx_a = rx_b | (gone_a & (B["dark"] | B["down"]))
+    tx_b = rx_a | (gone_b & (A["dark"] | A["down"]))
     return rx_a, rx_b, tx_a, tx_b
 
 
@@ -353,6 +359,20 @@ def _identity_groups(diag: pd.DataFrame, rules: dict, ident: dict) -> dict[str, 
 def log_binomial_tail(k: int, n: int, p: float) -> float:
     """log P(X >= k) for X ~ Binomial(n, p), summed in log space (no overflow for any n)."""
     return float(log_binom_sf(k, n, p))
+
+
+def device_log_bf(k: int, n: int, p: float, shares: tuple[float, float] = (0.03, 0.3), steps: int = 28) -> float:
+    """ln of the Bayes factor of "a device fault makes each of its n links symptomatic with a
+    probability f (uniform over `shares`), on top of the peers' rate p" against "independent faults
+    at rate p", for k symptomatic links of n (the binomial coefficients cancel)."""
+    if n <= 0 or k <= 0:
+        return -math.inf
+    p = min(max(p, 1e-9), 1.0 - 1e-9)
+    f = np.linspace(shares[0], shares[1], steps)
+    q = np.clip(f + p - f * p, 1e-12, 1.0 - 1e-12)
+    terms = k * np.log(q / p) + (n - k) * np.log((1.0 - q) / (1.0 - p))
+    top = float(terms.max())
+    return top + math.log(float(np.exp(terms - top).mean()))
 
 
 def _bh_cutoff(logp: np.ndarray, m: int, q: float) -> float:
@@ -427,6 +447,13 @@ def shared_parts(diag: pd.DataFrame, graph: FabricGraph, rules: dict, seen: set[
     cparts = cparts.merge(lk, left_on="cable_id", right_index=True)
     cparts = cparts[cparts["_any"]]
     chosen, absorbed = [], set()
+    wide_share = float(cfg.get("wide_min_share", 0.0))
+    # device faults by likelihood ratio (docs/localization.md): a switch/linecard/NIC whose pattern
+    # of symptomatic links is `device_bayes_factor` times likelier under a device fault touching a
+    # share in `device_fault_share` of its links than under independent faults at its peers' rate
+    bayes_min = int(cfg.get("device_min_links", 10 ** 9))
+    log_bf_min = math.log(float(cfg.get("device_bayes_factor", math.inf)))
+    shares = tuple(float(x) for x in cfg.get("device_fault_share", (0.03, 0.3)))
     # rounds: the links explained by the parts found so far leave the peers' base rates, so one
     # failing switch does not hide another; each round is a fresh Benjamini-Hochberg over its tests
     while True:
@@ -436,8 +463,22 @@ def shared_parts(diag: pd.DataFrame, graph: FabricGraph, rules: dict, seen: set[
         if cfg.get("tarone", True):
             m = _testable(lpmin, q)
             cands = [c for c in cands if c["n"] * math.log(max(c["base"], 1e-300)) <= math.log(q / max(m, 1))]
+        # a plane or row event (power, reachability, a trunk) loses most of its links; a handful of
+        # independent faults that happen to share a plane is not one
+        cands = [c for c in cands if c["component"] not in _WIDE or len(c["all"]) >= wide_share * c["n"]]
         cutoff = _bh_cutoff(np.array([c["logp"] for c in cands]), m, q)
-        cands = [c for c in cands if c["logp"] <= cutoff and (c["component"], c["ref"]) not in
+
+        def accept(d: dict, cables: list[str], logp: float) -> bool:
+            if logp <= cutoff:
+                return True
+            if d["component"] not in _DEVICE_SIDE:
+                return False
+            # by likelihood ratio, a module or harness erring on all its ports (an identity group)
+            # explains itself: only single links count toward the device
+            k = sum(c not in groups for c in cables)
+            return k >= bayes_min and device_log_bf(k, d["n"], d["base"], shares) >= log_bf_min
+
+        cands = [c for c in cands if accept(c, c["all"], c["logp"]) and (c["component"], c["ref"]) not in
                  {(x["component"], x["ref"]) for x in chosen}]
         significant = list(cands)
         first_new = len(chosen)
@@ -447,10 +488,10 @@ def shared_parts(diag: pd.DataFrame, graph: FabricGraph, rules: dict, seen: set[
             for d in cands:
                 cables = [c for c in d["all"] if c not in absorbed]
                 k = len(cables)
-                if k < min_links:
+                if k < min_links or (d["component"] in _WIDE and k < wide_share * d["n"]):
                     continue
                 logp = log_binomial_tail(k, d["n"], d["base"])
-                if logp > cutoff:
+                if not accept(d, cables, logp):
                     continue
                 key = (_SPECIFIC.index(d["component"]) if d["component"] in _SPECIFIC else 99, logp, -k)
                 if best is None or key < best[0]:
@@ -530,7 +571,7 @@ def _part_tests(dev_parts: pd.DataFrame, cparts: pd.DataFrame, flags: pd.DataFra
             # the part's expected share from its peers in each class it has links in (leave-one-out,
             # Laplace-smoothed; a class with no other member gives no peers: not tested)
             per = per[per["members"] >= 2]
-            per = per.assign(exp=(per["K"] - per["k"] + prior) / (per["N"] - per["n"] + 2.0 * prior) * per["n"])
+            per = per.assign(exp=_robust_peer_rate(per, cls, prior) * per["n"])
             agg = per.groupby(["component", "ref"], sort=False).agg(n=("n", "sum"), exp=("exp", "sum"), k=("k", "sum"))
             agg = agg[agg["n"] >= min_links]
             m += len(agg)
@@ -591,6 +632,32 @@ def _part_tests(dev_parts: pd.DataFrame, cparts: pd.DataFrame, flags: pd.DataFra
                 cands.append({"component": comp, "ref": ref, "direction": "any", "all": cables,
                               "n": nn, "base": base, "logp": log_binomial_tail(len(cables), nn, base)})
     return m, cands
+
+
+#: a peer whose own share of symptomatic links has a binomial tail below this (against the others)
+#: is itself anomalous (a second failing switch, a dark plane's unreachable leaves) and does not
+#: set the base rate its peers are judged by
+_OUTLIER_LOGP = math.log(1e-6)
+
+
+def _robust_peer_rate(per: pd.DataFrame, cls: list[str], prior: float) -> pd.Series:
+    """Each part's peer base rate in its class (leave-one-out, smoothed with `prior`), estimated
+    without the peers that are anomalous themselves (docs/localization.md): a class's K and N are
+    first taken over all members, each member's own tail is tested against the rest, and the
+    members below _OUTLIER_LOGP leave the class's counts. Columns: n, k, N, K of `per`."""
+    n, k = per["n"].to_numpy(dtype=float), per["k"].to_numpy(dtype=float)
+    N, K = per["N"].to_numpy(dtype=float), per["K"].to_numpy(dtype=float)
+    loo = (K - k + prior) / (N - n + 2.0 * prior)
+    out = (k >= 1) & (log_binom_sf(k, n, np.clip(loo, 1e-12, 1.0)) < _OUTLIER_LOGP)
+    if not out.any():
+        return pd.Series(loo, index=per.index)
+    g = per.assign(_on=np.where(out, n, 0.0), _ok=np.where(out, k, 0.0)).groupby(cls, sort=False)[["_on", "_ok"]]
+    sums = g.transform("sum")
+    Nc = N - sums["_on"].to_numpy(dtype=float)
+    Kc = K - sums["_ok"].to_numpy(dtype=float)
+    # an outlier's own links are already out of Nc/Kc; a regular member leaves its own out
+    rate = np.where(out, (Kc + prior) / (Nc + 2.0 * prior), (Kc - k + prior) / (Nc - n + 2.0 * prior))
+    return pd.Series(np.where(Nc - np.where(out, 0.0, n) > 0, rate, loo), index=per.index)
 
 
 def _log_pmin(agg: pd.DataFrame) -> list[float]:

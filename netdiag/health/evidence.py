@@ -335,7 +335,7 @@ def module_class(modules: pd.DataFrame) -> np.ndarray:
     """Class of each module for fallback thresholds: sr, dr, fr, lr, er (ER/ZR), aoc, copper or
     default. From the media, then the reach code in the part number / identifier (…-SR4, DR4,
     400ZR), then the wavelength (850 nm multimode -> sr; 1310 nm single-mode with a length -> dr
-    up to 500 m, fr up to 2 km, lr beyond)."""
+    up to 500 m, fr up to 2 km, lr beyond; 1310 nm over MPO with no length -> dr)."""
     n = len(modules)
     media = modules["media"].astype(object).fillna("").astype(str).str.lower().to_numpy() if n else np.array([], object)
     out = np.full(n, "default", dtype=object)
@@ -358,6 +358,12 @@ def module_class(modules: pd.DataFrame) -> np.ndarray:
                                   np.where(length <= 500, "dr", np.where(length <= 2000, "fr",
                                                                          np.where(length > 2000, "lr", "default"))),
                                   np.where((wl >= 1500) & (wl <= 1620), "er", "default")))
+    # 1310 nm over a parallel (MPO) connector with no length is DR (400GBASE-DR4/800G DR8 are the
+    # 1310 nm parallel single-mode PMDs; FR/LR use duplex LC with CWDM)
+    mpo = (modules["connector"].astype(object).fillna("").astype(str).str.upper().str.contains("MPO|MTP", regex=True)
+           .to_numpy(dtype=bool) if "connector" in modules else np.zeros(n, dtype=bool))
+    with np.errstate(invalid="ignore"):
+        by_wl = np.where((by_wl == "default") & (wl >= 1260) & (wl <= 1360) & np.isnan(length) & mpo, "dr", by_wl)
     out = np.where(code != "", code, by_wl)
     out = np.where(media == "aoc", "aoc", out)
     out = np.where(np.isin(media, ["dac", "acc"]), "copper", out)
@@ -656,3 +662,23 @@ def lanes_by_owner(snap) -> pd.DataFrame:
     port = L["port"].to_numpy(dtype=object).copy()
     port[idx] = owner
     return L.assign(port=port)
+
+
+def lifetime_pre_fec_ber(counters: pd.DataFrame, cfg: dict) -> pd.DataFrame:
+    """(device, port, raw_ber) estimated from lifetime counts where the row reports no pre-FEC BER:
+    FEC-corrected bits / (8 x received bytes) over at least [ber_estimate].min_rx_bytes, divided by
+    [ber_estimate].margin so that it is judged against the raw_ber limits times the margin (the
+    estimate counts idle codewords' corrections against frame bytes only: it overstates BER on a
+    lightly loaded link). Empty when the table has no such rows."""
+    est = cfg.get("ber_estimate") or {}
+    cols = ("raw_ber", "fec_corrected_bits", "rx_bytes")
+    if counters.empty or not est or any(c not in counters for c in cols):
+        return pd.DataFrame({"device": [], "port": [], "raw_ber": []})
+    raw = _f(counters["raw_ber"])
+    bits = _f(counters["fec_corrected_bits"])
+    rx = _f(counters["rx_bytes"])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ok = np.isnan(raw) & (bits > 0) & (rx >= float(est.get("min_rx_bytes", 1e9)))
+        ber = bits / (8.0 * rx) / float(est.get("margin", 1.0))
+    return pd.DataFrame({"device": counters["device"].to_numpy()[ok], "port": counters["port"].to_numpy()[ok],
+                         "raw_ber": ber[ok]})

@@ -473,7 +473,25 @@ def counter_symptoms(snap: Snapshot, cfg: dict, device_platforms: dict[str, str]
                 e = _emit(g, m, col, level, col, 0.0, "count")
                 e["detail"] = g["_detail"].to_numpy()[m]
                 out.append(e)
-    return out + _ber_symptoms(c, ("raw_ber", "effective_ber", "symbol_ber"), snap, cfg, device_platforms)
+    return (out + _ber_symptoms(c, ("raw_ber", "effective_ber", "symbol_ber"), snap, cfg, device_platforms)
+            + _estimated_ber_symptoms(snap, cfg, device_platforms))
+
+
+def _estimated_ber_symptoms(snap: Snapshot, cfg: dict, device_platforms: dict[str, str] | None) -> list[pd.DataFrame]:
+    """Lifetime pre-FEC BER estimated from corrected bits where the port reports none
+    (evidence.lifetime_pre_fec_ber), judged against raw_ber limits times [ber_estimate].margin."""
+    est = evidence.lifetime_pre_fec_ber(snap.counters, cfg)
+    if est.empty:
+        return []
+    out = _ber_symptoms(est, ("raw_ber",), snap, cfg, device_platforms)
+    margin = float(cfg["ber_estimate"].get("margin", 1.0))
+    for e in out:
+        if len(e):
+            e["value"] = e["value"].to_numpy(dtype="float64") * margin
+            e["threshold"] = e["threshold"].to_numpy(dtype="float64") * margin
+            e["detail"] = (e["detail"].astype(str) + f" x {margin:g}: estimated from the FEC-corrected bits per "
+                           "received bit since the last clear")
+    return out
 
 
 def _fec_tail_symptoms(snap: Snapshot, cfg: dict) -> list[pd.DataFrame]:
