@@ -216,7 +216,8 @@ def ref_module_refs(ends: pd.DataFrame, serials: pd.DataFrame | None):
     if "plan_module" in ends:
         pm = ends["plan_module"].astype(object).to_numpy()
         has = pd.notna(pm) & (pd.Series(pm, dtype=object).astype(str).str.strip() != "").to_numpy()
-        ref[has] = (ends["device"][has].astype(str) + ":" + pd.Series(pm[has], dtype=object).astype(str)).to_numpy()
+        ref[has] = (pd.Series(dev[has], dtype=object).astype(str) + ":"
+                    + pd.Series(pm[has], dtype=object).astype(str)).to_numpy()
         basis[has] = "plan"
     if serials is None or serials.empty or len(ends) == 0:
         return ref, basis
@@ -241,7 +242,12 @@ def ref_module_refs(ends: pd.DataFrame, serials: pd.DataFrame | None):
     # a name-cage whose ports report different serials holds more than one module
     mixed = k.groupby(["device", "cage"], sort=False)["serial"].transform("nunique").to_numpy() > 1
     mixed_name = k.assign(m=mixed).groupby(["device", "serial"], sort=False)["m"].transform("any").to_numpy()
-    name = np.where(mixed_name, k["name_port"].to_numpy(dtype=object), k["name_cage"].to_numpy(dtype=object))
+    # a module only one port of its device reports is named after that port (a14's rule, as written there)
+    alone = (s.assign(serial=s["serial"].astype(str).str.strip()).groupby(["device", "serial"], sort=False)["port"]
+             .nunique().reindex(pd.MultiIndex.from_arrays([k["device"], k["serial"]])).to_numpy() == 1)
+    if "cage_source" in ends:
+        alone &= ends["cage_source"].to_numpy()[k["i"].to_numpy()] != "plan"
+    name = np.where(mixed_name | alone, k["name_port"].to_numpy(dtype=object), k["name_cage"].to_numpy(dtype=object))
     ref[k["i"].to_numpy()] = (k["device"].astype(str) + ":" + pd.Series(name, index=k.index).astype(str)).to_numpy()
     basis[k["i"].to_numpy()] = "serial"
     return ref, basis
