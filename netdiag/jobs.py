@@ -30,6 +30,7 @@ class SweepResult:
     capture: str | None = None
     notes: list[str] = field(default_factory=list)
     inventory: Inventory | None = None   # locations and the plan, for reports and tickets
+    not_judged: list[dict] = field(default_factory=list)   # planned links not judged, and why
 
     @property
     def unknown(self) -> bool:
@@ -56,6 +57,7 @@ class SweepResult:
             "status": {0: "OK", 1: "WARNING", 2: "CRITICAL", 3: "UNKNOWN"}[self.exit_code()],
             "taken_at": snap.taken_at,
             "devices_not_captured": len(self.not_captured()),
+            "links_not_judged": len(self.not_judged),
         }
 
     def not_captured(self) -> list[str]:
@@ -78,6 +80,7 @@ class SweepResult:
     def to_json(self) -> dict:
         return {"findings": [f.to_json() for f in self.findings],
                 "devices": self.devices_json(),
+                "not_judged": list(self.not_judged),
                 "summary": self.summary()}
 
 
@@ -129,7 +132,24 @@ def analyse(snapshot: Snapshot, devices: list[DeviceStatus], inventory: Inventor
     found += loc.findings
     rest = sym[[(d, p) not in loc.handled_ports for d, p in zip(sym["device"], sym["port"])]] if len(sym) else sym
     found += port_findings(rest, snapshot, inventory)
-    return SweepResult(locate_all(tidy_wording(found), inventory), devices, snapshot, sym, inventory=inventory)
+    return SweepResult(locate_all(tidy_wording(found), inventory), devices, snapshot, sym, inventory=inventory,
+                       not_judged=admin_down_links(inventory.plan, snapshot.ports))
+
+
+def admin_down_links(plan: pd.DataFrame, ports: pd.DataFrame) -> list[dict]:
+    """Planned links with an end its device reports administratively down: not judged (the laser of
+    that end is off, it sends no LLDP, the far end sees a dark, down link), listed with the reason."""
+    from netdiag.health.evidence import admin_down_ends
+
+    a, b = admin_down_ends(plan, ports)
+    out = []
+    for r, da, db in zip(plan.loc[a | b, ["cable_id", "a_device", "a_port", "b_device", "b_port"]].itertuples(index=False),
+                         a[a | b], b[a | b]):
+        ends = [f"{d}:{p}" for d, p, down in ((r.a_device, r.a_port, da), (r.b_device, r.b_port, db)) if down]
+        out.append({"cable_id": r.cable_id, "a_device": r.a_device, "a_port": r.a_port, "b_device": r.b_device,
+                    "b_port": r.b_port, "reason": f"{' and '.join(ends)} administratively down (reported): "
+                                                  "laser off, no LLDP; the link is not judged"})
+    return out
 
 
 def _links_under_shared_parts(findings: list[Finding]) -> dict:

@@ -9,7 +9,7 @@ shared-part test is a group-by over the fabric's parts table with a binomial tai
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -51,6 +51,7 @@ class Localized:
     findings: list[Finding]          # link and shared-part findings, worst first
     handled_ports: set[tuple[str, str]]   # ports whose symptoms these findings cover
     links: pd.DataFrame              # per diagnosed link: cable_id, pattern, x/y ends, severity
+    not_judged: pd.DataFrame = field(default_factory=pd.DataFrame)   # links an admin-down end explains
 
 
 def end_features(symptoms: pd.DataFrame, snap: Snapshot, cfg: dict) -> pd.DataFrame:
@@ -158,6 +159,10 @@ def localize(snap: Snapshot, symptoms: pd.DataFrame, inv: Inventory, graph: Fabr
     A["seen"], A["gone"] = evidence.end_seen(links["a_device"], links["a_port"], snap, seen)
     B["seen"], B["gone"] = evidence.end_seen(links["b_device"], links["b_port"], snap, seen)
     A["flap"], B["flap"] = evidence.flap_both_ends(A["flap"], B["flap"], *evidence.link_down_known(links, snap))
+    # an end reported administratively down explains its link's darkness (its laser is off, no LLDP):
+    # no fault finding, not counted for shared parts; listed as not judged (health.evidence)
+    adm_a, adm_b = evidence.admin_down_ends(links, snap.ports)
+    adm = evidence.explain_admin_down(A, B, adm_a, adm_b)
     sev = np.fmax(fa["sev"].to_numpy(dtype=float), fb["sev"].to_numpy(dtype=float))
     media = links["media"].astype(str).str.lower()
     link_feats = {"assembly": media.isin(["dac", "acc", "aoc"]).to_numpy(),
@@ -224,8 +229,21 @@ def localize(snap: Snapshot, symptoms: pd.DataFrame, inv: Inventory, graph: Fabr
     diag = diag[(diag["pidx"] != len(patterns) - 1).to_numpy() | diag["cable_id"].isin(absorbed).to_numpy()]
     diag = diag.reset_index(drop=True)
     handled = set(zip(diag["a_device"], diag["a_port"])) | set(zip(diag["b_device"], diag["b_port"]))
+    not_judged = _admin_down_listing(links, adm_a, adm_b)
+    handled |= set(zip(not_judged["a_device"], not_judged["a_port"])) | set(zip(not_judged["b_device"], not_judged["b_port"]))
     findings.sort(key=lambda f: (-SEVERITY_RANK[f.severity], f.kind, f.device, f.port))
-    return Localized(findings, handled, diag)
+    return Localized(findings, handled, diag, not_judged)
+
+
+def _admin_down_listing(links: pd.DataFrame, adm_a: np.ndarray, adm_b: np.ndarray) -> pd.DataFrame:
+    """The links whose symptoms an end reported administratively down explains: cable, ends, reason."""
+    m = adm_a | adm_b
+    sub = links.loc[m, ["cable_id", "a_device", "a_port", "b_device", "b_port"]].reset_index(drop=True)
+    a, b = adm_a[m], adm_b[m]
+    who = np.where(a & b, "both ends are", np.where(a, sub["a_device"] + ":" + sub["a_port"] + " is",
+                                                     sub["b_device"] + ":" + sub["b_port"] + " is"))
+    return sub.assign(reason=pd.Series(who, dtype=object) + " administratively down (laser off, no LLDP): "
+                      "link not judged")
 
 
 _IB_PLATFORMS = ("ib-host", "ibdiagnet", "ib")
