@@ -196,6 +196,7 @@ def localize(snap: Snapshot, symptoms: pd.DataFrame, inv: Inventory, graph: Fabr
     # what a fabric-wide event (a plane's switches powered off or unreachable) can cause: lost links
     diag["lost"] = (A["dark"] | B["dark"] | A["down"] | B["down"] | A["gone"] | B["gone"]
                     | links["cable_id"].isin(sm_lost_ids).to_numpy())
+    diag["lidx"] = np.arange(n)
     diag = diag[diag["pidx"] >= 0].reset_index(drop=True)
     diag["x_device"] = np.where(diag["x_is_a"], diag["a_device"], diag["b_device"])
     diag["x_port"] = np.where(diag["x_is_a"], diag["a_port"], diag["b_port"])
@@ -225,6 +226,8 @@ def localize(snap: Snapshot, symptoms: pd.DataFrame, inv: Inventory, graph: Fabr
         kids = [child_findings[c] for c in part["cables"] if c in child_findings]
         findings.append(_shared_finding(part, kids, rules, inv, snap.taken_at))
     rest = [f for c, f in child_findings.items() if c not in absorbed and f.kind != _SM_LOST["name"]]
+    rest += _second_part_findings(diag[~diag["cable_id"].isin(absorbed)], A, B, rules, by_port, ident, inv,
+                                  snap.taken_at)
     findings += _merge_same_part(rest, rules, inv, snap.taken_at)
     diag = diag[(diag["pidx"] != len(patterns) - 1).to_numpy() | diag["cable_id"].isin(absorbed).to_numpy()]
     diag = diag.reset_index(drop=True)
@@ -233,6 +236,45 @@ def localize(snap: Snapshot, symptoms: pd.DataFrame, inv: Inventory, graph: Fabr
     handled |= set(zip(not_judged["a_device"], not_judged["a_port"])) | set(zip(not_judged["b_device"], not_judged["b_port"]))
     findings.sort(key=lambda f: (-SEVERITY_RANK[f.severity], f.kind, f.device, f.port))
     return Localized(findings, handled, diag, not_judged)
+
+
+def _second_part_findings(diag: pd.DataFrame, A: dict, B: dict, rules: dict, by_port: dict, ident: dict,
+                          inv: Inventory, taken_at) -> list[Finding]:
+    """A second bad part on a diagnosed link (localize.toml [[second_part]]): evidence measured at the
+    end the link's finding does not blame, of that end's own module or port (its temperature over its
+    own alarm, its own laser measured low, its host-side Tx LOS/LOL), which the first part's fault
+    cannot cause. One extra finding naming that part; the link's first finding stays as it is."""
+    seconds = rules.get("second_part") or []
+    if diag.empty or not seconds:
+        return []
+    first_role = np.array([rules["pattern"][i]["suspects"][0][0] for i in diag["pidx"]], dtype=object)
+    blamed_x = np.array([r.endswith("_x") for r in first_role], dtype=bool)
+    blamed_y = np.array([r.endswith("_y") for r in first_role], dtype=bool)
+    xa = diag["x_is_a"].to_numpy(dtype=bool)
+    li = diag["lidx"].to_numpy()
+    # candidate end E: the end the first finding does not blame (either end when it blames the cable)
+    cand_a = np.where(xa, ~blamed_x, ~blamed_y)
+    cand_b = np.where(xa, ~blamed_y, ~blamed_x)
+    out: list[Finding] = []
+    done = np.zeros((len(diag), 2), dtype=bool)
+    for pat in seconds:
+        for k, (E, F, cand) in enumerate(((A, B, cand_a), (B, A, cand_b))):
+            m = cand & ~done[:, k]
+            for feat, want in pat["when"].items():
+                name, side = feat.rsplit("_", 1)
+                m &= (E if side == "x" else F)[name][li] == want
+            done[:, k] |= m
+            for j in np.flatnonzero(m):
+                r = diag.iloc[j]
+                e_is_a = k == 0
+                row = r.copy()
+                row["x_device"], row["x_port"] = (r["a_device"], r["a_port"]) if e_is_a else (r["b_device"], r["b_port"])
+                row["y_device"], row["y_port"] = (r["b_device"], r["b_port"]) if e_is_a else (r["a_device"], r["a_port"])
+                t = next(iter(pd.DataFrame([row]).itertuples(index=False)))
+                f = _link_finding(t, pat, by_port, ident, inv, taken_at)
+                f.id = finding_id("link", str(r["cable_id"]), "second", str(row["x_device"]), str(row["x_port"]))
+                out.append(f)
+    return out
 
 
 def _admin_down_listing(links: pd.DataFrame, adm_a: np.ndarray, adm_b: np.ndarray) -> pd.DataFrame:
