@@ -82,3 +82,16 @@ def test_v2_second_part_on_one_link_weak_laser_one_end_hot_module_the_other():
     # the same weak laser with a cool far module: one finding only
     s.modules.loc[s.modules["device"] == "h1", "temperature_c"] = 40.0
     assert [f.kind for f in localize(s, symptoms(s, CFG), inv).findings] == ["decaying_transmitter"]
+
+
+def test_v2_host_lldp_mac_port_id_maps_through_the_ifname_description_without_ip_link():
+    # lldpd on a Linux host: port id = its MAC, port description = the ifname; the host was
+    # captured without `ip link` (no MAC in its port table): the description names the far port
+    from netdiag.fabric.cabling import canonical_far_ports
+    import pandas as pd
+
+    obs = pd.DataFrame([{"device": "leaf", "port": "Ethernet104", "remote_device": "h1",
+                         "remote_port": "b8:3f:d2:2b:a3:af", "remote_port_descr": "rail1p1"}])
+    ports = pd.DataFrame([{"device": "h1", "port": "rail1p1", "alias": None, "description": None, "mac": None},
+                          {"device": "h1", "port": "rail1p0", "alias": None, "description": None, "mac": None}])
+    assert canonical_far_ports(obs, ports)["remote_port"].tolist() == ["rail1p1"]

@@ -62,7 +62,9 @@ def canonical_far_ports(obs: pd.DataFrame, ports: pd.DataFrame | None) -> pd.Dat
     the port description LLDP carries is tried the same way. Unmapped ids stay as they are."""
     if ports is None or ports.empty or obs.empty:
         return obs
-    cols = [c for c in ("alias", "description", "mac") if c in ports.columns]
+    # the port name itself too: a Linux host's lldpd sends its MAC as port id and the ifname as the
+    # port description, and a host captured without `ip link` has no MAC in its port table
+    cols = [c for c in ("alias", "description", "mac") if c in ports.columns] + ["port"]
     known = pd.MultiIndex.from_arrays([ports["device"], ports["port"]])
     rp = obs["remote_port"].astype(object)
     is_port = np.asarray(pd.MultiIndex.from_arrays([obs["remote_device"], rp]).isin(known), dtype=bool)
