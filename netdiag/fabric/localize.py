@@ -544,7 +544,10 @@ def _parsimony(chosen: list[dict], significant: list[dict], groups: dict[str, li
         # both sides (the part's n counts every link; its candidates list one per group)
         cables = sorted({x for c in big["all"] for x in groups.get(c, [c])})
         share = min(1.0, len(cables) / big["n"])
-        if all(share >= min(1.0, len(p["cables"]) / p["n"]) for p in inside):
+        # or the narrower parts taken together are no worse than the broad part: they are the broad
+        # part (every leaf of a dark plane blamed, a few healthy links spread over all of them)
+        pooled = min(1.0, sum(len(p["cables"]) for p in inside) / max(sum(p["n"] for p in inside), 1))
+        if all(share >= min(1.0, len(p["cables"]) / p["n"]) for p in inside) or share >= pooled - 1e-9:
             merged = {**big, "cables": cables, "k": len(cables), "p": math.exp(big["logp"]), "tests": m}
             # the broad part may itself have been taken this round for the links its narrower parts
             # left over: one entry for it, holding all of its links
