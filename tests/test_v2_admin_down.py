@@ -114,3 +114,12 @@ def test_v2_a_port_vanished_from_its_collected_host_is_blamed_at_the_host_not_th
     s2 = snap(ports=ports[1:], lanes=ls[4:], modules=mods[1:])
     (g,) = localize(s2, symptoms(s2, CFG), _inv()).findings
     assert g.kind == "dead_link" and g.suspects[0]["component"] == "cable"
+
+
+def test_v2_explain_says_the_link_was_not_judged_because_its_far_end_is_admin_down():
+    from netdiag.health.explain import explain
+
+    res = analyse(_rebooted_host(False), _devices(), _inv())
+    x = explain(res, "leaf", "Ethernet4", CFG)
+    assert x["findings"] == []
+    assert x["why"].startswith("no finding: link not judged: h1:eth1 administratively down")
