@@ -207,7 +207,12 @@ def localize(snap: Snapshot, symptoms: pd.DataFrame, inv: Inventory, graph: Fabr
     ident = {(d, p): (m, b) for d, p, m, b in zip(near["device"], near["port"], near["module"], near["module_basis"])}
     rules = {**rules, "pattern": patterns}
     # devices the sweep looked for and did not find were observed (as gone), not unknown
-    shared, absorbed = shared_parts(diag, graph, rules, seen | vanished, plan, _identity_groups(diag, rules, ident))
+    # links with an end reported administratively down are neither bad nor good for the shared-part
+    # tests: out of every part's denominator too
+    pa, pb = evidence.admin_down_ends(plan, snap.ports)
+    judged_plan = plan[~(pa | pb)] if (pa | pb).any() else plan
+    shared, absorbed = shared_parts(diag, graph, rules, seen | vanished, judged_plan,
+                                    _identity_groups(diag, rules, ident))
     findings = []
     # symptom records of the diagnosed links' ends only, converted once
     by_port: dict[tuple[str, str], list[dict]] = {}
