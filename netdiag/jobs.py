@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from netdiag import exitcodes
@@ -142,14 +143,15 @@ def admin_down_links(plan: pd.DataFrame, ports: pd.DataFrame) -> list[dict]:
     from netdiag.health.evidence import admin_down_ends
 
     a, b = admin_down_ends(plan, ports)
-    out = []
-    for r, da, db in zip(plan.loc[a | b, ["cable_id", "a_device", "a_port", "b_device", "b_port"]].itertuples(index=False),
-                         a[a | b], b[a | b]):
-        ends = [f"{d}:{p}" for d, p, down in ((r.a_device, r.a_port, da), (r.b_device, r.b_port, db)) if down]
-        out.append({"cable_id": r.cable_id, "a_device": r.a_device, "a_port": r.a_port, "b_device": r.b_device,
-                    "b_port": r.b_port, "reason": f"{' and '.join(ends)} administratively down (reported): "
-                                                  "laser off, no LLDP; the link is not judged"})
-    return out
+    m = a | b
+    if not m.any():
+        return []
+    sub = plan.loc[m, ["cable_id", "a_device", "a_port", "b_device", "b_port"]].astype(object).reset_index(drop=True)
+    ea = sub["a_device"].astype(str) + ":" + sub["a_port"].astype(str)
+    eb = sub["b_device"].astype(str) + ":" + sub["b_port"].astype(str)
+    ends = np.where(a[m] & b[m], ea + " and " + eb, np.where(a[m], ea, eb))
+    sub["reason"] = pd.Series(ends, dtype=object) + " administratively down (reported): laser off, no LLDP; the link is not judged"
+    return sub.to_dict("records")
 
 
 def _links_under_shared_parts(findings: list[Finding]) -> dict:
