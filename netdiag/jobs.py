@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from netdiag import exitcodes
@@ -30,6 +31,7 @@ class SweepResult:
     capture: str | None = None
     notes: list[str] = field(default_factory=list)
     inventory: Inventory | None = None   # locations and the plan, for reports and tickets
+    not_judged: list[dict] = field(default_factory=list)   # planned links not judged, and why
 
     @property
     def unknown(self) -> bool:
@@ -56,6 +58,7 @@ class SweepResult:
             "status": {0: "OK", 1: "WARNING", 2: "CRITICAL", 3: "UNKNOWN"}[self.exit_code()],
             "taken_at": snap.taken_at,
             "devices_not_captured": len(self.not_captured()),
+            "links_not_judged": len(self.not_judged),
         }
 
     def not_captured(self) -> list[str]:
@@ -78,6 +81,7 @@ class SweepResult:
     def to_json(self) -> dict:
         return {"findings": [f.to_json() for f in self.findings],
                 "devices": self.devices_json(),
+                "not_judged": list(self.not_judged),
                 "summary": self.summary()}
 
 
@@ -129,7 +133,25 @@ def analyse(snapshot: Snapshot, devices: list[DeviceStatus], inventory: Inventor
     found += loc.findings
     rest = sym[[(d, p) not in loc.handled_ports for d, p in zip(sym["device"], sym["port"])]] if len(sym) else sym
     found += port_findings(rest, snapshot, inventory)
-    return SweepResult(locate_all(tidy_wording(found), inventory), devices, snapshot, sym, inventory=inventory)
+    return SweepResult(locate_all(tidy_wording(found), inventory), devices, snapshot, sym, inventory=inventory,
+                       not_judged=admin_down_links(inventory.plan, snapshot.ports))
+
+
+def admin_down_links(plan: pd.DataFrame, ports: pd.DataFrame) -> list[dict]:
+    """Planned links with an end its device reports administratively down: not judged (the laser of
+    that end is off, it sends no LLDP, the far end sees a dark, down link), listed with the reason."""
+    from netdiag.health.evidence import admin_down_ends
+
+    a, b = admin_down_ends(plan, ports)
+    m = a | b
+    if not m.any():
+        return []
+    sub = plan.loc[m, ["cable_id", "a_device", "a_port", "b_device", "b_port"]].astype(object).reset_index(drop=True)
+    ea = sub["a_device"].astype(str) + ":" + sub["a_port"].astype(str)
+    eb = sub["b_device"].astype(str) + ":" + sub["b_port"].astype(str)
+    ends = np.where(a[m] & b[m], ea + " and " + eb, np.where(a[m], ea, eb))
+    sub["reason"] = pd.Series(ends, dtype=object) + " administratively down (reported): laser off, no LLDP; the link is not judged"
+    return sub.to_dict("records")
 
 
 def _links_under_shared_parts(findings: list[Finding]) -> dict:

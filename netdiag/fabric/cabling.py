@@ -74,7 +74,9 @@ def canonical_far_ports(obs: pd.DataFrame, ports: pd.DataFrame | None) -> pd.Dat
     the port description LLDP carries is tried the same way. Unmapped ids stay as they are."""
     if ports is None or ports.empty or obs.empty:
         return obs
-    cols = [c for c in ("alias", "description", "mac") if c in ports.columns]
+    # the port name itself too: a Linux host's lldpd sends its MAC as port id and the ifname as the
+    # port description, and a host captured without `ip link` has no MAC in its port table
+    cols = [c for c in ("alias", "description", "mac") if c in ports.columns] + ["port"]
     known = pd.MultiIndex.from_arrays([ports["device"], ports["port"]])
     rp = obs["remote_port"].astype(object)
     is_port = np.asarray(pd.MultiIndex.from_arrays([obs["remote_device"], rp]).isin(known), dtype=bool)
@@ -208,9 +210,13 @@ def check(inv: Inventory, neighbors: pd.DataFrame, ports: pd.DataFrame,
     if len(none_ids):
         pstate = ports.drop_duplicates(["device", "port"]).set_index(["device", "port"])["oper_up"]
         cand = plan[plan["cable_id"].isin(none_ids)]
+        admin_down = _admin_down_set(ports)
         for r in cand.itertuples(index=False):
             if (r.a_device, r.a_port) in explained or (r.b_device, r.b_port) in explained:
                 continue  # its port is taken by another cable's miswire
+            if (r.a_device, r.a_port) in admin_down or (r.b_device, r.b_port) in admin_down:
+                verdict[r.cable_id] = "admin_down"   # an end reported disabled sends no LLDP: not judged
+                continue
             downs = []
             for d, p_ in ((r.a_device, r.a_port), (r.b_device, r.b_port)):
                 if collected is not None and d not in collected:
@@ -254,6 +260,13 @@ def check(inv: Inventory, neighbors: pd.DataFrame, ports: pd.DataFrame,
     counts["unexpected"] = sum(1 for f in findings if f.kind == "unexpected")
     findings.sort(key=lambda f: (f.severity != "critical", f.kind, f.link.get("cable_id") or ""))
     return CablingResult(findings, status, {k: int(v) for k, v in counts.items()})
+
+
+def _admin_down_set(ports: pd.DataFrame) -> set[tuple[str, str]]:
+    """(device, port) reported administratively down (unknown admin state is not down)."""
+    from netdiag.health.evidence import admin_down_ports
+
+    return set(admin_down_ports(ports).tolist())
 
 
 def _loc(inv: Inventory, device: str) -> str | None:

@@ -9,7 +9,7 @@ shared-part test is a group-by over the fabric's parts table with a binomial tai
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -51,6 +51,7 @@ class Localized:
     findings: list[Finding]          # link and shared-part findings, worst first
     handled_ports: set[tuple[str, str]]   # ports whose symptoms these findings cover
     links: pd.DataFrame              # per diagnosed link: cable_id, pattern, x/y ends, severity
+    not_judged: pd.DataFrame = field(default_factory=pd.DataFrame)   # links an admin-down end explains
 
 
 def end_features(symptoms: pd.DataFrame, snap: Snapshot, cfg: dict) -> pd.DataFrame:
@@ -158,6 +159,10 @@ def localize(snap: Snapshot, symptoms: pd.DataFrame, inv: Inventory, graph: Fabr
     A["seen"], A["gone"] = evidence.end_seen(links["a_device"], links["a_port"], snap, seen)
     B["seen"], B["gone"] = evidence.end_seen(links["b_device"], links["b_port"], snap, seen)
     A["flap"], B["flap"] = evidence.flap_both_ends(A["flap"], B["flap"], *evidence.link_down_known(links, snap))
+    # an end reported administratively down explains its link's darkness (its laser is off, no LLDP):
+    # no fault finding, not counted for shared parts; listed as not judged (health.evidence)
+    adm_a, adm_b = evidence.admin_down_ends(links, snap.ports)
+    adm = evidence.explain_admin_down(A, B, adm_a, adm_b)
     sev = np.fmax(fa["sev"].to_numpy(dtype=float), fb["sev"].to_numpy(dtype=float))
     media = links["media"].astype(str).str.lower()
     link_feats = {"assembly": media.isin(["dac", "acc", "aoc"]).to_numpy(),
@@ -191,6 +196,7 @@ def localize(snap: Snapshot, symptoms: pd.DataFrame, inv: Inventory, graph: Fabr
     # what a fabric-wide event (a plane's switches powered off or unreachable) can cause: lost links
     diag["lost"] = (A["dark"] | B["dark"] | A["down"] | B["down"] | A["gone"] | B["gone"]
                     | links["cable_id"].isin(sm_lost_ids).to_numpy())
+    diag["lidx"] = np.arange(n)
     diag = diag[diag["pidx"] >= 0].reset_index(drop=True)
     diag["x_device"] = np.where(diag["x_is_a"], diag["a_device"], diag["b_device"])
     diag["x_port"] = np.where(diag["x_is_a"], diag["a_port"], diag["b_port"])
@@ -201,7 +207,12 @@ def localize(snap: Snapshot, symptoms: pd.DataFrame, inv: Inventory, graph: Fabr
     ident = {(d, p): (m, b) for d, p, m, b in zip(near["device"], near["port"], near["module"], near["module_basis"])}
     rules = {**rules, "pattern": patterns}
     # devices the sweep looked for and did not find were observed (as gone), not unknown
-    shared, absorbed = shared_parts(diag, graph, rules, seen | vanished, plan, _identity_groups(diag, rules, ident))
+    # links with an end reported administratively down are neither bad nor good for the shared-part
+    # tests: out of every part's denominator too
+    pa, pb = evidence.admin_down_ends(plan, snap.ports)
+    judged_plan = plan[~(pa | pb)] if (pa | pb).any() else plan
+    shared, absorbed = shared_parts(diag, graph, rules, seen | vanished, judged_plan,
+                                    _identity_groups(diag, rules, ident))
     findings = []
     # symptom records of the diagnosed links' ends only, converted once
     by_port: dict[tuple[str, str], list[dict]] = {}
@@ -220,12 +231,66 @@ def localize(snap: Snapshot, symptoms: pd.DataFrame, inv: Inventory, graph: Fabr
         kids = [child_findings[c] for c in part["cables"] if c in child_findings]
         findings.append(_shared_finding(part, kids, rules, inv, snap.taken_at))
     rest = [f for c, f in child_findings.items() if c not in absorbed and f.kind != _SM_LOST["name"]]
+    rest += _second_part_findings(diag[~diag["cable_id"].isin(absorbed)], A, B, rules, by_port, ident, inv,
+                                  snap.taken_at)
     findings += _merge_same_part(rest, rules, inv, snap.taken_at)
     diag = diag[(diag["pidx"] != len(patterns) - 1).to_numpy() | diag["cable_id"].isin(absorbed).to_numpy()]
     diag = diag.reset_index(drop=True)
     handled = set(zip(diag["a_device"], diag["a_port"])) | set(zip(diag["b_device"], diag["b_port"]))
+    not_judged = _admin_down_listing(links, adm_a, adm_b)
+    handled |= set(zip(not_judged["a_device"], not_judged["a_port"])) | set(zip(not_judged["b_device"], not_judged["b_port"]))
     findings.sort(key=lambda f: (-SEVERITY_RANK[f.severity], f.kind, f.device, f.port))
-    return Localized(findings, handled, diag)
+    return Localized(findings, handled, diag, not_judged)
+
+
+def _second_part_findings(diag: pd.DataFrame, A: dict, B: dict, rules: dict, by_port: dict, ident: dict,
+                          inv: Inventory, taken_at) -> list[Finding]:
+    """A second bad part on a diagnosed link (localize.toml [[second_part]]): evidence measured at the
+    end the link's finding does not blame, of that end's own module or port (its temperature over its
+    own alarm, its own laser measured low, its host-side Tx LOS/LOL), which the first part's fault
+    cannot cause. One extra finding naming that part; the link's first finding stays as it is."""
+    seconds = rules.get("second_part") or []
+    if diag.empty or not seconds:
+        return []
+    first_role = np.array([rules["pattern"][i]["suspects"][0][0] for i in diag["pidx"]], dtype=object)
+    blamed_x = np.array([r.endswith("_x") for r in first_role], dtype=bool)
+    blamed_y = np.array([r.endswith("_y") for r in first_role], dtype=bool)
+    xa = diag["x_is_a"].to_numpy(dtype=bool)
+    li = diag["lidx"].to_numpy()
+    # candidate end E: the end the first finding does not blame (either end when it blames the cable)
+    cand_a = np.where(xa, ~blamed_x, ~blamed_y)
+    cand_b = np.where(xa, ~blamed_y, ~blamed_x)
+    out: list[Finding] = []
+    done = np.zeros((len(diag), 2), dtype=bool)
+    for pat in seconds:
+        for k, (E, F, cand) in enumerate(((A, B, cand_a), (B, A, cand_b))):
+            m = cand & ~done[:, k]
+            for feat, want in pat["when"].items():
+                name, side = feat.rsplit("_", 1)
+                m &= (E if side == "x" else F)[name][li] == want
+            done[:, k] |= m
+            for j in np.flatnonzero(m):
+                r = diag.iloc[j]
+                e_is_a = k == 0
+                row = r.copy()
+                row["x_device"], row["x_port"] = (r["a_device"], r["a_port"]) if e_is_a else (r["b_device"], r["b_port"])
+                row["y_device"], row["y_port"] = (r["b_device"], r["b_port"]) if e_is_a else (r["a_device"], r["a_port"])
+                t = next(iter(pd.DataFrame([row]).itertuples(index=False)))
+                f = _link_finding(t, pat, by_port, ident, inv, taken_at)
+                f.id = finding_id("link", str(r["cable_id"]), "second", str(row["x_device"]), str(row["x_port"]))
+                out.append(f)
+    return out
+
+
+def _admin_down_listing(links: pd.DataFrame, adm_a: np.ndarray, adm_b: np.ndarray) -> pd.DataFrame:
+    """The links whose symptoms an end reported administratively down explains: cable, ends, reason."""
+    m = adm_a | adm_b
+    sub = links.loc[m, ["cable_id", "a_device", "a_port", "b_device", "b_port"]].reset_index(drop=True)
+    a, b = adm_a[m], adm_b[m]
+    who = np.where(a & b, "both ends are", np.where(a, sub["a_device"] + ":" + sub["a_port"] + " is",
+                                                     sub["b_device"] + ":" + sub["b_port"] + " is"))
+    return sub.assign(reason=pd.Series(who, dtype=object) + " administratively down (laser off, no LLDP): "
+                      "link not judged")
 
 
 _IB_PLATFORMS = ("ib-host", "ibdiagnet", "ib")
@@ -528,7 +593,10 @@ def _parsimony(chosen: list[dict], significant: list[dict], groups: dict[str, li
         # both sides (the part's n counts every link; its candidates list one per group)
         cables = sorted({x for c in big["all"] for x in groups.get(c, [c])})
         share = min(1.0, len(cables) / big["n"])
-        if all(share >= min(1.0, len(p["cables"]) / p["n"]) for p in inside):
+        # or the narrower parts taken together are no worse than the broad part: they are the broad
+        # part (every leaf of a dark plane blamed, a few healthy links spread over all of them)
+        pooled = min(1.0, sum(len(p["cables"]) for p in inside) / max(sum(p["n"] for p in inside), 1))
+        if all(share >= min(1.0, len(p["cables"]) / p["n"]) for p in inside) or share >= pooled - 1e-9:
             merged = {**big, "cables": cables, "k": len(cables), "p": math.exp(big["logp"]), "tests": m}
             # the broad part may itself have been taken this round for the links its narrower parts
             # left over: one entry for it, holding all of its links

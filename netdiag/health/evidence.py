@@ -682,3 +682,51 @@ def lifetime_pre_fec_ber(counters: pd.DataFrame, cfg: dict) -> pd.DataFrame:
         ber = bits / (8.0 * rx) / float(est.get("margin", 1.0))
     return pd.DataFrame({"device": counters["device"].to_numpy()[ok], "port": counters["port"].to_numpy()[ok],
                          "raw_ber": ber[ok]})
+
+
+# ---------------------------------------------------------------------------------------------
+# link level: an end reported administratively down (suite v2 / issue 13 item 1)
+
+#: per-end features that a far end's reported admin-down explains: its laser is off (no light, no
+#: LLDP), so the near end is dark, low, down, and its link-down counter rises when it went down
+ADMIN_DOWN_EXPLAINS_NEAR = ("dark", "rx_low", "down", "flap", "lit")
+#: and at the admin-down end itself: its own transmitter is off, its port is down
+ADMIN_DOWN_EXPLAINS_SELF = ("dark", "rx_low", "down", "flap", "lit", "tx_low")
+
+
+def admin_down_ports(ports: pd.DataFrame) -> pd.MultiIndex:
+    """(device, port) whose device REPORTS the port administratively down (`admin_up` false).
+    Unknown admin state (NaN) is not down: only a reported state explains a dark link."""
+    if ports is None or ports.empty or "admin_up" not in ports:
+        return pd.MultiIndex.from_arrays([[], []], names=["device", "port"])
+    a = ports["admin_up"].astype("boolean")
+    down = (a == False).fillna(False).to_numpy(dtype=bool)  # noqa: E712
+    return pd.MultiIndex.from_frame(ports.loc[down, ["device", "port"]].drop_duplicates())
+
+
+def admin_down_ends(links: pd.DataFrame, ports: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Per planned link: is end a / end b reported administratively down?"""
+    idx = admin_down_ports(ports)
+    if not len(idx) or links.empty:
+        z = np.zeros(len(links), bool)
+        return z, z.copy()
+    a = pd.MultiIndex.from_arrays([links["a_device"], links["a_port"]]).isin(idx)
+    b = pd.MultiIndex.from_arrays([links["b_device"], links["b_port"]]).isin(idx)
+    return np.asarray(a, dtype=bool), np.asarray(b, dtype=bool)
+
+
+def explain_admin_down(A: dict, B: dict, a_down: np.ndarray, b_down: np.ndarray) -> np.ndarray:
+    """Clear, in place, the per-end features (A/B: name -> bool per link) that a reported admin-down
+    end explains on its link, at both ends; errors, temperature, voltage, overload and the far
+    transmitter's own readings stay evidence. Returns the mask of links with an admin-down end."""
+    either = a_down | b_down
+    if not either.any():
+        return either
+    for X, self_down, far_down in ((A, a_down, b_down), (B, b_down, a_down)):
+        for name in ADMIN_DOWN_EXPLAINS_NEAR:
+            if name in X:
+                X[name] = X[name] & ~far_down
+        for name in ADMIN_DOWN_EXPLAINS_SELF:
+            if name in X:
+                X[name] = X[name] & ~self_down
+    return either

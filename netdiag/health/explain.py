@@ -181,7 +181,11 @@ def explain(result, device: str, port: str, cfg: dict) -> dict:
     else:
         graded = [s for e in ends for s in e["symptoms"] if s["severity"] in ("critical", "warning")]
         infos = [s for e in ends for s in e["symptoms"] if s["severity"] == "info"]
-        if graded:
+        nj = [n for n in (getattr(result, "not_judged", None) or [])
+              if (device, port) in {(n["a_device"], n["a_port"]), (n["b_device"], n["b_port"])}]
+        if nj:
+            why = f"no finding: link not judged: {nj[0]['reason']}"
+        elif graded:
             why = "symptoms of warning or worse exist but no finding covers this port (check the plan/exclusions)"
         elif infos:
             why = ("no finding: only info-level symptoms (" + ", ".join(sorted({s['rule'] for s in infos}))

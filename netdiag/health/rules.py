@@ -190,6 +190,7 @@ def lane_symptoms(snap: Snapshot, thr: pd.DataFrame, cfg: dict) -> list[pd.DataF
     powered = judged & (admin_up | np.isnan(admin))  # an admin-down port may turn its laser off
     tx_low = _compare(f, "tx_power_mw", "tx_power", "mW", powered)
     out += tx_low + _tx_imbalance(f, powered, cfg, tx_low)
+    out += _tx_vs_peers(f, powered, cfg, out, snap.modules)
     out += _rx_imbalance(f, rx_judged, cfg, out)
     out += _compare(f, "tx_bias_ma", "tx_bias", "mA", powered)
     # rx_los is read into dark_lane above; LOL and faults as flags. Tx LOS/LOL are the module's
@@ -299,6 +300,48 @@ def _tx_imbalance(f: pd.DataFrame, judged: np.ndarray, cfg: dict, already: list[
     g = f.assign(_thr=np.power(10.0, (med - gap) / 10.0))
     return [_emit(g, weak, "tx_power_low", "warning", "tx_power_mw", "_thr", "mW",
                   f"more than {gap:g} dB below the module's other lanes")]
+
+
+def _tx_vs_peers(f: pd.DataFrame, judged: np.ndarray, cfg: dict, already: list[pd.DataFrame],
+                 modules: pd.DataFrame) -> list[pd.DataFrame]:
+    """A module that publishes no Tx thresholds (judged against the class fallback, far too wide for
+    a laser that lost most of its power) is compared with its peers: the modules of the same part
+    number on the same device. A lane [lanes].tx_peer_drop_db under the peers' median Tx is a weak
+    transmitter (all lanes of a decaying module drop together, so the module's own lanes cannot
+    show it). Needs [lanes].tx_peer_min_modules peers; 0 dB turns the rule off."""
+    gap = cfg["lanes"].get("tx_peer_drop_db")
+    need = int(cfg["lanes"].get("tx_peer_min_modules", 4))
+    if not gap or f.empty or "tx_power_mw_source" not in f or modules.empty or "part_number" not in modules:
+        return []
+    pn = modules[["device", "port", "part_number"]].drop_duplicates(["device", "port"])
+    part = f[["device", "port"]].merge(pn, on=["device", "port"], how="left")["part_number"]
+    part = part.astype(object).where(part.notna() & (part.astype(str).str.strip() != ""), None).to_numpy(dtype=object)
+    tx = f["tx_power_mw"].to_numpy(dtype="float64", na_value=np.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        dbm = np.where(tx > 0, 10.0 * np.log10(tx), np.nan)
+    use = judged & pd.notna(part) & ~np.isnan(dbm)
+    if not use.any():
+        return []
+    g = pd.DataFrame({"device": f["device"].to_numpy(), "part": part, "port": f["port"].to_numpy(),
+                      "dbm": np.where(use, dbm, np.nan)})
+    key = [g["device"], g["part"]]
+    med = g.groupby(key, sort=False, dropna=False)["dbm"].transform("median").to_numpy()
+    mods = g[use].drop_duplicates(["device", "part", "port"]).groupby(["device", "part"], sort=False).size()
+    n = pd.MultiIndex.from_arrays(key).map(mods.to_dict()).to_numpy(dtype="float64", na_value=0.0) \
+        if len(mods) else np.zeros(len(g))
+    unpublished = (f["tx_power_mw_source"].astype(object) == "default").to_numpy(dtype=bool)
+    weak = use & unpublished & (n >= need) & (dbm < med - gap)
+    if not weak.any():
+        return []
+    flagged = [a[["device", "port", "lane"]] for a in already if len(a) and (a["rule"] == "tx_power_low").any()]
+    if flagged:
+        known = pd.MultiIndex.from_frame(pd.concat(flagged, ignore_index=True).astype({"lane": "Int64"}))
+        here = pd.MultiIndex.from_arrays([f["device"], f["port"], f["lane"].astype("Int64")])
+        weak &= ~here.isin(known)
+    h = f.assign(_thr=np.power(10.0, (med - gap) / 10.0))
+    return [_emit(h, weak, "tx_power_low", "warning", "tx_power_mw", "_thr", "mW",
+                  f"more than {gap:g} dB below the median Tx of the modules of its type on this device (the "
+                  "module publishes no Tx thresholds)")]
 
 
 def _flag_only_symptoms(f: pd.DataFrame, judged: np.ndarray) -> list[pd.DataFrame]:
