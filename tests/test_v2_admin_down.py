@@ -123,3 +123,14 @@ def test_v2_explain_says_the_link_was_not_judged_because_its_far_end_is_admin_do
     x = explain(res, "leaf", "Ethernet4", CFG)
     assert x["findings"] == []
     assert x["why"].startswith("no finding: link not judged: h1:eth1 administratively down")
+
+
+def test_v2_terminal_output_lists_the_links_not_judged():
+    from netdiag.render.text import render
+
+    out = render(analyse(_rebooted_host(False), _devices(), _inv()), width=200)
+    assert "(no findings)" in out
+    assert "Not judged (1 link, an end administratively down):" in out
+    assert "C1: h1:eth1 administratively down (reported)" in out
+    # an admin state that is not reported explains nothing and lists nothing
+    assert "Not judged" not in render(analyse(_rebooted_host(None), _devices(), _inv()), width=200)

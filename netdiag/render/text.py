@@ -306,6 +306,7 @@ def render(res, color: bool = False, width: int = 120) -> str:
             lines += ["", "Could not tell (data missing or unreadable):"]
         lines += wrap.wrap(f"{len(miss)} inventory device{'s' if len(miss) != 1 else ''} not in the capture: "
                            f"{', '.join(map(_clean, miss[:5]))}{', ...' if len(miss) > 5 else ''}")
+    lines += _not_judged_lines(getattr(res, "not_judged", None) or [], wrap)
     s = res.summary()
     lines.append("")
     def n(k: int, word: str) -> str:
@@ -318,6 +319,19 @@ def render(res, color: bool = False, width: int = 120) -> str:
                             subsequent_indent="  ", break_long_words=False)
     lines += [_paint(ln, s["status"], color) for ln in summary]
     return "\n".join(lines)
+
+
+def _not_judged_lines(items: list[dict], wrap) -> list[str]:
+    """Links explained by an end reported administratively down (the sweep's `not_judged`): listed,
+    never findings; at most 10 lines (the JSON has them all)."""
+    if not items:
+        return []
+    out = ["", f"Not judged ({len(items)} link{'s' if len(items) != 1 else ''}, an end administratively down):"]
+    for it in items[:10]:
+        out += wrap.wrap(f"{_clean(str(it.get('cable_id') or '-'))}: {_clean(str(it.get('reason') or ''))}")
+    if len(items) > 10:
+        out += wrap.wrap(f"... and {len(items) - 10} more (--json lists them all)")
+    return out
 
 
 def render_cabling(res, color: bool = False, width: int = 120) -> str:
