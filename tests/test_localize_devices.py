@@ -171,3 +171,12 @@ def test_a_plan_module_column_filled_on_some_rows_names_those_modules():
     ref, basis = module_refs(ends, None)
     assert list(ref) == ["h1:c0", "h1:twinA", "h2:c0"]
     assert list(basis) == ["name", "plan", "name"]
+
+
+def test_a_module_reported_on_one_port_of_a_platform_derived_cage_keeps_the_cage_name():
+    # an InfiniBand twin-port OSFP (ports 51/52 in cage26) with only port 52 cabled and read: the
+    # module is still the one in cage26 (only EOS-style sub-ports, Ethernet2/1 of Ethernet2, take the port's name)
+    ends = pd.DataFrame({"device": ["sp1", "sp1"], "port": ["52", "Ethernet2/1"], "cage": ["cage26", "Ethernet2"]})
+    serials = pd.DataFrame({"device": ["sp1", "sp1"], "port": ["52", "Ethernet2/1"], "serial": ["MT1", "XA1"]})
+    ref, _ = module_refs(ends, serials)
+    assert list(ref) == ["sp1:cage26", "sp1:Ethernet2/1"]

@@ -245,6 +245,7 @@ def ref_module_refs(ends: pd.DataFrame, serials: pd.DataFrame | None):
     # a module only one port of its device reports is named after that port (a14's rule, as written there)
     alone = (s.assign(serial=s["serial"].astype(str).str.strip()).groupby(["device", "serial"], sort=False)["port"]
              .nunique().reindex(pd.MultiIndex.from_arrays([k["device"], k["serial"]])).to_numpy() == 1)
+    alone &= np.array([str(p).startswith(f"{c}/") for p, c in zip(k["port"], k["cage"])], dtype=bool)
     if "cage_source" in ends:
         alone &= ends["cage_source"].to_numpy()[k["i"].to_numpy()] != "plan"
     name = np.where(mixed_name | alone, k["name_port"].to_numpy(dtype=object), k["name_cage"].to_numpy(dtype=object))
@@ -263,7 +264,7 @@ def test_module_refs_match_the_sorted_group_by(seed):
     rows = []
     for d in range(15):
         for p in rng.choice(ports, size=int(rng.integers(2, len(ports))), replace=False):
-            rows.append({"device": f"dev{d}", "port": str(p), "cage": str(rng.choice(["c1", "c2", str(p)])),
+            rows.append({"device": f"dev{d}", "port": str(p), "cage": str(rng.choice(["c1", "c2", str(p), str(p).split("/")[0]])),
                          "cage_source": "name"})
     ends = pd.DataFrame(rows).astype({"device": "str", "port": "str", "cage": "str"})
     serials = ends[["device", "port"]].assign(

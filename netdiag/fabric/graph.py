@@ -95,6 +95,15 @@ def module_refs(ends: pd.DataFrame, serials: pd.DataFrame | None) -> tuple[np.nd
     nports = (s.assign(serial=s["serial"].astype(str).str.strip()).groupby(["device", "serial"], sort=False)["port"]
               .nunique())
     alone = nports.reindex(pd.MultiIndex.from_arrays([kdev, kser])).to_numpy() == 1
+    # only where the port is a sub-port of that cage by its own name (Ethernet2/1 of Ethernet2): a cage
+    # that platform knowledge derives (InfiniBand twin-port OSFP cage26 of port 52, whose sibling 51
+    # may simply be uncabled) keeps naming the module
+    cand = np.flatnonzero(alone)
+    if len(cand):   # once per distinct (port, cage) pair: port names repeat across devices
+        pc = pd.Series(kport[cand], dtype=object).astype(str) + "\0" + pd.Series(kcage[cand], dtype=object).astype(str)
+        codes, uniq = pd.factorize(pc)
+        is_sub = np.array([p.startswith(c + "/") for p, c in (u.split("\0", 1) for u in uniq)], dtype=bool)
+        alone[cand] = is_sub[codes]
     if "cage_source" in ends:   # the plan's cage column names the slot: keep it (a split cage's module
         # that the switch prints under its first sub-port only)
         alone &= ends["cage_source"].to_numpy()[i] != "plan"
