@@ -35,6 +35,7 @@ _RULE_FEATURES = {
     # evidence layer (issue 13): host-side Tx flags point at this port/ASIC path, Rx over the high
     # alarm is overload (wrong optic / no attenuator), FEC histogram tail is PHY-local error evidence
     "tx_los": ("host_tx",), "tx_lol": ("host_tx",), "rx_power_high": ("overload",), "fec_histogram_tail": ("err",),
+    "rx_errors": ("err",),     # only gross shares on ports whose PHY counters say nothing (rules._gross_rx_error_symptoms)
 }
 _SPECIFIC = ["transceiver", "cable", "nic", "patch_panel", "linecard", "switch", "row", "plane"]
 

@@ -517,7 +517,47 @@ def counter_symptoms(snap: Snapshot, cfg: dict, device_platforms: dict[str, str]
                 e["detail"] = g["_detail"].to_numpy()[m]
                 out.append(e)
     return (out + _ber_symptoms(c, ("raw_ber", "effective_ber", "symbol_ber"), snap, cfg, device_platforms)
-            + _estimated_ber_symptoms(snap, cfg, device_platforms))
+            + _estimated_ber_symptoms(snap, cfg, device_platforms)
+            + _gross_rx_error_symptoms(snap, cfg, phy_known, phy_bad))
+
+
+_FEC_OFF = {"none", "off", "no", "disabled", "n/a"}
+
+
+def _gross_rx_error_symptoms(snap: Snapshot, cfg: dict, phy_known: np.ndarray, phy_bad: np.ndarray) -> list[pd.DataFrame]:
+    """Generic receive errors (SONiC RX_ERR, `ip -s link` rx errors) count every bad frame, forwarded
+    or not, so they are judged only where the port's own PHY counters say nothing (FEC off, so its
+    FEC counters stay zero whatever the line does; or none reported) and only at a share of the
+    received frames far above what frames forwarded by cut-through switches reach ([gross_rx_errors])."""
+    g = cfg.get("gross_rx_errors") or {}
+    c = snap.counters
+    sev = g.get("severity", "off")
+    if sev == "off" or c.empty or "rx_errors" not in c or "rx_packets" not in c:
+        return []
+    v = c["rx_errors"].to_numpy(dtype="float64", na_value=np.nan)
+    frames = c["rx_packets"].to_numpy(dtype="float64", na_value=np.nan)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = v / frames
+        big = (v >= float(g.get("min_count", 1000))) & (share >= float(g.get("per_frame", 1e-5)))
+    if not big.any():
+        return []
+    fec_off = np.zeros(len(c), bool)
+    p = snap.ports
+    if len(p) and "fec" in p:   # looked up for the few rows with gross counts only
+        idx = np.flatnonzero(big)
+        fec = p.drop_duplicates(["device", "port"]).set_index(["device", "port"])["fec"].astype(object)
+        f = fec.reindex(pd.MultiIndex.from_arrays([c["device"].to_numpy()[idx], c["port"].to_numpy()[idx]]))
+        fec_off[idx] = [isinstance(x, str) and x.strip().lower() in _FEC_OFF for x in f.to_numpy(dtype=object)]
+    silent_phy = ~phy_known | fec_off       # nothing this port's PHY says can clear it
+    m = big & silent_phy & ~phy_bad         # PHY errors are judged by their own rules
+    if not m.any():
+        return []
+    sub = c[m].assign(_share=share[m], _thr=float(g.get("per_frame", 1e-5)))
+    e = _emit(sub, np.ones(len(sub), bool), "rx_errors", sev, "_share", "_thr", "per frame")
+    e["detail"] = [f"{s:.2g} of the received frames errored since the last clear, with no FEC/symbol counter "
+                   "to tell local errors from forwarded ones (FEC off or not reported); far above what "
+                   "cut-through forwarding produces" for s in sub["_share"].to_numpy(dtype="float64")]
+    return [e]
 
 
 def _estimated_ber_symptoms(snap: Snapshot, cfg: dict, device_platforms: dict[str, str] | None) -> list[pd.DataFrame]:
