@@ -7,16 +7,15 @@ other outputs or devices from being analysed.
 
 from __future__ import annotations
 
-import gc
 import os
 import warnings
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from netdiag import completeness, model, parsers, platforms, workers
 from netdiag.capture import Capture, Device, Entry
+from netdiag.gcpause import gc_paused
 from netdiag.model import Snapshot
 
 
@@ -170,28 +169,13 @@ def _ingest_batch(devices: list[Device]) -> tuple[list[DeviceStatus], list[dict]
     merged), so no per-row Python objects outlive the group or cross a process boundary."""
     outputs: list = []
     collection: list[dict] = []
-    with _gc_paused():
+    with gc_paused():
         statuses = [ingest_device(d, outputs, collection) for d in devices]
         try:
             frames = _frames(outputs)
         except (KeyError, ValueError, TypeError):
             frames = _frames(_drop_invalid(outputs))
     return statuses, collection, frames
-
-
-@contextmanager
-def _gc_paused():
-    """No cyclic garbage collection while a group is parsed: its rows are many young dicts that
-    all live until the group's tables are built, so each collection would walk them again for
-    nothing (about a tenth of a sweep's parse time). The group's size is bounded (GROUP_BYTES);
-    collection resumes, as it was, afterwards."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def _frames(outputs: list) -> dict[str, tuple]:

@@ -12,9 +12,7 @@ Values the snapshot does not have stay None: unknown is not bad.
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import gc
 import math
 from collections import Counter
 from dataclasses import dataclass, field
@@ -23,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from netdiag.fabric.naming import cage_of
+from netdiag.gcpause import gc_paused  # noqa: F401  (also used as repair.gc_paused by html/tickets)
 from netdiag.findings import Finding
 from netdiag.health.rules import _lanes_in_use
 from netdiag.inventory import Inventory
@@ -64,21 +63,6 @@ _THRESHOLD_COLS = tuple(c for _, cols in _SENSOR_COLS for c in cols)
 _MODULE_COLS = ("identifier", "media_type", "media", "vendor", "part_number", "serial", "length_m", "connector",
                 "temperature_c", "temperature_c_high_alarm", "temperature_c_high_warn",
                 *(f"{c}_{lv}" for _, c in _SENSORS for lv in _LEVELS))
-
-
-@contextlib.contextmanager
-def gc_paused():
-    """Pause the cyclic garbage collector for a batch of rendering (restored on leaving, also on
-    error). Repair views, report and tickets build millions of small dicts and lists, all plain
-    trees freed by reference counting; with the collector on, its passes over the growing heap
-    took about a third of the rendering time at 10,000 findings."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def clean(v):
