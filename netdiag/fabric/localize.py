@@ -9,7 +9,7 @@ shared-part test is a group-by over the fabric's parts table with a binomial tai
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -52,7 +52,6 @@ class Localized:
     findings: list[Finding]          # link and shared-part findings, worst first
     handled_ports: set[tuple[str, str]]   # ports whose symptoms these findings cover
     links: pd.DataFrame              # per diagnosed link: cable_id, pattern, x/y ends, severity
-    not_judged: pd.DataFrame = field(default_factory=pd.DataFrame)   # links an admin-down end explains
 
 
 def end_features(symptoms: pd.DataFrame, snap: Snapshot, cfg: dict) -> pd.DataFrame:
@@ -145,6 +144,8 @@ def localize(snap: Snapshot, symptoms: pd.DataFrame, inv: Inventory, graph: Fabr
     sm_lost, vanished = sm_lost_links(plan, snap, inv, seen)
     in_play = in_play | sm_lost
     sm_lost_ids = set(plan.loc[sm_lost, "cable_id"])
+    # planned links with an end its device reports administratively down (health.evidence)
+    plan_adm_a, plan_adm_b = evidence.admin_down_ends(plan, snap.ports)
     links = plan[in_play].reset_index(drop=True)
     if links.empty:
         return Localized([], set(), pd.DataFrame())
@@ -162,8 +163,8 @@ def localize(snap: Snapshot, symptoms: pd.DataFrame, inv: Inventory, graph: Fabr
     A["flap"], B["flap"] = evidence.flap_both_ends(A["flap"], B["flap"], *evidence.link_down_known(links, snap))
     # an end reported administratively down explains its link's darkness (its laser is off, no LLDP):
     # no fault finding, not counted for shared parts; listed as not judged (health.evidence)
-    adm_a, adm_b = evidence.admin_down_ends(links, snap.ports)
-    adm = evidence.explain_admin_down(A, B, adm_a, adm_b)
+    adm_a, adm_b = plan_adm_a[in_play], plan_adm_b[in_play]
+    evidence.explain_admin_down(A, B, adm_a, adm_b)
     sev = np.fmax(fa["sev"].to_numpy(dtype=float), fb["sev"].to_numpy(dtype=float))
     media = links["media"].astype(str).str.lower()
     link_feats = {"assembly": media.isin(["dac", "acc", "aoc"]).to_numpy(),
@@ -210,8 +211,8 @@ def localize(snap: Snapshot, symptoms: pd.DataFrame, inv: Inventory, graph: Fabr
     # devices the sweep looked for and did not find were observed (as gone), not unknown
     # links with an end reported administratively down are neither bad nor good for the shared-part
     # tests: out of every part's denominator too
-    pa, pb = evidence.admin_down_ends(plan, snap.ports)
-    judged_plan = plan[~(pa | pb)] if (pa | pb).any() else plan
+    adm_plan = plan_adm_a | plan_adm_b
+    judged_plan = plan[~adm_plan] if adm_plan.any() else plan
     shared, absorbed = shared_parts(diag, graph, rules, seen | vanished, judged_plan,
                                     _identity_groups(diag, rules, ident))
     findings = []
@@ -238,10 +239,11 @@ def localize(snap: Snapshot, symptoms: pd.DataFrame, inv: Inventory, graph: Fabr
     diag = diag[(diag["pidx"] != len(patterns) - 1).to_numpy() | diag["cable_id"].isin(absorbed).to_numpy()]
     diag = diag.reset_index(drop=True)
     handled = set(zip(diag["a_device"], diag["a_port"])) | set(zip(diag["b_device"], diag["b_port"]))
-    not_judged = _admin_down_listing(links, adm_a, adm_b)
-    handled |= set(zip(not_judged["a_device"], not_judged["a_port"])) | set(zip(not_judged["b_device"], not_judged["b_port"]))
+    # the ends of links an admin-down end explains are handled too (listed by jobs.admin_down_links)
+    nj = links[adm_a | adm_b]
+    handled |= set(zip(nj["a_device"], nj["a_port"])) | set(zip(nj["b_device"], nj["b_port"]))
     findings.sort(key=lambda f: (-SEVERITY_RANK[f.severity], f.kind, f.device, f.port))
-    return Localized(findings, handled, diag, not_judged)
+    return Localized(findings, handled, diag)
 
 
 def _second_part_findings(diag: pd.DataFrame, A: dict, B: dict, rules: dict, by_port: dict, ident: dict,
@@ -281,17 +283,6 @@ def _second_part_findings(diag: pd.DataFrame, A: dict, B: dict, rules: dict, by_
                 f.id = finding_id("link", str(r["cable_id"]), "second", str(row["x_device"]), str(row["x_port"]))
                 out.append(f)
     return out
-
-
-def _admin_down_listing(links: pd.DataFrame, adm_a: np.ndarray, adm_b: np.ndarray) -> pd.DataFrame:
-    """The links whose symptoms an end reported administratively down explains: cable, ends, reason."""
-    m = adm_a | adm_b
-    sub = links.loc[m, ["cable_id", "a_device", "a_port", "b_device", "b_port"]].reset_index(drop=True)
-    a, b = adm_a[m], adm_b[m]
-    who = np.where(a & b, "both ends are", np.where(a, sub["a_device"] + ":" + sub["a_port"] + " is",
-                                                     sub["b_device"] + ":" + sub["b_port"] + " is"))
-    return sub.assign(reason=pd.Series(who, dtype=object) + " administratively down (laser off, no LLDP): "
-                      "link not judged")
 
 
 _IB_PLATFORMS = ("ib-host", "ibdiagnet", "ib")

@@ -267,14 +267,20 @@ def _rx_imbalance(f: pd.DataFrame, judged: np.ndarray, cfg: dict, already: list[
     weak = judged & (n >= 2) & (dbm < best - gap)
     if not weak.any():
         return []
-    flagged = [a[["device", "port", "lane"]] for a in already if len(a)]
-    if flagged:
-        known = pd.MultiIndex.from_frame(pd.concat(flagged, ignore_index=True).astype({"lane": "Int64"}))
-        here = pd.MultiIndex.from_arrays([f["device"], f["port"], f["lane"].astype("Int64")])
-        weak &= ~here.isin(known)
+    weak &= ~_flagged_lanes(f, already)
     g = f.assign(_thr=np.power(10.0, (best - gap) / 10.0))
     return [_emit(g, weak, "rx_power_low", "warning", "rx_power_mw", "_thr", "mW",
                   f"more than {gap:g} dB below the port's strongest lane (Rx imbalance)")]
+
+
+def _flagged_lanes(f: pd.DataFrame, already: list[pd.DataFrame]) -> np.ndarray:
+    """Per lane row of `f`: does a symptom frame of `already` hold its (device, port, lane)?"""
+    flagged = [a[["device", "port", "lane"]] for a in already if len(a)]
+    if not flagged:
+        return np.zeros(len(f), dtype=bool)
+    known = pd.MultiIndex.from_frame(pd.concat(flagged, ignore_index=True).astype({"lane": "Int64"}))
+    here = pd.MultiIndex.from_arrays([f["device"], f["port"], f["lane"].astype("Int64")])
+    return np.asarray(here.isin(known), dtype=bool)
 
 
 def _tx_imbalance(f: pd.DataFrame, judged: np.ndarray, cfg: dict, already: list[pd.DataFrame]) -> list[pd.DataFrame]:
@@ -291,12 +297,8 @@ def _tx_imbalance(f: pd.DataFrame, judged: np.ndarray, cfg: dict, already: list[
     med = s.groupby(key, sort=False).transform("max").to_numpy()  # the module's strongest lane
     n = s.notna().groupby(key, sort=False).transform("sum").to_numpy()
     weak = judged & (n >= 2) & (dbm < med - gap)
-    flagged = pd.concat([a[["device", "port", "lane"]] for a in already if len(a)], ignore_index=True) if any(
-        len(a) for a in already) else None
-    if flagged is not None and weak.any():
-        known = pd.MultiIndex.from_frame(flagged.astype({"lane": "Int64"}))
-        here = pd.MultiIndex.from_arrays([f["device"], f["port"], f["lane"].astype("Int64")])
-        weak &= ~here.isin(known)
+    if weak.any():
+        weak &= ~_flagged_lanes(f, already)
     g = f.assign(_thr=np.power(10.0, (med - gap) / 10.0))
     return [_emit(g, weak, "tx_power_low", "warning", "tx_power_mw", "_thr", "mW",
                   f"more than {gap:g} dB below the module's other lanes")]
@@ -333,11 +335,7 @@ def _tx_vs_peers(f: pd.DataFrame, judged: np.ndarray, cfg: dict, already: list[p
     weak = use & unpublished & (n >= need) & (dbm < med - gap)
     if not weak.any():
         return []
-    flagged = [a[["device", "port", "lane"]] for a in already if len(a) and (a["rule"] == "tx_power_low").any()]
-    if flagged:
-        known = pd.MultiIndex.from_frame(pd.concat(flagged, ignore_index=True).astype({"lane": "Int64"}))
-        here = pd.MultiIndex.from_arrays([f["device"], f["port"], f["lane"].astype("Int64")])
-        weak &= ~here.isin(known)
+    weak &= ~_flagged_lanes(f, [a for a in already if len(a) and (a["rule"] == "tx_power_low").any()])
     h = f.assign(_thr=np.power(10.0, (med - gap) / 10.0))
     return [_emit(h, weak, "tx_power_low", "warning", "tx_power_mw", "_thr", "mW",
                   f"more than {gap:g} dB below the median Tx of the modules of its type on this device (the "
@@ -417,11 +415,8 @@ def loss_budget_symptoms(snap: Snapshot, thr: pd.DataFrame, cfg: dict, already: 
     with np.errstate(divide="ignore", invalid="ignore"):
         loss = 10 * np.log10(tx) - 10 * np.log10(rx)
         over = (rx > floor) & (tx > floor) & (loss > budget) & ~f["media"].isin(["dac", "acc", "aoc"]).to_numpy()
-    flagged = [a[["device", "port", "lane"]] for a in already if len(a)]
-    if flagged and over.any():
-        known = pd.MultiIndex.from_frame(pd.concat(flagged, ignore_index=True).astype({"lane": "Int64"}))
-        here = pd.MultiIndex.from_arrays([f["device"], f["port"], f["lane"].astype("Int64")])
-        over &= ~here.isin(known)
+    if over.any():
+        over &= ~_flagged_lanes(f, already)
     if not over.any():
         return []
     g = f.assign(_thr=tx / 10 ** (budget / 10.0))
