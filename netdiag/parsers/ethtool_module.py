@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import json
 import math
+import operator
 import re
 from typing import Any
 
@@ -156,6 +157,13 @@ def _num(value: Any) -> float | None:
     return None
 
 
+#: the four thresholds of each sensor
+_THRESHOLD_GROUPS = tuple([f"{sensor}_{lv}" for lv in ("high_alarm", "high_warn", "low_warn", "low_alarm")]
+                          for sensor in _SENSOR_SHORT)
+#: (transceiver types, technology, connector, active/passive cu flags, a wavelength) -> media
+_MEDIA: dict[tuple, str] = {}
+
+
 class _Module:
     """What one module's output said, accumulated line by line (later lines override)."""
 
@@ -204,6 +212,15 @@ class _Module:
         return None
 
     def media(self, wavelength: float | None) -> str:
+        key = (tuple(self.ttypes), self.tech, self.connector, self.active_cu, self.passive_cu, bool(wavelength))
+        m = _MEDIA.get(key)
+        if m is None:
+            m = self._media(wavelength)
+            if len(_MEDIA) < 4096:
+                _MEDIA[key] = m
+        return m
+
+    def _media(self, wavelength: float | None) -> str:
         tt = " | ".join(self.ttypes).lower()
         tech = self.tech.lower()
         conn = (self.connector or "").lower()
@@ -290,8 +307,7 @@ class _Module:
         }
         for c in THRESHOLD_COLUMNS:
             mod[c] = self.thresholds.get(c)
-        for sensor in _SENSOR_SHORT:
-            cols = [f"{sensor}_{lv}" for lv in ("high_alarm", "high_warn", "low_warn", "low_alarm")]
+        for cols in _THRESHOLD_GROUPS:
             if all(mod[c] == 0.0 for c in cols):
                 # all four thresholds 0 (0 mA, 0 mW / -inf dBm, 0 degrees C, 0 V): the module
                 # does not implement them; reporting 0 would put every reading out of range
@@ -667,6 +683,52 @@ def _port_from_prompt(line: str) -> str | None:
     return m.group(1) if m else None
 
 
+#: the label column of an output (labels before the ':' of each line, as printed) -> its layout
+_LAYOUTS: dict[tuple, tuple] = {}
+_LAYOUTS_MAX = 2000
+
+
+def _layout(keys: tuple) -> tuple:
+    """What the alarm flag lines of an output with these labels do when all read "Off":
+    (their positions, the positions of the other lines that can change anything, {lane: {alarm:
+    False}}, zero-based, a getter of their values, the lane readings and thresholds as (position,
+    sensor, lane or column, zero-based, is threshold), each once, {module alarm: False}). No positions when two labels name the same flag or there are
+    fewer than two: such outputs take the line-by-line way."""
+    none = ((), (), {}, False, None, (), {})
+    flags, rest, tpl, zero, seen = [], [], {}, False, set()
+    lane_values, targets, module_flags = [], {}, {}
+    for i, key in enumerate(keys):
+        p = _KEY_PLANS.get(key)
+        if p is None:
+            label = key.strip()
+            p = _label_plan(label) if label else _NOT_KV
+        if p is _NOT_KV or (p[0] == "unknown" and not p[2]):  # lines that change nothing
+            continue
+        if p[0] == "lane alarm" or p[0] == "module alarm":
+            target = (p[4], p[3]) if p[0] == "lane alarm" else p[3]
+            if target in seen:
+                return none
+            seen.add(target)
+            flags.append(i)
+            if p[0] == "lane alarm":
+                tpl.setdefault(p[4], {})[p[3]] = False
+            else:
+                module_flags[p[3]] = False
+            zero = zero or bool(p[2])
+        elif p[0] == "lane value" or p[0] == "threshold":
+            thr = p[0] == "threshold"
+            lane_values.append((i, p[3], p[4], p[2], thr))
+            targets[(thr, p[3], p[4])] = targets.get((thr, p[3], p[4]), 0) + 1
+        else:
+            rest.append(i)
+    if len(flags) < 2:
+        return none
+    if any(k > 1 for k in targets.values()):  # a reading printed twice: the later one wins, in order
+        rest = sorted(rest + [lv[0] for lv in lane_values])
+        lane_values = []
+    return (tuple(flags), tuple(rest), tpl, zero, operator.itemgetter(*flags), tuple(lane_values), module_flags)
+
+
 @register("ethtool-module", tables=("modules", "lanes"), detect=_looks_like_text, priority=40,
           description="ethtool -m IFACE: SFF-8472 / SFF-8636 / CMIS module EEPROM and DOM (text)")
 def parse_ethtool_module(text: str, ctx: Context) -> Tables:
@@ -682,7 +744,60 @@ def parse_ethtool_module(text: str, ctx: Context) -> Tables:
     if prompts or any(c in text for c in _ODD_EOL_CHARS):
         pairs = _pairs_by_line(text)
     else:  # "\n" line ends only: (text before the first ':', the rest) of every line with a ':'
-        pairs = _colon_pairs(text)
+        parts = [ln.partition(":") for ln in text.split("\n")]
+        keys = tuple([q[0] for q in parts if q[1]])
+        values = [q[2] for q in parts if q[1]]
+        lay = _LAYOUTS.get(keys)
+        if lay is None:
+            lay = _layout(keys)
+            if len(_LAYOUTS) < _LAYOUTS_MAX:
+                _LAYOUTS[keys] = lay
+        flags, rest, tpl, zero, flag_values, lane_values, module_flags = lay
+        if flags and flag_values(values).count(" Off") == len(flags):
+            # every lane alarm flag of this output is "Off" (what a fleet prints line after line):
+            # their effect is the layout's, without a pass over them (_layout)
+            mod = mods[None] = _Module()
+            order.append(None)
+            mod.lane_alarms = {n: dict(names) for n, names in tpl.items()}
+            for n in tpl:
+                mod.lanes.setdefault(n, {})
+            if zero:
+                mod.zero_based = True
+            mod.fields += len(flags)
+            known += len(flags)
+            readings = _READINGS
+            lanes = mod.lanes
+            thresholds = mod.thresholds
+            if module_flags:
+                mod.module_alarms = dict(module_flags)
+            # as the loop below does for "lane value" and "threshold" lines
+            for i, sensor, n, z, thr in lane_values:
+                value = values[i]
+                if value:
+                    if value[0].isspace():
+                        value = value[1:].rstrip()
+                    else:
+                        continue
+                if z:
+                    mod.zero_based = True
+                rk = (sensor, value, thr)
+                v = readings.get(rk, readings)
+                if v is readings:
+                    v = _fast_reading(sensor, value, is_threshold=thr)
+                    if len(readings) < _READINGS_MAX:
+                        readings[rk] = v
+                if thr:
+                    thresholds[n] = v
+                else:
+                    la = lanes.get(n)
+                    if la is None:
+                        la = lanes[n] = {}
+                    la[sensor] = v
+                mod.fields += 1
+                known += 1
+            pairs = [(keys[i], values[i]) for i in rest]
+        else:
+            pairs = zip(keys, values)
     for key, value in pairs:
         if key is None:  # a prompt line
             port = value
