@@ -11,7 +11,6 @@ import os
 import warnings
 from dataclasses import dataclass, field
 
-import numpy as np
 import pandas as pd
 
 from netdiag import completeness, model, parsers, platforms, workers
@@ -192,41 +191,9 @@ def _frames(outputs: list) -> dict[str, tuple]:
         rows = [r for p in ps if isinstance(p, list) for r in p]
         cols = [p for p in ps if isinstance(p, dict)]
         dfs = [model.conform(t, p) for p in ps if isinstance(p, pd.DataFrame) and not p.empty]
-        frames[t] = (_records_frame(t, rows) if rows else None,
+        frames[t] = (model.frame_from_records(t, rows) if rows else None,
                      model.frame_from_columns(t, cols) if cols else None, dfs)
     return frames
-
-
-_NAN = float("nan")
-
-
-def _records_frame(t: str, rows: list[dict]):
-    """model.frame_from_records, with the columns gathered one comprehension each instead of
-    through pandas' row-by-row reader (a key a row lacks is NaN there, as that reader has it).
-    Text columns holding only text and nulls become object arrays with None for null, and number
-    columns holding only numbers and nulls float64 arrays, as model.coerce_frame would make them,
-    without pandas inferring (and converting) a type per column first; any other column takes
-    pandas' way."""
-    from pandas.api.types import infer_dtype
-
-    names = set().union(*rows)
-    nan = _NAN
-    cols = {}
-    for c, k in model.TABLES[t]:
-        if c not in names:
-            continue
-        if k == model.STR:
-            a = np.array([r.get(c) for r in rows], dtype=object)
-            if infer_dtype(a, skipna=True) in ("string", "empty"):
-                cols[c] = pd.Series(a, dtype=object, copy=False)   # (a bare array would be inferred to str)
-                continue
-        elif k == model.FLOAT:
-            a = np.array([r.get(c) for r in rows], dtype=object)
-            if infer_dtype(a, skipna=True) in ("floating", "integer", "mixed-integer-float", "empty"):
-                cols[c] = a.astype("float64")
-                continue
-        cols[c] = [r.get(c, nan) for r in rows]
-    return model.coerce_frame(t, pd.DataFrame(cols))
 
 
 def _batches(devices: list[Device], jobs: int, weights: list[int] | None = None) -> list[list[Device]]:
