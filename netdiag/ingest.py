@@ -70,7 +70,7 @@ def ingest_device(dev: Device, outputs: list, collection: list[dict]) -> DeviceS
     for e in dev.entries:
         fmt, port = e.format, None
         if platform is not None:
-            choice = platform.parser_for(e.command)
+            choice = _parser_for(platform, e.command)
             if choice:
                 fmt = fmt or choice[0]
                 port = choice[1]
@@ -98,6 +98,20 @@ def ingest_device(dev: Device, outputs: list, collection: list[dict]) -> DeviceS
     if cut:   # a cut port's optics are unknown: its module and lane rows from other outputs are left out too
         outputs[first:] = [(s_, r_, completeness.drop_ports(o_, cut, ("modules", "lanes"))) for s_, r_, o_ in outputs[first:]]
     return st
+
+
+#: (platform, command) -> platform.parser_for(command): a fleet runs the same commands on many devices
+_CHOICES: dict[tuple, tuple | None] = {}
+
+
+def _parser_for(platform, command: str):
+    key = (platform.name, command)
+    got = _CHOICES.get(key)
+    if got is None or got[0] is not platform:
+        got = (platform, platform.parser_for(command))
+        if len(_CHOICES) < 65536:
+            _CHOICES[key] = got
+    return got[1]
 
 
 def _complete(st: DeviceStatus, row: dict, fmt: str, data: str, out: dict, port: str | None) -> dict | None:
@@ -203,7 +217,7 @@ def _batches(devices: list[Device], jobs: int, weights: list[int] | None = None)
     none above GROUP_BYTES so that a group's rows never dominate memory."""
     weights = [_device_bytes(d) for d in devices] if weights is None else weights
     total = sum(weights)
-    target = max(1, min(total // (jobs * 6) + 1, GROUP_BYTES))
+    target = max(1, min(total // (jobs * GROUPS_PER_WORKER) + 1, GROUP_BYTES))
     out: list[list[Device]] = []
     cur: list[Device] = []
     acc = 0
@@ -220,15 +234,33 @@ def _batches(devices: list[Device], jobs: int, weights: list[int] | None = None)
 
 #: the most output bytes parsed as one group
 GROUP_BYTES = 64 * 2**20
+#: groups per worker: enough that a slow group does not leave the others idle, few because each
+#: group's tables are built (and sent back) on their own, about 40 ms of fixed cost a group
+GROUPS_PER_WORKER = 3
+#: what parsing costs, in JSON bytes: a byte of text (read line by line in Python) costs about
+#: twice a byte of JSON (decoded in C), and each output a fixed amount (open, read, checks)
+TEXT_BYTE_COST = 2
+OUTPUT_COST = 4096
 
 
 def _device_bytes(d: Device) -> int:
+    """The weight of a device in _batches: its outputs' bytes, text counted above JSON, plus a
+    fixed cost per output."""
     n = 4096  # a device with no outputs still costs a little
+    try:
+        platform = platforms.get(d.platform)
+    except KeyError:
+        platform = None
     for e in d.entries:
         try:
-            n += os.stat(f"{e._dir}/{e.file}").st_size if e._dir is not None else 0
+            size = os.stat(f"{e._dir}/{e.file}").st_size if e._dir is not None else 0
         except OSError:
-            pass
+            size = 0
+        fmt = e.format
+        if fmt is None and platform is not None:
+            choice = _parser_for(platform, e.command)
+            fmt = choice[0] if choice else None
+        n += OUTPUT_COST + size * (1 if fmt and "json" in fmt else TEXT_BYTE_COST)
     return n
 
 
