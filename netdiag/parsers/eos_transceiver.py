@@ -108,31 +108,10 @@ def _conv(key: str, v: Any, unit: str | None = None) -> float | None:
     return f
 
 
-#: (sensor, unit, the threshold object's items) -> its columns: a fleet's modules share few sets
-_THRESHOLD_SETS: dict[tuple, dict[str, float]] = {}
-
-
 def _thresholds(key: str, th: Any, unit: str | None = None) -> dict[str, float]:
-    """{"highAlarm":..} of sensor `key` -> modules threshold columns; all-zero sets are unset.
-    The result is shared between calls with equal arguments: callers copy it, never change it."""
+    """{"highAlarm":..} of sensor `key` -> modules threshold columns; all-zero sets are unset."""
     if not isinstance(th, dict):
         return {}
-    vals = th.values()
-    if 0.0 in vals:   # (0.0 and -0.0 are equal keys, their columns are not): not remembered
-        return _thresholds_of(key, th, unit)
-    try:
-        mk = (key, unit, tuple(th.items()), tuple(map(type, vals)))   # (1 == 1.0 == True: types too)
-        got = _THRESHOLD_SETS.get(mk)
-    except TypeError:   # a value that is a list or an object: not remembered
-        return _thresholds_of(key, th, unit)
-    if got is None:
-        got = _thresholds_of(key, th, unit)
-        if len(_THRESHOLD_SETS) < 8192:
-            _THRESHOLD_SETS[mk] = got
-    return got
-
-
-def _thresholds_of(key: str, th: dict, unit: str | None) -> dict[str, float]:
     out = {}
     nonzero = False
     plain = unit is None or _unit_lower(unit) in _PLAIN_UNITS
