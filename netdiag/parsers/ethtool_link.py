@@ -29,6 +29,16 @@ _KEYS = ("speed", "link detected", "port", "auto-negotiation", "lanes", "duplex"
          "supported link modes", "transceiver")
 
 
+_LABEL = re.compile(r"[A-Za-z][A-Za-z /()-]*")
+#: text before a line's first ':' -> its label lower-cased, or "" when _KV would not match it
+_KEY_OF: dict[str, str] = {}
+
+
+def _key_of(raw: str) -> str:
+    k = raw.strip()
+    return k.lower() if _LABEL.fullmatch(k) else ""
+
+
 def _yes_no(v: str) -> bool | None:
     t = v.strip().lower()
     if t.startswith("yes") or t == "on":
@@ -55,19 +65,27 @@ def parse_ethtool_link(text: str, ctx: Context) -> Tables:
     counters: list[dict] = []
     cur: dict | None = None
     known = 0
+    keys = _KEY_OF
     for line in text.splitlines():
-        if ":" not in line:  # blank lines and link-mode continuation lines: no field (cheap test)
+        i = line.find(":")
+        if i < 0:  # blank lines and link-mode continuation lines: no field (cheap test)
             continue
-        m = _HEAD.match(line)
-        if m:
-            cur = {"port": m.group("port")}
-            ports.append(cur)
-            continue
-        m = _KV.match(line)
-        if not m:
+        raw = line[:i]
+        if "Settings for" in raw:
+            m = _HEAD.match(line)
+            if m:
+                cur = {"port": m.group("port")}
+                ports.append(cur)
+                continue
+        # what _KV finds: the label before the first ':' (letters, spaces, '/()-'), lower-cased
+        k = keys.get(raw)
+        if k is None:
+            k = _key_of(raw)
+            if len(keys) < 4096:
+                keys[raw] = k
+        if not k:
             continue  # continuation lines of link-mode lists and message levels
-        k = m.group("k").strip().lower()
-        v = m.group("v")
+        v = line[i + 1:].strip()
         if k not in ("speed", "link detected", "port", "auto-negotiation", "lanes", "link down events"):
             if k in _KEYS:
                 known += 1
