@@ -19,8 +19,8 @@ import pandas as pd
 import pytest
 
 from netdiag import completeness, parsers
-from netdiag.parsers import (_json, _sonic_common, eos_transceiver, ethtool_module, ethtool_stats, nvue,
-                             sonic_transceiver)
+from netdiag.parsers import (_json, _sonic_common, eos_transceiver, ethtool_link, ethtool_module, ethtool_stats,
+                             nvue, sonic_transceiver)
 
 CASES = Path(__file__).resolve().parent / "cases"
 
@@ -154,6 +154,51 @@ def test_ethtool_module_colon_pairs_are_the_regex_pairs():
         assert list(ethtool_module._colon_pairs(t)) == ethtool_module._FIRST_COLON.findall(t)
 
 
+def test_ethtool_module_layout_way_is_the_line_by_line_way():
+    """Outputs with "\\n" line ends whose alarm flags all read Off take the per-layout way; the same
+    text with "\\r\\n" line ends is read line by line: both give the same tables (every case, cut
+    at many points, and each case with its flags all set to Off, which takes the per-layout way
+    whenever its layout has flags)."""
+    all_off = [re.sub(r"(alarm|warning)( *(?:\((?:Channel|Chan) *\d+\))? *): On$", r"\1\2: Off", t, flags=re.M)
+               for t in _inputs("ethtool-module")]
+    fast_taken = 0
+    for t in [c for t in _inputs("ethtool-module") for c in _cuts(t)] + all_off:
+        if any(ch in t for ch in ethtool_module._ODD_EOL_CHARS) or "#" in t or "$" in t:
+            continue
+        ethtool_module._LAYOUTS.clear()
+        got = _outcome_parse("ethtool-module", t)
+        if t in all_off and any(lay[0] for lay in ethtool_module._LAYOUTS.values()):
+            fast_taken += 1
+        assert got == _outcome_parse("ethtool-module", t.replace("\n", "\r\n")), t[:200]
+    assert fast_taken >= 3   # the per-layout way was taken (CWDM4, SFP28 LR, SFP+ SR), not only the other
+
+
+def _outcome_parse(fmt, text):
+    try:
+        return ("ok", parsers.parse_text(fmt, text, device="d", port="p1"))
+    except parsers.ParseError as e:
+        return ("error", str(e))
+
+
+_LINK_KV = re.compile(r"^\s*(?P<k>[A-Za-z][A-Za-z /()-]*?)\s*:\s*(?P<v>.*?)\s*$")
+
+
+def test_ethtool_link_labels_are_the_regex_labels():
+    edge = ["Speed: 1000Mb/s", "  Speed : 10 ", "\tLink detected:\tyes", "2speed: 1", "Sp3ed: 1", " : x",
+            "Port:", "a:b:c", "Settings for eth0:", "Supported link modes:   1000baseT/Full", "x\ty: 1",
+            "Advertised FEC modes: None\t RS", "Link down events: 3 ", "Ünicode: 1", "-x: 1"]
+    lines = [ln for t in _inputs("ethtool-link") for ln in t.splitlines()] + edge
+    for ln in lines:
+        i = ln.find(":")
+        if i < 0:
+            continue
+        m = _LINK_KV.match(ln)
+        k = ethtool_link._key_of(ln[:i])
+        assert (k or None) == (m.group("k").strip().lower() if m else None), ln
+        if m:
+            assert ln[i + 1:].strip() == m.group("v"), ln
+
+
 def test_odd_line_ends_found_as_the_character_class_finds_them():
     for ch in "\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029":
         t = f"Port Temp\n{ch}Et1 1.0\n"
@@ -223,7 +268,7 @@ def test_ethtool_stats_scan_is_the_regex_scan():
 
 # --- memos: a cold parse and a warm one agree -----------------------------------------------------
 
-@pytest.mark.parametrize("fmt", ["ethtool-module", "ethtool-stats", "eos-transceiver-dom-thresholds-json",
+@pytest.mark.parametrize("fmt", ["ethtool-module", "ethtool-link", "ethtool-stats", "eos-transceiver-dom-thresholds-json",
                                  "eos-transceiver-detail-json", "eos-transceiver-text", "nvue-transceiver",
                                  "nvue-transceiver-thresholds", "nvue-transceiver-channel", "nvue-link-phy-detail",
                                  "sonic-transceiver-eeprom",
@@ -242,7 +287,8 @@ def test_cold_and_warm_parses_agree(fmt):
                  eos_transceiver._LANE_IDS, eos_transceiver._UNIT_LOWER, nvue._POWER_SEEN,
                  sonic_transceiver._KEY_KINDS, ethtool_stats._PLANS, nvue._TREE_KEYS, nvue._CONV_SEEN,
                  sonic_transceiver._FIELD_PLANS, sonic_transceiver._STATUS_PLANS, _sonic_common._COUNTS,
-                 nvue._KV_KEYS, nvue._PHY_KEYS):
+                 nvue._KV_KEYS, nvue._PHY_KEYS, ethtool_module._LAYOUTS, ethtool_module._MEDIA,
+                 ethtool_link._KEY_OF):
         memo.clear()
     cold = parse_all()
     warm = parse_all()
