@@ -148,7 +148,8 @@ def main() -> int:
         print(f"{fmt:36s} {len(inputs):7d} {size / len(inputs) / 1e3:7.1f} {size / 1e6:7.1f} {secs:6.2f} {cpu:9.1f} "
               f"{wall:9.1f} {floor:7.0f} {TARGET_MBS:6.0f}  {'ok' if ok else 'below target'}")
     print(f"{total_bytes / 1e6:.1f} MB of input parsed in {total_cpu:.2f} s of CPU (best passes; "
-          f"{total_bytes / 1e6 / max(total_cpu, 1e-9):.0f} MB/s); {len(below)} format(s) below target: {', '.join(below) or '-'}")
+          f"{total_bytes / 1e6 / max(total_cpu, 1e-9):.0f} MB/s); {len(below)} format(s) below target: "
+          f"{', '.join(below) or '-'}")
     return 0
 
 

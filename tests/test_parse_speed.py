@@ -151,7 +151,8 @@ def test_ethtool_module_colon_pairs_are_the_regex_pairs():
     for t in texts:
         if any(ch in t for ch in ethtool_module._ODD_EOL_CHARS):
             continue   # those take the line-by-line way
-        assert list(ethtool_module._colon_pairs(t)) == ethtool_module._FIRST_COLON.findall(t)
+        keys, values = ethtool_module._colon_columns(t)
+        assert list(zip(keys, values)) == ethtool_module._FIRST_COLON.findall(t)
 
 
 def test_ethtool_module_layout_way_is_the_line_by_line_way():
@@ -268,7 +269,8 @@ def test_ethtool_stats_scan_is_the_regex_scan():
 
 # --- memos: a cold parse and a warm one agree -----------------------------------------------------
 
-@pytest.mark.parametrize("fmt", ["ethtool-module", "ethtool-link", "ethtool-stats", "eos-transceiver-dom-thresholds-json",
+@pytest.mark.parametrize("fmt", ["ethtool-module", "ethtool-link", "ethtool-stats",
+                                 "eos-transceiver-dom-thresholds-json",
                                  "eos-transceiver-detail-json", "eos-transceiver-text", "nvue-transceiver",
                                  "nvue-transceiver-thresholds", "nvue-transceiver-channel", "nvue-link-phy-detail",
                                  "sonic-transceiver-eeprom",

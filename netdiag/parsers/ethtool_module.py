@@ -652,13 +652,11 @@ _READINGS: dict[tuple, float | None] = {}
 _READINGS_MAX = 50000
 
 
-def _colon_pairs(text: str):
-    """What _FIRST_COLON.findall gives for text with "\n" line ends only: (before, after) the
-    first ':' of each line that has one."""
-    for line in text.split("\n"):
-        key, sep, value = line.partition(":")
-        if sep:
-            yield key, value
+def _colon_columns(text: str) -> tuple[tuple[str, ...], list[str]]:
+    """What _FIRST_COLON.findall gives for text with "\n" line ends only, as two columns: (the
+    text before the first ':' of each line that has one, the text after it)."""
+    parts = [ln.partition(":") for ln in text.split("\n")]
+    return tuple([q[0] for q in parts if q[1]]), [q[2] for q in parts if q[1]]
 #: line ends str.splitlines() knows besides "\n": text with them takes the line-by-line way
 _ODD_EOL = re.compile("[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 _ODD_EOL_CHARS = "\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"   # the same, tested one by one (faster)
@@ -692,8 +690,9 @@ def _layout(keys: tuple) -> tuple:
     """What the alarm flag lines of an output with these labels do when all read "Off":
     (their positions, the positions of the other lines that can change anything, {lane: {alarm:
     False}}, zero-based, a getter of their values, the lane readings and thresholds as (position,
-    sensor, lane or column, zero-based, is threshold), each once, {module alarm: False}). No positions when two labels name the same flag or there are
-    fewer than two: such outputs take the line-by-line way."""
+    sensor, lane or column, zero-based, is threshold) each printed once, {module alarm: False}).
+    No positions when two labels name the same flag or there are fewer than two flags: such
+    outputs take the line-by-line way."""
     none = ((), (), {}, False, None, (), {})
     flags, rest, tpl, zero, seen = [], [], {}, False, set()
     lane_values, targets, module_flags = [], {}, {}
@@ -744,9 +743,7 @@ def parse_ethtool_module(text: str, ctx: Context) -> Tables:
     if prompts or any(c in text for c in _ODD_EOL_CHARS):
         pairs = _pairs_by_line(text)
     else:  # "\n" line ends only: (text before the first ':', the rest) of every line with a ':'
-        parts = [ln.partition(":") for ln in text.split("\n")]
-        keys = tuple([q[0] for q in parts if q[1]])
-        values = [q[2] for q in parts if q[1]]
+        keys, values = _colon_columns(text)
         lay = _LAYOUTS.get(keys)
         if lay is None:
             lay = _layout(keys)
@@ -754,8 +751,8 @@ def parse_ethtool_module(text: str, ctx: Context) -> Tables:
                 _LAYOUTS[keys] = lay
         flags, rest, tpl, zero, flag_values, lane_values, module_flags = lay
         if flags and flag_values(values).count(" Off") == len(flags):
-            # every lane alarm flag of this output is "Off" (what a fleet prints line after line):
-            # their effect is the layout's, without a pass over them (_layout)
+            # every alarm flag of this output (lane and module) is "Off", what a healthy fleet
+            # prints line after line: their effect is the layout's, without a pass over them
             mod = mods[None] = _Module()
             order.append(None)
             mod.lane_alarms = {n: dict(names) for n, names in tpl.items()}
