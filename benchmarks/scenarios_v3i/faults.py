@@ -15,13 +15,26 @@ from benchmarks.scenarios_v3i.model import LANES, NOISE_FLOOR_DBM, End, Fabric, 
 
 COMPONENT_KINDS = ["bad_transceiver_low_tx", "bad_transceiver_bias", "bad_transceiver_rx", "dirty_connector",
                    "damaged_cable", "broken_fiber", "bad_switch_port", "failing_switch_rx", "failing_switch_tx",
-                   "hca_failure", "twin_port_module", "reduced_width", "flapping_link", "swapped", "miswire"]
+                   "hca_failure", "twin_port_module", "reduced_width", "flapping_link", "errors_both_directions",
+                   "swapped", "miswire"]
+
+
+_LAST_REF: dict[str, End] = {}
 
 
 def module_ref(e: End) -> str:
+    """A switch module by its cage; a host module by the (first) HCA port it serves."""
     if e.kind == "host":
-        return f"{e.device}:{e.port}"
+        _LAST_REF[f"{e.device}:{e.module.ports[0].port}"] = e
+        return f"{e.device}:{e.module.ports[0].port}"
     return f"{e.device}:cage{(int(e.port) + 1) // 2}"
+
+
+def module_also(e: End) -> list[str]:
+    """Other right names of a host twin-port module: the other HCA port it serves."""
+    if e.kind == "host":
+        return [f"{o.device}:{o.port}" for o in e.module.ports[1:]]
+    return []
 
 
 def port_ref(e: End) -> str:
@@ -55,7 +68,7 @@ class Injector:
         return out
 
     def _cage_busy(self, e: End) -> bool:
-        if e.kind != "switch" or e.module is None:
+        if e.module is None or len(e.module.ports) < 2:
             return False
         return any(o is not e and self._link_of_end(o) in self.used_links for o in e.module.ports)
 
@@ -69,9 +82,13 @@ class Injector:
         c = self._free(tier)
         return self.rng.choice(c) if c else None
 
-    def _add(self, kind, component, ref, links, action, note, **extra):
+    def _add(self, kind, component, ref, links, action, note, mod_end: End | None = None, **extra):
         f = {"id": f"fault-{len(self.faults)}", "kind": kind, "component": component, "ref": ref,
              "links": sorted(links), "action": action, "note": note}
+        if mod_end is None and component == "transceiver":
+            mod_end = _LAST_REF.get(ref)
+        if mod_end is not None and module_also(mod_end):
+            f["also"] = module_also(mod_end)
         f.update(extra)
         self.faults.append(f)
         self.used_links.update(links)
@@ -198,12 +215,16 @@ class Injector:
             if len(free) < k:
                 continue
             self.rng.shuffle(free)
-            chosen, cages = [], set()
-            for lk in free:        # one link per twin cage: a cage fault would explain two
+            chosen, cages, fars = [], set(), set()
+            # one link per twin cage (a cage fault would explain two) and per far device (errors on several
+            # links to one neighbour would point at that neighbour as much as at this switch)
+            for lk in free:
                 mine = lk.a if lk.a.device == sw.name else lk.b
-                if id(mine.module) in cages:
+                far = lk.b if mine is lk.a else lk.a
+                if id(mine.module) in cages or far.device in fars:
                     continue
                 cages.add(id(mine.module))
+                fars.add(far.device)
                 chosen.append(lk)
                 if len(chosen) == k:
                     break
@@ -252,13 +273,16 @@ class Injector:
         cages = {}
         for lk in self._free():
             for e in (lk.a, lk.b):
-                if e.kind == "switch" and e.module is not None:
+                if e.module is not None and len(e.module.ports) == 2:
                     cages.setdefault(id(e.module), (e.module, []))[1].append((lk, e))
         full = [v for v in cages.values() if len(v[1]) == 2]
         if not full:
             return None
         mod, pairs = self.rng.choice(full)
         mode = self.rng.choice(["tx", "rx"])
+        fars = {(lk.b if e is lk.a else lk.a).device for lk, e in pairs}
+        if len(fars) < 2:
+            mode = "tx"      # both ports to one neighbour: receive errors could be its twin module's doing
         for lk, e in pairs:
             other = lk.b if e is lk.a else lk.a
             if mode == "tx":
@@ -289,6 +313,17 @@ class Injector:
                          f"{port_ref(y)} lane {i + 1} laser dead (Tx fault, no bias, no Tx power): the link "
                          f"trained at 2x instead of 4x (rate 200 instead of 400); {port_ref(x)} lane {i + 1} LOS",
                          keep_up=True)
+
+    def errors_both_directions(self):
+        lk = self._pick()
+        if not lk:
+            return None
+        for e in (lk.a, lk.b):
+            e.rx_err = 10 ** self.rng.uniform(-5.0, -4.2)
+        return self._add("errors_both_directions", "cable", lk.cable_id, [lk.cable_id],
+                         f"clean both end faces of {lk.cable_id}, reseat both modules; replace the cable if errors keep rising",
+                         "pre-FEC BER and symbol errors rising at both ends (ibdiagnet PM_DELTA > 0) with normal optical "
+                         "power both ways and clean flags", alt=[["connector", lk.cable_id]])
 
     def flapping_link(self):
         lk = self._pick()

@@ -25,9 +25,13 @@ LANES = 4
 NOISE_FLOOR_DBM = -40.0
 
 #: host OSFP SR4 thresholds (mlxlink prints the module's alarm range in brackets)
-HOST_MODULE = {"vendor": "NVIDIA", "pn": "MMA4Z00-NS400", "identifier": "OSFP", "lanes": 4,
+HOST_MODULE = {"vendor": "NVIDIA", "pn": "MMA4Z00-NS400", "identifier": "OSFP", "lanes": 4, "compliance": "400GBASE-SR4",
                "rx_lo": -9.4, "rx_hi": 5.0, "tx_lo": -7.3, "tx_hi": 5.0, "bias_lo": 3.0, "bias_hi": 12.0,
                "temp_lo": -5, "temp_hi": 75}
+#: host twin-port OSFP 2x400G SR8 (finned top) serving two HCAs
+HOST_TWIN_MODULE = {"vendor": "NVIDIA", "pn": "MMA4Z00-NS-FLT", "identifier": "OSFP", "lanes": 8, "compliance": "800G-SR8",
+                    "rx_lo": -10.0, "rx_hi": 4.0, "tx_lo": -7.0, "tx_hi": 4.0, "bias_lo": 3.0, "bias_hi": 13.0,
+                    "temp_lo": -5, "temp_hi": 80}
 #: switch twin-port OSFP 2x400G SR8 (ibdiagnet2.cables prints thresholds as raw register values:
 #: power as signed whole dBm, bias in 2 uA units)
 SWITCH_MODULE = {"vendor": "NVIDIA", "pn": "MMA4Z00-NS", "identifier": "OSFP", "lanes": 8,
@@ -40,6 +44,10 @@ SHAPES = {
     "ib2-ndr-128": {"planes": 2, "spines": 2, "su": 16, "gpus": 128, "faults": (4, 8)},
     "ib4-ndr": {"planes": 4, "spines": 2, "su": 16, "gpus": 128, "faults": (10, 16)},
     "ib4-ndr-256": {"planes": 4, "spines": 4, "su": 16, "gpus": 256, "faults": (10, 16)},
+    # DGX-H100-style hosts: one twin-port OSFP (2x400G SR8) serves two HCAs, mlx5_2j and mlx5_2j+1,
+    # which sit in different planes; mlxlink on each CA prints the module's serial and its own 4 lanes
+    "ib2-dgx": {"planes": 2, "spines": 2, "su": 8, "gpus": 64, "faults": (4, 8), "host_twin": True},
+    "ib4-dgx": {"planes": 4, "spines": 2, "su": 16, "gpus": 128, "faults": (10, 16), "host_twin": True},
 }
 
 
@@ -213,11 +221,15 @@ def build(shape: str, rng: random.Random, gpus: int | None = None) -> Fabric:
         h = Host(f"gpu-n{n + 1:03d}", sys_guid=_guid(rng, 0x5c25))
         hosts.append(h)
         u, slot = divmod(n, su)
+        mod = None
         for k in range(8):
             pl, r = k % planes, k // planes
             ca = f"mlx5_{k}"
-            mod = Module(_serial(rng, "host"), HOST_MODULE, round(rng.uniform(38, 58), 1), round(rng.uniform(3260, 3340), 1))
-            he = End(h.name, f"{ca}/1", "host", mod, guid=_guid(rng, 0x5c25), lid=nxt_lid())
+            if not p.get("host_twin") or k % 2 == 0:
+                mod = Module(_serial(rng, "host"), HOST_TWIN_MODULE if p.get("host_twin") else HOST_MODULE,
+                             round(rng.uniform(38, 58), 1), round(rng.uniform(3260, 3340), 1))
+            he = End(h.name, f"{ca}/1", "host", mod, lane_base=4 * (k % 2) if p.get("host_twin") else 0,
+                     guid=_guid(rng, 0x5c25), lid=nxt_lid())
             mod.ports.append(he)
             h.cas[ca] = he
             leaf = switches[f"ib-p{pl}-su{u + 1}-leaf{r + 1:02d}"]

@@ -108,7 +108,7 @@ def mlxlink(e: End, fw: str, rng: random.Random) -> str:
               _kv("Rx Power Current [dBm]", f"{rx} [{spec['rx_lo']:g}..{spec['rx_hi']:g}]"),
               _kv("Tx Power Current [dBm]", f"{tx} [{spec['tx_lo']:g}..{spec['tx_hi']:g}]"),
               _kv("Identifier", "OSFP"),
-              _kv("Compliance", "400GBASE-SR4"),
+              _kv("Compliance", spec.get("compliance", "400GBASE-SR4")),
               _kv("Cable Technology", "850 nm VCSEL"),
               _kv("Cable Type", "Optical Module (separated)"),
               _kv("OUI", "Mellanox"),
