@@ -141,3 +141,15 @@ def test_generation_is_deterministic(tmp_path):
             assert f.read_bytes() == (b / f.relative_to(a)).read_bytes(), f
     t = json.loads((a / "truth.json").read_text())
     assert 4 <= len(t["faults"]) <= 8
+
+
+def test_shapes_register_in_a_shared_runner(tmp_path):
+    """register_v3i hands every shape to a shared runner's registry with its plane group and fault range."""
+    from benchmarks.scenarios_v3i.bench import register_v3i
+    reg = {}
+    register_v3i(lambda name, fn, group, faults, gpus: reg.__setitem__(name, (fn, group, faults, gpus)))
+    assert set(reg) == set(SHAPES)
+    assert {reg[s][1] for s in reg if s.startswith("ib2")} == {"2-plane"}
+    assert {reg[s][1] for s in reg if s.startswith("ib4")} == {"4-plane"}
+    truth = reg["ib2-ndr"][0](11, tmp_path / "s", 0, 64)
+    assert truth["faults"] == [] and (tmp_path / "s" / "capture" / "capture.json").is_file()

@@ -35,6 +35,22 @@ SHAPES_4 = ["ib4-ndr", "ib4-dgx", "ib4-ndr-256"]
 SHAPES = {**{s: 2 for s in SHAPES_2}, **{s: 4 for s in SHAPES_4}}
 
 
+def _shape_fn(shape: str):
+    def fn(seed: int, out: Path, n_faults: int, gpus: int | None = None) -> dict:
+        # one scenario in five with faults also has a dark plane (a plane-wide event)
+        return generate(shape, seed, out, n_faults=n_faults, fault_free=n_faults == 0,
+                        dark_plane=n_faults > 0 and seed % 5 == 0, gpus=gpus)
+    return fn
+
+
+def register_v3i(register) -> None:
+    """Add this source's shapes to a shared runner's registry (benchmarks/bench_independent_v3.py):
+    register(name, fn(seed, out_dir, n_faults, gpus) -> truth, group, faults=(lo, hi), gpus=(...))."""
+    from benchmarks.scenarios_v3i.model import SHAPES as MODEL_SHAPES
+    for name, p in MODEL_SHAPES.items():
+        register(name, _shape_fn(name), f"{p['planes']}-plane", faults=p["faults"], gpus=(p["gpus"],))
+
+
 def plan(n: int, shapes: list[str] | None = None) -> list[dict]:
     """Alternating 2-plane / 4-plane shapes; scenarios 6 and 7 of every 8 fault-free, 5 with a dark plane."""
     out = []
@@ -105,6 +121,19 @@ def table(results: list[dict]) -> str:
                         f"{_fmt(sum(o['top1'] for o in po) / len(po)) if po else '-'}")
         lines.append(f"{c:<26} {len(os_):>4} {sum(o['detected'] for o in os_) / len(os_):>6.3f} "
                      f"{sum(o['top1'] for o in os_) / len(os_):>6.3f}   {part[0]} | {part[1]}")
+    by_noise: dict[str, int] = {}
+    for r in ok:
+        for f in r["false"]:
+            tag = "lifetime_counters" if "lifetime_counters" in f["noise"] else (",".join(f["noise"]) or "no noise on its links")
+            by_noise[tag] = by_noise.get(tag, 0) + 1
+    lines.append("")
+    lines.append("false findings by the noise on their links: " +
+                 (", ".join(f"{k} {v}" for k, v in sorted(by_noise.items(), key=lambda kv: -kv[1])) or "none"))
+    t = totals(ok)
+    life = by_noise.get("lifetime_counters", 0)
+    if t["findings"] - life:
+        lines.append(f"precision without the lifetime-counter false findings: "
+                     f"{(t['findings'] - t['false_findings']) / (t['findings'] - life):.3f}")
     ff = [r for r in ok if r["fault_free"]]
     lines.append("")
     lines.append(f"fault-free fabrics: {len(ff)}, findings on them: {sum(r['findings'] for r in ff)}")

@@ -207,6 +207,8 @@ class Injector:
         for sw in cands:
             links = [lk for lk in self.fab.links if (lk.a.device == sw.name or lk.b.device == sw.name)
                      and lk.tier != "manager"]
+            if any(lk.cable_id in self.used_links for lk in links):
+                continue         # another fault on one of its links would blur which part is to blame
             free = [lk for lk in links if lk.cable_id not in self.used_links
                     and not any(self._cage_busy(e) for e in (lk.a, lk.b))
                     and (lk.a.device == sw.name or lk.a.device not in self.used_devices)

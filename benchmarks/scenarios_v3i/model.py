@@ -308,8 +308,8 @@ def _errors(e: End, rng: random.Random):
         margin = e.rx_dbm[i] - spec["rx_lo"]
         if e.rx_los[i]:
             continue
-        if margin < 1.5:       # close to or under the receiver's low alarm: BER climbs fast
-            e.raw_ber[i] = max(e.raw_ber[i], min(1e-3, 10 ** (-7 + (1.5 - margin) * 1.2)))
+        if margin < 1.5:       # close to or under the receiver's low alarm: pre-FEC BER climbs ~0.6 decade/dB
+            e.raw_ber[i] = max(e.raw_ber[i], min(2e-4, 10 ** (-6.5 - margin * 0.6)))
         worst = max(worst, e.raw_ber[i])
     if e.rx_err:
         for i in range(LANES):
