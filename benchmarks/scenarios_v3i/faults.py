@@ -48,6 +48,7 @@ class Injector:
         self.used_devices: set[str] = set()     # switches / hosts carrying a multi-link fault
         self.faults: list[dict] = []
         self.noise_links: dict[str, list[str]] = {}
+        self.noise_ports: list[str] = []              # ports in no planned link (unused HCAs)
 
     # ------------------------------------------------------------------ helpers
     def _free(self, tier: str | None = None, plane: int | None = None) -> list[Link]:
@@ -462,6 +463,13 @@ class Injector:
             lk.a.state = "Init"
             lk.b.state = "Init"
             note(lk, "port_init_after_sm_restart")
+        # an unused HCA (no module, no cable: Down / Polling), in none of the plan's links, on a quarter of the hosts
+        gpu_hosts = [h for h in self.fab.hosts if h.ufm is None]
+        for h in rng.sample(gpu_hosts, max(1, len(gpu_hosts) // 4)):
+            ca = f"mlx5_{len(h.cas)}"
+            h.cas[ca] = End(h.name, f"{ca}/1", "host", None, state="Down", phys="Polling",
+                            guid="0x%04x%012x" % (0x5c25, rng.getrandbits(48)), lid=0)
+            self.noise_ports.append(f"{h.name}:{ca}/1")
         # unreachable hosts (the ibdiagnet view of their ports stays healthy)
         hosts = [h for h in self.fab.hosts if h.ufm is None and h.name not in self.used_devices
                  and not any(e.cable_id in self.used_links for e in self.fab.links
@@ -490,4 +498,7 @@ def inject(fab: Fabric, rng: random.Random, n_faults: int, kinds: list[str] | No
         if f is not None:
             f["class"] = kind
     unreach = inj.noise(unreachable=unreachable, init_ports=init_ports)
-    return inj.faults, unreach, inj.noise_links
+    noise = dict(inj.noise_links)
+    if inj.noise_ports:
+        noise["_unused_ports"] = inj.noise_ports
+    return inj.faults, unreach, noise

@@ -112,7 +112,7 @@ def generate(shape: str, seed: int, out: Path, n_faults: int | None = None, faul
                                                   "tool_version": "scenarios_v3i", "devices": names}, indent=1))
     truth = {"source": "scenarios_v3i", "shape": shape, "planes": fab.planes, "seed": seed,
              "gpus": sum(1 for h in fab.hosts if h.ufm is None) * 8, "unreachable": unreachable,
-             "faults": faults, "noise_links": noise}
+             "faults": faults, "noise_ports": noise.pop("_unused_ports", []), "noise_links": noise}
     (out / "truth.json").write_text(json.dumps(truth, indent=1))
     return truth
 

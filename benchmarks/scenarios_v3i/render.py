@@ -75,7 +75,29 @@ def _kv(key: str, val) -> str:
     return f"{key:<35}: {val}"
 
 
+def _mlxlink_no_module(e: End, fw: str) -> str:
+    """An HCA port with no module: link polling, every module field N/A."""
+    lines = ["", "Operational Info", "----------------", _kv("State", "Polling"), _kv("Physical state", "Polling"),
+             _kv("Speed", "N/A"), _kv("Width", "N/A"), _kv("FEC", "N/A"), _kv("Loopback Mode", "No Loopback"),
+             _kv("Auto Negotiation", "ON"), "", "Troubleshooting Info", "--------------------",
+             _kv("Status Opcode", "1024"), _kv("Group Opcode", "N/A"),
+             _kv("Recommendation", "Cable is unplugged"), "", "Tool Information", "----------------",
+             _kv("Firmware Version", fw), _kv("amBER Version", "3.6"), _kv("MFT Version", "mft 4.30.1-8"),
+             "", "Module Info", "-----------"]
+    for k in ("Temperature [C]", "Voltage [mV]", "Bias Current [mA]", "Rx Power Current [dBm]",
+              "Tx Power Current [dBm]", "Identifier", "Compliance", "Cable Technology", "Cable Type",
+              "Vendor Name", "Vendor Part Number", "Vendor Serial Number", "Module State"):
+        lines.append(_kv(k, "N/A"))
+    lines += ["", "Physical Counters and BER Info", "------------------------------",
+              _kv("Time Since Last Clear [Min]", f"{e.tsc_min or 431200.0:.1f}"), _kv("Effective Physical Errors", 0),
+              _kv("Effective Physical BER", "N/A"), _kv("Raw Physical Errors Per Lane", "0,0,0,0"),
+              _kv("Link Down Counter", 0), _kv("Link Error Recovery Counter", 0), _kv("Raw Physical BER", "N/A"), ""]
+    return "\n".join(lines) + "\n"
+
+
 def mlxlink(e: End, fw: str, rng: random.Random) -> str:
+    if e.module is None:
+        return _mlxlink_no_module(e, fw)
     spec = e.module.spec
     up = e.state in ("Active", "Init")
     lines = ["", "Operational Info", "----------------",
