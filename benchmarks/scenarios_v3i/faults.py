@@ -16,7 +16,7 @@ from benchmarks.scenarios_v3i.model import LANES, NOISE_FLOOR_DBM, End, Fabric, 
 COMPONENT_KINDS = ["bad_transceiver_low_tx", "bad_transceiver_bias", "bad_transceiver_rx", "dirty_connector",
                    "damaged_cable", "broken_fiber", "bad_switch_port", "failing_switch_rx", "failing_switch_tx",
                    "hca_failure", "twin_port_module", "reduced_width", "flapping_link", "errors_both_directions",
-                   "swapped", "miswire"]
+                   "swapped", "miswire", "wrong_plane"]
 
 
 _LAST_REF: dict[str, End] = {}
@@ -146,12 +146,14 @@ class Injector:
         x, y = self._orient(lk)
         extra = self.rng.uniform(0.5, 3.0)
         loss = lk.loss_ab if x is lk.b else lk.loss_ba
-        for i in range(LANES):
+        # MPO end face: dirt covers every fibre, or only some (1-2 lanes)
+        lanes = range(LANES) if self.rng.random() < 0.6 else self.rng.sample(range(LANES), self.rng.choice([1, 2]))
+        for i in lanes:
             target = x.module.spec["rx_lo"] - extra + self.rng.uniform(-0.4, 0.4)
             loss[i] = round(y.tx_dbm[i] - target, 2)
         return self._add("dirty_connector", "connector", lk.cable_id, [lk.cable_id],
                          f"inspect and clean both connectors of the strand {port_ref(y)} -> {port_ref(x)}",
-                         f"{port_ref(x)} Rx below its low alarm on every lane while {port_ref(y)} Tx is "
+                         f"{port_ref(x)} Rx below its low alarm on lanes {sorted(i + 1 for i in lanes)} while {port_ref(y)} Tx is "
                          f"normal and {port_ref(y)} receives fine; pre-FEC errors at {port_ref(x)}")
 
     def damaged_cable(self):
@@ -362,36 +364,66 @@ class Injector:
                          f"and {l2.a.device} {l2.a.port} on port {l1.b.port} of {l1.b.device}",
                          also=[l2.cable_id])
 
+    def _move(self, lk: Link, sw, num: int) -> End:
+        """Plug the far end of host link `lk` into spare port `num` of switch `sw` (module in that cage)."""
+        cage = (num + 1) // 2
+        sib = sw.ports.get(cage * 2 - 1 if num % 2 == 0 else cage * 2)
+        mod = sib.module if sib is not None and sib.module is not None else Module(
+            "MT%04dFT%05d" % (self.rng.randint(2201, 2552), self.rng.randint(0, 99999)), SWITCH_MODULE,
+            round(self.rng.uniform(38, 55), 1), 3300.0)
+        e = End(sw.name, str(num), "switch", mod, lane_base=0 if num % 2 else 4, guid=sw.guid, lid=sw.lid)
+        mod.ports.append(e)
+        sw.ports[num] = e
+        e.tx_dbm = [round(min(max(self.rng.gauss(0.0, 0.6), -2.5), 1.5), 2) for _ in range(LANES)]
+        e.bias_ma = [round(self.rng.uniform(6.5, 8.5), 3) for _ in range(LANES)]
+        e.raw_ber = [10 ** self.rng.uniform(-11, -8) for _ in range(LANES)]
+        e.tsc_min = lk.a.tsc_min
+        e.tx_pkts, e.rx_pkts, e.tx_data, e.rx_data = lk.b.tx_pkts, lk.b.rx_pkts, lk.b.tx_data, lk.b.rx_data
+        planned = lk.b
+        planned.state, planned.phys = "Down", "Polling"
+        planned.rx_los = [True] * LANES          # its module is still in the cage, with no fiber
+        lk.actual_b = e
+        self.fab.spare[sw.name] = [n for n in self.fab.spare[sw.name] if n != num]
+        return e
+
+    def _spare(self, sw) -> int | None:
+        spare = [n for n in self.fab.spare.get(sw.name) or [] if n not in sw.ports]
+        return spare[0] if spare else None
+
     def miswire(self):
         for lk in self.rng.sample(self._free("host"), len(self._free("host"))):
-            spare = self.fab.spare.get(lk.b.device) or []
             sw = self.fab.switches[lk.b.device]
-            spare = [n for n in spare if n not in sw.ports]
-            if not spare:
+            num = self._spare(sw)
+            if num is None:
                 continue
-            num = spare[0]
-            cage = (num + 1) // 2
-            sib = sw.ports.get(cage * 2 - 1 if num % 2 == 0 else cage * 2)
-            mod = sib.module if sib is not None else Module(
-                "MT%04dFT%05d" % (self.rng.randint(2201, 2552), self.rng.randint(0, 99999)), SWITCH_MODULE,
-                round(self.rng.uniform(38, 55), 1), 3300.0)
-            e = End(sw.name, str(num), "switch", mod, lane_base=0 if num % 2 else 4, guid=sw.guid, lid=sw.lid)
-            mod.ports.append(e)
-            sw.ports[num] = e
-            e.tx_dbm = [round(self.rng.gauss(0.5, 0.5), 2) for _ in range(LANES)]
-            e.bias_ma = [round(self.rng.uniform(6.5, 8.5), 3) for _ in range(LANES)]
-            e.raw_ber = [10 ** self.rng.uniform(-11, -8) for _ in range(LANES)]
-            e.tsc_min = lk.a.tsc_min
-            e.tx_pkts, e.rx_pkts, e.tx_data, e.rx_data = lk.b.tx_pkts, lk.b.rx_pkts, lk.b.tx_data, lk.b.rx_data
             planned = lk.b
-            planned.state, planned.phys = "Down", "Polling"
-            planned.rx_los = [True] * LANES          # its module is still in the cage, with no fiber
-            lk.actual_b = e
-            self.fab.spare[sw.name] = [n for n in self.fab.spare[sw.name] if n != num]
+            self._move(lk, sw, num)
             return self._add("miswire", "cable", lk.cable_id, [lk.cable_id],
                              f"move cable {lk.cable_id} from {sw.name} port {num} to port {planned.port}",
                              f"ibdiagnet sees {lk.a.device} {lk.a.port} on {sw.name} port {num}; planned port "
                              f"{planned.port} is down with no light")
+        return None
+
+    def wrong_plane(self):
+        """A host cable plugged into the same rail's leaf of another plane (another IB subnet)."""
+        if self.fab.planes < 2:
+            return None
+        for lk in self.rng.sample(self._free("host"), len(self._free("host"))):
+            q = (lk.plane + 1 + self.rng.randrange(self.fab.planes - 1)) % self.fab.planes
+            name = lk.b.device.replace(f"ib-p{lk.plane}-", f"ib-p{q}-", 1)
+            sw = self.fab.switches.get(name)
+            if sw is None or sw.dark or sw.name in self.used_devices:
+                continue
+            num = self._spare(sw)
+            if num is None:
+                continue
+            planned = lk.b
+            self._move(lk, sw, num)
+            return self._add("wrong_plane", "cable", lk.cable_id, [lk.cable_id],
+                             f"move cable {lk.cable_id} from {sw.name} port {num} (plane {q}) to "
+                             f"{planned.device} port {planned.port} (plane {lk.plane})",
+                             f"plane {q}'s ibdiagnet sees {lk.a.device} {lk.a.port} on {sw.name} port {num}; "
+                             f"planned {planned.device} port {planned.port} (plane {lk.plane}) is down with no light")
         return None
 
     # ------------------------------------------------------------------ plane event

@@ -238,9 +238,9 @@ class PlaneView:
         self.switches = [s for s in fab.switches.values() if s.plane == plane and not s.dark]
         self.peer: dict[int, End] = {}
         for lk in fab.links:
-            if lk.plane != plane:
-                continue
             b = lk.actual_b or lk.b
+            if (fab.switches[b.device].plane if b.kind == "switch" else lk.plane) != plane:
+                continue
             self.peer[id(lk.a)] = b
             self.peer[id(b)] = lk.a
         self.hosts = {h.name: h for h in fab.hosts}
