@@ -409,17 +409,24 @@ def _aw(vals, lo, hi) -> str:
 
 
 def cables(v: PlaneView, ts: str) -> str:
+    """Module records of every switch port holding a module, then of every HCA port the run reached."""
     out = [_header(ts).rstrip("\n")]
+    recs = []
     for sw in v.switches:
         for num in range(1, 65):
             e = sw.ports.get(num)
             if e is None or e.module is None:
                 continue
+            recs.append((e, f"Port={num} Lid=0x{sw.lid:04x} GUID={sw.guid} Port Name={sw.name}/U1/P1/{label(num)}"))
+    for f in v.ca_ports():
+        ca = f.port.split("/")[0]
+        recs.append((f, f"Port=1 Lid=0x{f.lid:04x} GUID={f.guid} Port Name={f.device}/{ca}/{_ca_bus(f)}/0/0/1"))
+    for e, header in recs:
+        if True:
             m, spec = e.module, e.module.spec
             los = sum(1 << i for i in range(LANES) if e.rx_los[i]) | sum(1 << (i + 4) for i in range(LANES) if e.tx_los[i])
             lol = sum(1 << i for i in range(LANES) if e.rx_los[i]) | sum(1 << (i + 4) for i in range(LANES) if e.tx_lol[i])
-            out += ["", "", "-------------------------------------------------------",
-                    f"Port={num} Lid=0x{sw.lid:04x} GUID={sw.guid} Port Name={sw.name}/U1/P1/{label(num)}",
+            out += ["", "", "-------------------------------------------------------", header,
                     "-------------------------------------------------------",
                     "Source: PHY_DD", "Identifier: OSFP (0x08)", f"Vendor: {spec['vendor']}", "OUI: 0x0002c9",
                     f"PN: {spec['pn']}", f"SN: {m.serial}", "Rev: A5", "Length: 50 m", "Type: 850 nm VCSEL",
