@@ -153,3 +153,91 @@ def test_shapes_register_in_a_shared_runner(tmp_path):
     assert {reg[s][1] for s in reg if s.startswith("ib4")} == {"4-plane"}
     truth = reg["ib2-ndr"][0](11, tmp_path / "s", 0, 64)
     assert truth["faults"] == [] and (tmp_path / "s" / "capture" / "capture.json").is_file()
+
+
+def _read_capture(cap: Path) -> dict:
+    """(device, port) -> {'port', 'module', 'lanes', 'counters', 'neighbor'} from every output, parsed."""
+    out: dict = {}
+
+    def slot(dev, port):
+        return out.setdefault((dev, port), {"port": {}, "module": {}, "lanes": [], "counters": {}, "neighbor": None})
+    for dev in sorted((cap / "devices").iterdir()):
+        for entry in json.loads((dev / "index.json").read_text()):
+            if entry["exit_status"] != 0:
+                continue
+            cmd = entry["command"]
+            port = None
+            if cmd.startswith(("mlxlink", "perfquery")):
+                w = cmd.split()
+                ca = w[w.index("-d") + 1] if "-d" in w else w[w.index("-C") + 1]
+                port = f"{ca}/{w[w.index('-p') + 1] if '-p' in w else w[w.index('-P') + 1]}"
+            text = (dev / entry["file"]).read_text()
+            tables = parsers.parse_rows(parsers.detect(text), text, device=dev.name, port=port)
+            for r in tables.get("ports", []):
+                slot(r["device"], r["port"])["port"].update(r)
+            for r in tables.get("modules", []):
+                slot(r["device"], r["port"])["module"].update(r)
+            for r in tables.get("lanes", []):
+                slot(r["device"], r["port"])["lanes"].append(r)
+            for r in tables.get("counters", []):
+                c = slot(r["device"], r["port"])["counters"]
+                for k, v in r.items():
+                    if isinstance(v, (int, float)) and not k.endswith("_bits"):
+                        c[k] = max(c.get(k, 0), v)
+            for r in tables.get("neighbors", []):
+                slot(r["device"], r["port"])["neighbor"] = (r["remote_device"], r["remote_port"])
+    return out
+
+
+def _abnormal(p: dict | None) -> list[str]:
+    """What an end's outputs show out of the ordinary (None: the port is in no output at all)."""
+    if p is None:
+        return ["port missing"]
+    m, why = p["module"], []
+    if p["port"].get("oper_up") is False:
+        why.append("down")
+    if p["port"].get("lanes", 4) < 4:
+        why.append("narrow")
+    for ln in p["lanes"]:
+        for col, lo, hi in (("rx_power_mw", "rx_power_mw_low_alarm", "rx_power_mw_high_alarm"),
+                            ("tx_power_mw", "tx_power_mw_low_alarm", "tx_power_mw_high_alarm"),
+                            ("tx_bias_ma", "tx_bias_ma_low_alarm", "tx_bias_ma_high_alarm")):
+            if ln.get(col) is not None and lo in m and not m[lo] <= ln[col] <= m[hi]:
+                why.append(f"lane {ln['lane']} {col}")
+        why += [f"lane {ln['lane']} {f}" for f in ("rx_los", "tx_los", "tx_lol", "tx_fault") if ln.get(f)]
+    c = p["counters"]
+    if c.get("symbol_errors", 0) > 40 or c.get("raw_ber", 0) > 1e-6 or c.get("link_down_events", 0) > 8:
+        why.append("errors")
+    return why
+
+
+def test_every_fault_leaves_evidence_and_healthy_links_none(tmp_path):
+    """Fairness: each injected fault shows in the outputs of its links (optics out of the module's own
+    alarms, flags, errors, state, width, neighbours); planned links without fault or noise show nothing."""
+    d = tmp_path / "ev"
+    truth = generate("ib4-dgx", 5, d, n_faults=16)
+    seen = _read_capture(d / "capture")
+    plan = {r["cable_id"]: r for r in _rows(d / "cabling.csv")}
+    unreach = set(truth["unreachable"])
+
+    def end(dev, port):
+        return None if dev in unreach else seen.get((dev, port))
+    faulty = set()
+    for f in truth["faults"]:
+        ev = []
+        for cid in f["links"]:
+            r = plan[cid]
+            for dev, port, fdev, fport in ((r["a_device"], r["a_port"], r["b_device"], r["b_port"]),
+                                           (r["b_device"], r["b_port"], r["a_device"], r["a_port"])):
+                p = end(dev, port)
+                ev += _abnormal(p) if dev not in unreach else []
+                if p and p["neighbor"] and p["neighbor"] != (fdev, fport):
+                    ev.append("neighbour differs from the plan")
+            faulty.add(cid)
+        assert ev, f
+    for cid, r in plan.items():
+        if cid in faulty or cid in truth["noise_links"]:
+            continue
+        for dev, port in ((r["a_device"], r["a_port"]), (r["b_device"], r["b_port"])):
+            if dev not in unreach:
+                assert _abnormal(end(dev, port)) == [], (cid, dev, port)
