@@ -427,14 +427,17 @@ class Injector:
         return None
 
     # ------------------------------------------------------------------ plane event
-    def dark_plane(self, plane: int | None = None):
+    def dark_plane(self, plane: int | None = None, whole: bool | None = None):
+        """Every leaf of a plane powered off (its spines still answer the plane's ibdiagnet), or, `whole`,
+        every switch of the plane (its ibdiagnet run reaches nothing and leaves no files)."""
         pl = self.rng.randrange(self.fab.planes) if plane is None else plane
+        whole = self.rng.random() < 0.5 if whole is None else whole
         links = []
         for sw in self.fab.switches.values():
-            if sw.plane == pl and sw.role == "leaf":
+            if sw.plane == pl and (whole or sw.role == "leaf"):
                 sw.dark = True
         for lk in self.fab.links:
-            if lk.plane != pl or lk.tier == "manager":
+            if lk.plane != pl or (lk.tier == "manager" and not whole):
                 continue
             links.append(lk.cable_id)
             for e in (lk.a, lk.b):
@@ -442,11 +445,13 @@ class Injector:
                     e.vanished = True           # powered off: no light, no answer
                     e.tx_dbm = [NOISE_FLOOR_DBM] * LANES
                 e.state, e.phys = "Down", "Polling"
+        what = ("every switch of plane {pl} is powered off: every host port of the plane is down with Rx LOS "
+                "on all lanes, and the plane's ibdiagnet run reached nothing (its files are missing)" if whole else
+                "every leaf of plane {pl} is powered off: every host port of the plane is down with Rx LOS on all "
+                "lanes; the plane's ibdiagnet sees only its spines, their leaf-facing ports down and dark")
         return self._add("dark_plane", "plane", str(pl), links,
-                         f"check plane {pl} as a whole: the power of its leaf switches",
-                         f"every leaf of plane {pl} is powered off: every host port of the plane is down with "
-                         "Rx LOS on all lanes; the plane's ibdiagnet sees only its spines, their leaf-facing "
-                         "ports down and dark")
+                         f"check plane {pl} as a whole: the power of its switches",
+                         what.format(pl=pl), whole=whole)
 
     # ------------------------------------------------------------------ noise
     def noise(self, unreachable: int = 1, init_ports: int = 0):

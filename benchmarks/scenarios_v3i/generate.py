@@ -89,6 +89,9 @@ def generate(shape: str, seed: int, out: Path, n_faults: int | None = None, faul
                      "ibnetdiscover": render.ibnetdiscover(v, TS), "pm": render.pm(v, TS),
                      "cables": render.cables(v, TS), "db_csv": render.db_csv(v, TS, 300, rng)}
             outs = [(f"cat /var/tmp/ibdiagnet2/ibdiagnet2.{x}", texts[x], 0, "") for x in IBDIAG_FILES]
+            if not v.switches:      # its whole plane is dark: the run failed and left no files
+                outs = [(f"cat /var/tmp/ibdiagnet2/ibdiagnet2.{x}", "", 1,
+                         f"cat: /var/tmp/ibdiagnet2/ibdiagnet2.{x}: No such file or directory\n") for x in IBDIAG_FILES]
             _write_device(cap, h.name, "ibdiagnet", outs, address=f"10.9.0.{10 + h.ufm}")
             continue
         if not h.reachable:
