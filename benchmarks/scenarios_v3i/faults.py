@@ -500,6 +500,21 @@ class Injector:
             lk.a.state = "Init"
             lk.b.state = "Init"
             note(lk, "port_init_after_sm_restart")
+        # congestion: transmit discards and long transmit waits on some switch ports (not a physical fault)
+        sw_ends = [(lk, e) for lk in free_links for e in (lk.a, lk.b) if e.kind == "switch" and e.state == "Active"]
+        for lk, e in rng.sample(sw_ends, min(len(sw_ends), max(2, len(sw_ends) // 10))):
+            e.xmit_discards += rng.randint(20, 400)
+            note(lk, "congestion_discards")
+        # corruption from a faulty link elsewhere, forwarded: PortRcvRemotePhysicalErrors on a few ports of the
+        # same plane (IB marks such packets bad upstream; the receiving link is clean)
+        erring = [f for f in self.faults if f["kind"] in ("bad_transceiver", "dirty_connector", "damaged_cable",
+                                                          "errors_both_directions", "failing_switch")]
+        if erring:
+            planes = {self.fab.link_of(erring[0]["links"][0]).plane}
+            cands = [lk for lk in free_links if lk.plane in planes and lk.a.state == "Active"]
+            for lk in rng.sample(cands, min(len(cands), 3)):
+                rng.choice([lk.a, lk.b]).remote_phys += rng.randint(5, 300)
+                note(lk, "forwarded_remote_physical_errors")
         # an unused HCA (no module, no cable: Down / Polling), in none of the plan's links, on a quarter of the hosts
         gpu_hosts = [h for h in self.fab.hosts if h.ufm is None]
         for h in rng.sample(gpu_hosts, max(1, len(gpu_hosts) // 4)):

@@ -82,6 +82,7 @@ class End:
     ler: int = 0                   # link error recovery
     link_down: int = 0
     xmit_discards: int = 0
+    remote_phys: int = 0           # PortRcvRemotePhysicalErrors: packets marked bad upstream, forwarded here
     tsc_min: float = 0.0           # mlxlink 'Time Since Last Clear [Min]'
     state: str = "Active"          # Active | Down | Init
     phys: str = "LinkUp"           # LinkUp | Polling | Disabled

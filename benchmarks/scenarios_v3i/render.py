@@ -105,7 +105,7 @@ def mlxlink(e: End, fw: str, rng: random.Random) -> str:
              _kv("Physical state", "LinkUp" if up else "Polling"),
              _kv("Speed", "IB-NDR" if up else "N/A"),
              _kv("Width", f"{e.width}x" if up else "N/A"),
-             _kv("FEC", "Standard_RS-FEC - RS(544,514)" if up else "N/A"),
+             _kv("FEC", "Standard RS-FEC (544,514)" if up else "N/A"),
              _kv("Loopback Mode", "No Loopback"),
              _kv("Auto Negotiation", "ON"),
              "", "Supported Info", "--------------",
@@ -196,7 +196,7 @@ def perfquery(e: End) -> str:
              _pq("CounterSelect2", "0x00000000"),
              _pq("SymbolErrorCounter", e.symbol_errors), _pq("LinkErrorRecoveryCounter", e.ler),
              _pq("LinkDownedCounter", e.link_down), _pq("PortRcvErrors", e.rcv_errors),
-             _pq("PortRcvRemotePhysicalErrors", 0), _pq("PortRcvSwitchRelayErrors", 0),
+             _pq("PortRcvRemotePhysicalErrors", e.remote_phys), _pq("PortRcvSwitchRelayErrors", 0),
              _pq("PortXmitDiscards", e.xmit_discards), _pq("PortXmitConstraintErrors", 0),
              _pq("PortRcvConstraintErrors", 0), _pq("LocalLinkIntegrityErrors", 0),
              _pq("ExcessiveBufferOverrunErrors", 0), _pq("VL15Dropped", 0),
@@ -346,7 +346,7 @@ def _pm_block(e: End, header: str) -> list[str]:
     return ["-------------------------------------------------------", header,
             "-------------------------------------------------------",
             f"link_down_counter={h8(e.link_down)}", f"link_error_recovery_counter={h8(e.ler)}",
-            f"symbol_error_counter={h16(e.symbol_errors)}", "port_rcv_remote_physical_errors=0x0000",
+            f"symbol_error_counter={h16(e.symbol_errors)}", f"port_rcv_remote_physical_errors={h16(e.remote_phys)}",
             f"port_rcv_errors={h16(e.rcv_errors)}", f"port_xmit_discard={h16(e.xmit_discards)}",
             "port_rcv_switch_relay_errors=0x0000", "excessive_buffer_errors=0x00",
             "local_link_integrity_errors=0x00", "port_rcv_constraint_errors=0x0000",
@@ -363,7 +363,7 @@ def _pm_block(e: End, header: str) -> list[str]:
             f"link_error_recovery_counter_extended={h64(e.ler)}",
             f"link_downed_counter_extended={h64(e.link_down)}",
             f"port_rcv_errors_extended={h64(e.rcv_errors)}",
-            f"port_rcv_remote_physical_errors_extended={h64(0)}",
+            f"port_rcv_remote_physical_errors_extended={h64(e.remote_phys)}",
             f"port_rcv_switch_relay_errors_extended={h64(0)}",
             f"port_xmit_discards_extended={h64(e.xmit_discards)}",
             f"port_xmit_constraint_errors_extended={h64(0)}",
@@ -564,18 +564,19 @@ _PM_COLS = ("NodeGUID,PortGUID,PortNumber,LinkDownedCounter,LinkErrorRecoveryCou
 def _pm_row(node_guid: str, port_guid: str, num: int, c: dict) -> str:
     sat = lambda x, bits: min(x, 2 ** bits - 1)  # noqa: E731
     ld, ler, sym, rcv, disc = c["link_down"], c["ler"], c["symbol_errors"], c["rcv_errors"], c["xmit_discards"]
+    rph = c.get("remote_phys", 0)
     txd, rxd, txp, rxp, wait = c["tx_data"], c["rx_data"], c["tx_pkts"], c["rx_pkts"], c["tx_pkts"] // 7
     uc_t, uc_r = int(txp * .98), int(rxp * .98)
-    vals = [node_guid, port_guid, num, sat(ld, 8), sat(ler, 8), sat(sym, 16), 0, sat(rcv, 16), sat(disc, 16), 0, 0, 0,
-            0, 0, 0, sat(txd, 32), sat(rxd, 32), sat(txp, 32), sat(rxp, 32), sat(wait, 32), txd, rxd, txp, rxp,
-            uc_t, uc_r, txp - uc_t, rxp - uc_r, sym, ler, ld, rcv, 0, 0, disc, 0, 0, 0, 0, 0, wait, 0,
+    vals = [node_guid, port_guid, num, sat(ld, 8), sat(ler, 8), sat(sym, 16), sat(rph, 16), sat(rcv, 16), sat(disc, 16),
+            0, 0, 0, 0, 0, 0, sat(txd, 32), sat(rxd, 32), sat(txp, 32), sat(rxp, 32), sat(wait, 32), txd, rxd, txp, rxp,
+            uc_t, uc_r, txp - uc_t, rxp - uc_r, sym, ler, ld, rcv, rph, 0, disc, 0, 0, 0, 0, 0, wait, 0,
             "0x0000000000000000", "0x0000", 0, 0, 0, 0, 0, -1, 0, 0, 0, 0]
     return ",".join(str(v) for v in vals)
 
 
 def _counters(e: End) -> dict:
     return {k: getattr(e, k) for k in ("link_down", "ler", "symbol_errors", "rcv_errors", "xmit_discards",
-                                       "tx_data", "rx_data", "tx_pkts", "rx_pkts")}
+                                       "remote_phys", "tx_data", "rx_data", "tx_pkts", "rx_pkts")}
 
 
 def db_csv(v: PlaneView, ts: str, pause_s: int, rng: random.Random) -> str:
