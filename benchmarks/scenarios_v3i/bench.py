@@ -29,8 +29,8 @@ if str(_ROOT) not in sys.path:
 from benchmarks.scenarios.score import score, totals  # noqa: E402
 from benchmarks.scenarios_v3i.generate import generate  # noqa: E402
 
-SHAPES_2 = ["ib2-ndr", "ib2-dgx", "ib2-ndr-128"]
-SHAPES_4 = ["ib4-ndr", "ib4-dgx", "ib4-ndr-256"]
+SHAPES_2 = ["ib2-ndr", "ib2-dgx", "ib2-split", "ib2-ndr-128"]
+SHAPES_4 = ["ib4-ndr", "ib4-dgx", "ib4-split", "ib4-ndr-256"]
 #: for a shared runner (benchmarks/bench_independent_v3.py): shape -> plane count
 SHAPES = {**{s: 2 for s in SHAPES_2}, **{s: 4 for s in SHAPES_4}}
 

@@ -16,7 +16,7 @@ from benchmarks.scenarios_v3i.model import LANES, NOISE_FLOOR_DBM, End, Fabric, 
 COMPONENT_KINDS = ["bad_transceiver_low_tx", "bad_transceiver_bias", "bad_transceiver_rx", "dirty_connector",
                    "damaged_cable", "broken_fiber", "bad_switch_port", "failing_switch_rx", "failing_switch_tx",
                    "hca_failure", "twin_port_module", "reduced_width", "flapping_link", "errors_both_directions",
-                   "swapped", "miswire", "wrong_plane"]
+                   "swapped", "miswire", "wrong_plane", "breakout_cable"]
 
 
 _LAST_REF: dict[str, End] = {}
@@ -301,6 +301,25 @@ class Injector:
         return self._add("twin_port_module", "transceiver", module_ref(e0), [lk.cable_id for lk, _ in pairs],
                          f"replace the twin-port module in {module_ref(e0)}",
                          f"module {mod.serial} serving ports {pairs[0][1].port} and {pairs[1][1].port}: {what}")
+
+    def breakout_cable(self):
+        """A splitter fibre damaged in its common part: both legs lose light both ways."""
+        legs: dict[str, list[Link]] = {}
+        for lk in self._free("host"):
+            if "." in lk.cable_id:
+                legs.setdefault(lk.cable_id.rsplit(".", 1)[0], []).append(lk)
+        full = [(h, v) for h, v in legs.items() if len(v) == 2]
+        if not full:
+            return None
+        harness, pair = self.rng.choice(full)
+        for lk in pair:
+            for loss, src, dst in ((lk.loss_ab, lk.a, lk.b), (lk.loss_ba, lk.b, lk.a)):
+                for i in range(LANES):
+                    loss[i] = round(src.tx_dbm[i] - (dst.module.spec["rx_lo"] - self.rng.uniform(0.5, 2.5)), 2)
+        return self._add("breakout_cable", "cable", harness, [lk.cable_id for lk in pair],
+                         f"replace splitter fibre {harness}",
+                         f"both legs of {harness}: Rx below the low alarm at both ends on every lane while every "
+                         "transmitter is normal", also=[lk.cable_id for lk in pair])
 
     def reduced_width(self):
         lk = self._pick()

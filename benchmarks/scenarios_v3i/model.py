@@ -48,6 +48,9 @@ SHAPES = {
     # which sit in different planes; mlxlink on each CA prints the module's serial and its own 4 lanes
     "ib2-dgx": {"planes": 2, "spines": 2, "su": 8, "gpus": 64, "faults": (4, 8), "host_twin": True},
     "ib4-dgx": {"planes": 4, "spines": 2, "su": 16, "gpus": 128, "faults": (10, 16), "host_twin": True},
+    # leaf twin-port cages cabled to two hosts by one splitter fibre (harness HARNESS.1 / .2)
+    "ib2-split": {"planes": 2, "spines": 2, "su": 8, "gpus": 64, "faults": (4, 8), "split": True},
+    "ib4-split": {"planes": 4, "spines": 2, "su": 16, "gpus": 128, "faults": (10, 16), "split": True},
 }
 
 
@@ -235,7 +238,12 @@ def build(shape: str, rng: random.Random, gpus: int | None = None) -> Fabric:
             h.cas[ca] = he
             leaf = switches[f"ib-p{pl}-su{u + 1}-leaf{r + 1:02d}"]
             le = switch_end(leaf, slot + 1, cage_module(leaf, slot + 1))
-            links.append(Link(f"IB-P{pl}-{h.name[4:]}-{k}", he, le, pl, "host", length_m=rng.choice([3, 5, 7])))
+            if p.get("split"):
+                # one splitter fibre per twin cage: legs .1 (odd port) and .2 (even port) to two hosts
+                cid = f"IB-P{pl}-{leaf.name[6:]}-H{(slot + 2) // 2:02d}.{1 if slot % 2 == 0 else 2}"
+                links.append(Link(cid, he, le, pl, "host", length_m=5))
+            else:
+                links.append(Link(f"IB-P{pl}-{h.name[4:]}-{k}", he, le, pl, "host", length_m=rng.choice([3, 5, 7])))
     # leaf -> spine uplinks: the leaf's host-port count, spread evenly over the spines
     per_spine = max(1, su // nsp)
     spine_next: dict[str, int] = {}
