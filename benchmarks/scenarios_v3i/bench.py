@@ -59,7 +59,7 @@ def plan(n: int, shapes: list[str] | None = None) -> list[dict]:
             shape = shapes[i % len(shapes)]
         else:
             group = SHAPES_2 if i % 2 == 0 else SHAPES_4
-            shape = group[(i // 2) % len(group)]
+            shape = group[(i // 2 + i // 8) % len(group)]      # every shape gets faulty, fault-free and dark-plane turns
         out.append({"shape": shape, "seed": 3000 + i, "fault_free": i % 8 in (6, 7), "dark_plane": i % 8 == 5})
     return out
 
