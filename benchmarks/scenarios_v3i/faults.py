@@ -473,9 +473,8 @@ class Injector:
                          what.format(pl=pl), whole=whole)
 
     # ------------------------------------------------------------------ noise
-    def noise(self, unreachable: int = 1, init_ports: int = 0):
+    def noise(self, unreachable: int = 1):
         rng = self.rng
-        ends = [e for e in self.fab.ends()]
         free_links = [lk for lk in self.fab.links if lk.cable_id not in self.used_links]
 
         def note(lk, what):
@@ -512,13 +511,6 @@ class Injector:
             # near the alarm but inside the commercial case range (0-70 C) and any plausible warning
             e.module.temp = round(rng.uniform(65.0, 69.4), 1)
             note(lk, "temperature_near_alarm")
-        # ports in Init right after a subnet-manager restart / host boot (physically up, SM not swept yet)
-        host_links = [lk for lk in free_links if lk.tier == "host" and lk.a.state == "Active"
-                      and lk.cable_id not in self.noise_links]
-        for lk in rng.sample(host_links, min(init_ports, len(host_links))):
-            lk.a.state = "Init"
-            lk.b.state = "Init"
-            note(lk, "port_init_after_sm_restart")
         # congestion: transmit discards and long transmit waits on some switch ports (not a physical fault)
         sw_ends = [(lk, e) for lk in free_links for e in (lk.a, lk.b) if e.kind == "switch" and e.state == "Active"]
         for lk, e in rng.sample(sw_ends, min(len(sw_ends), max(2, len(sw_ends) // 10))):
@@ -553,7 +545,7 @@ class Injector:
 
 
 def inject(fab: Fabric, rng: random.Random, n_faults: int, kinds: list[str] | None = None,
-           dark_plane: bool = False, unreachable: int = 1, init_ports: int = 0) -> tuple[list, list, dict]:
+           dark_plane: bool = False, unreachable: int = 1) -> tuple[list, list, dict]:
     inj = Injector(fab, rng)
     if dark_plane:
         inj.dark_plane()["class"] = "dark_plane"
@@ -568,7 +560,7 @@ def inject(fab: Fabric, rng: random.Random, n_faults: int, kinds: list[str] | No
         f = getattr(inj, kind)()
         if f is not None:
             f["class"] = kind
-    unreach = inj.noise(unreachable=unreachable, init_ports=init_ports)
+    unreach = inj.noise(unreachable=unreachable)
     noise = dict(inj.noise_links)
     if inj.noise_ports:
         noise["_unused_ports"] = inj.noise_ports

@@ -87,7 +87,7 @@ class End:
     xmit_discards: int = 0
     remote_phys: int = 0           # PortRcvRemotePhysicalErrors: packets marked bad upstream, forwarded here
     tsc_min: float = 0.0           # mlxlink 'Time Since Last Clear [Min]'
-    state: str = "Active"          # Active | Down | Init
+    state: str = "Active"          # Active | Down
     phys: str = "LinkUp"           # LinkUp | Polling | Disabled
     width: int = 4
     speed: str = "NDR"

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import random
 
-from benchmarks.scenarios_v3i.model import LANES, NOISE_FLOOR_DBM, End, Fabric, Host, Switch
+from benchmarks.scenarios_v3i.model import LANES, End, Fabric, Host, Switch
 
 IBDIAG_VERSION = '"IBDIAGNET 2.10.0.MLNX20220720.cd746c3","IBDIAG 2.1.1.cd746c3","IBDM 2.1.1.cd746c3","IBIS 7.0.0.c25850e"'
 LANE_BITS_PER_S = 106.25e9
@@ -47,9 +47,8 @@ def ibstat(host: Host, fw: str) -> str:
             continue
         node = "0x" + e.guid[2:]
         active = e.state == "Active"
-        state = {"Active": "Active", "Init": "Initializing", "Down": "Down"}[e.state]
-        phys = e.phys if e.state != "Init" else "LinkUp"
-        rate = _rate(e) if e.phys == "LinkUp" or e.state == "Init" else 10
+        state, phys = e.state, e.phys
+        rate = _rate(e) if e.phys == "LinkUp" else 10
         out.append(f"CA '{ca}'\n"
                    f"        CA type: MT4129\n"
                    f"        Number of ports: 1\n"
@@ -99,7 +98,7 @@ def mlxlink(e: End, fw: str, rng: random.Random) -> str:
     if e.module is None:
         return _mlxlink_no_module(e, fw)
     spec = e.module.spec
-    up = e.state in ("Active", "Init")
+    up = e.state == "Active"
     lines = ["", "Operational Info", "----------------",
              _kv("State", "Active" if up else "Polling"),
              _kv("Physical state", "LinkUp" if up else "Polling"),
@@ -288,13 +287,12 @@ def net_dump(v: PlaneView, ts: str) -> str:
                 out.append(f"  {lab:<10} : {num:<3} : DOWN : POLL       : N/A : N/A     : N/A     : N/A                 "
                            f": N/A    :                    :            :      : ")
                 continue
-            sta = "ACT " if e.state == "Active" else "INI "
             if f.kind == "host":
                 nport, nlid = _ca_bus(f) + "/0/0/1", f.lid
             else:
                 nport, nlid = label(int(f.port)), v.fab.switches[f.device].lid
             nguid = f.guid
-            out.append(f"  {lab:<10} : {num:<3} : {sta} : LINK UP    : 5   : {str(e.width) + 'x':<7} : 100     : "
+            out.append(f"  {lab:<10} : {num:<3} : ACT  : LINK UP    : 5   : {str(e.width) + 'x':<7} : 100     : "
                        f"RS_FEC_544_514      : NO-RTR : {nguid} : {nport:<10} : {nlid:<4} : \"{_desc(f, v.fab)}\"")
         out.append("")
         out.append("")
@@ -422,47 +420,46 @@ def cables(v: PlaneView, ts: str) -> str:
         ca = f.port.split("/")[0]
         recs.append((f, f"Port=1 Lid=0x{f.lid:04x} GUID={f.guid} Port Name={f.device}/{ca}/{_ca_bus(f)}/0/0/1"))
     for e, header in recs:
-        if True:
-            m, spec = e.module, e.module.spec
-            los = sum(1 << i for i in range(LANES) if e.rx_los[i]) | sum(1 << (i + 4) for i in range(LANES) if e.tx_los[i])
-            lol = sum(1 << i for i in range(LANES) if e.rx_los[i]) | sum(1 << (i + 4) for i in range(LANES) if e.tx_lol[i])
-            out += ["", "", "-------------------------------------------------------", header,
-                    "-------------------------------------------------------",
-                    "Source: PHY_DD", "Identifier: OSFP (0x08)", f"Vendor: {spec['vendor']}", "OUI: 0x0002c9",
-                    f"PN: {spec['pn']}", f"SN: {m.serial}", "Rev: A5", "Length: 50 m", "Type: 850 nm VCSEL",
-                    "SupportedSpeed: N/A", f"Temperature: {round(m.temp)}C", "PowerClass: 8",
-                    "NominalBitrate: 0 Gb/s", "CDREnableTxRx: 0xff 0xff", "InputEq: 0 0 0 0",
-                    "OutputAmp: 1 1 1 1", "OutputEmp: N/A", "FW Version: 47.160.0000",
-                    "Attenuation(5,7,12,25): NA NA NA NA", "RX power type: Average Power"]
-            for i in range(LANES):
-                out.append(f"RX{i + 1} Power: {_mw(e.rx_dbm[i]):.3f} mW, {e.rx_dbm[i]:.3f} dBm")
-            for i in range(LANES):
-                out.append(f"TX{i + 1} Bias: {e.bias_ma[i]:.3f} mA")
-            for i in range(LANES):
-                out.append(f"TX{i + 1} Power: {_mw(e.tx_dbm[i]):.3f} mW, {e.tx_dbm[i]:.3f} dBm")
-            tw = 0x00
-            if m.temp > spec["temp_hi"]:
-                tw = 0x80
-            out += [f"CDR Latched TX/RX Loss Indicator: 0x{los:02x}",
-                    "Latched Adaptive Equalization Fault: 0x00",
-                    f"Latched  TX / RX LOL Indicator: 0x{lol:02x}",
-                    f"Latched Temperature Alarm and Warning: 0x{tw:02x}",
-                    "Latched Voltage Alarm and Warning: 0x00",
-                    f"RX Power Alarm and Warning: {_aw(e.rx_dbm, spec['rx_lo'], spec['rx_hi'])}",
-                    f"TX Bias Alarm and Warning:  {_aw(e.bias_ma, spec['bias_lo'], spec['bias_hi'])}",
-                    f"TX Power Alarm and Warning: {_aw(e.tx_dbm, spec['tx_lo'], spec['tx_hi'])}",
-                    f"Supply Voltage Reporting: {int(m.volt_mv * 1000)}uV",
-                    "Transmitter Technology: 0x00", "Extended Specification Compliance Codes: 0x32",
-                    f"AlarmTemperatureHighThresh: {spec['temp_hi']}C", f"AlarmTemperatureLowThresh: {spec['temp_lo']}C",
-                    "WarnTemperatureHighThresh: N/A", "WarnTemperatureLowThresh: N/A",
-                    "AlarmVoltageHighThresh: 3630000uV", "AlarmVoltageLowThresh: 2970000uV",
-                    "WarnVoltageHighThresh: N/A", "WarnVoltageLowThresh: N/A",
-                    f"RXPowerHighThresh: {int(spec['rx_hi']) & 0xffff}", f"RXPowerLowThresh: {int(spec['rx_lo']) & 0xffff}",
-                    f"TXPowerHighThresh: {int(spec['tx_hi']) & 0xffff}", f"TXPowerLowThresh: {int(spec['tx_lo']) & 0xffff}",
-                    f"TXBiasHighThresh: {int(spec['bias_hi'] * 500)}", f"TXBiasLowThresh: {int(spec['bias_lo'] * 500)}",
-                    "DateCode: 23-08-14", "Lot: 0x2020", "TX Adaptive Equalization Freeze: N/A",
-                    "RX Output Disable: N/A", "TX Adaptive Equalization Enable: N/A",
-                    "OutputPreEmp: 0 0 0 0", "OutputPostEmp: 0 0 0 0"]
+        m, spec = e.module, e.module.spec
+        los = sum(1 << i for i in range(LANES) if e.rx_los[i]) | sum(1 << (i + 4) for i in range(LANES) if e.tx_los[i])
+        lol = sum(1 << i for i in range(LANES) if e.rx_los[i]) | sum(1 << (i + 4) for i in range(LANES) if e.tx_lol[i])
+        out += ["", "", "-------------------------------------------------------", header,
+                "-------------------------------------------------------",
+                "Source: PHY_DD", "Identifier: OSFP (0x08)", f"Vendor: {spec['vendor']}", "OUI: 0x0002c9",
+                f"PN: {spec['pn']}", f"SN: {m.serial}", "Rev: A5", "Length: 50 m", "Type: 850 nm VCSEL",
+                "SupportedSpeed: N/A", f"Temperature: {round(m.temp)}C", "PowerClass: 8",
+                "NominalBitrate: 0 Gb/s", "CDREnableTxRx: 0xff 0xff", "InputEq: 0 0 0 0",
+                "OutputAmp: 1 1 1 1", "OutputEmp: N/A", "FW Version: 47.160.0000",
+                "Attenuation(5,7,12,25): NA NA NA NA", "RX power type: Average Power"]
+        for i in range(LANES):
+            out.append(f"RX{i + 1} Power: {_mw(e.rx_dbm[i]):.3f} mW, {e.rx_dbm[i]:.3f} dBm")
+        for i in range(LANES):
+            out.append(f"TX{i + 1} Bias: {e.bias_ma[i]:.3f} mA")
+        for i in range(LANES):
+            out.append(f"TX{i + 1} Power: {_mw(e.tx_dbm[i]):.3f} mW, {e.tx_dbm[i]:.3f} dBm")
+        tw = 0x00
+        if m.temp > spec["temp_hi"]:
+            tw = 0x80
+        out += [f"CDR Latched TX/RX Loss Indicator: 0x{los:02x}",
+                "Latched Adaptive Equalization Fault: 0x00",
+                f"Latched  TX / RX LOL Indicator: 0x{lol:02x}",
+                f"Latched Temperature Alarm and Warning: 0x{tw:02x}",
+                "Latched Voltage Alarm and Warning: 0x00",
+                f"RX Power Alarm and Warning: {_aw(e.rx_dbm, spec['rx_lo'], spec['rx_hi'])}",
+                f"TX Bias Alarm and Warning:  {_aw(e.bias_ma, spec['bias_lo'], spec['bias_hi'])}",
+                f"TX Power Alarm and Warning: {_aw(e.tx_dbm, spec['tx_lo'], spec['tx_hi'])}",
+                f"Supply Voltage Reporting: {int(m.volt_mv * 1000)}uV",
+                "Transmitter Technology: 0x00", "Extended Specification Compliance Codes: 0x32",
+                f"AlarmTemperatureHighThresh: {spec['temp_hi']}C", f"AlarmTemperatureLowThresh: {spec['temp_lo']}C",
+                "WarnTemperatureHighThresh: N/A", "WarnTemperatureLowThresh: N/A",
+                "AlarmVoltageHighThresh: 3630000uV", "AlarmVoltageLowThresh: 2970000uV",
+                "WarnVoltageHighThresh: N/A", "WarnVoltageLowThresh: N/A",
+                f"RXPowerHighThresh: {int(spec['rx_hi']) & 0xffff}", f"RXPowerLowThresh: {int(spec['rx_lo']) & 0xffff}",
+                f"TXPowerHighThresh: {int(spec['tx_hi']) & 0xffff}", f"TXPowerLowThresh: {int(spec['tx_lo']) & 0xffff}",
+                f"TXBiasHighThresh: {int(spec['bias_hi'] * 500)}", f"TXBiasLowThresh: {int(spec['bias_lo'] * 500)}",
+                "DateCode: 23-08-14", "Lot: 0x2020", "TX Adaptive Equalization Freeze: N/A",
+                "RX Output Disable: N/A", "TX Adaptive Equalization Enable: N/A",
+                "OutputPreEmp: 0 0 0 0", "OutputPostEmp: 0 0 0 0"]
     out += ["", "", f"# File closed at : {ts} UTC +0000"]
     return "\n".join(out) + "\n"
 
