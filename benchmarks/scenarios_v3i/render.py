@@ -161,6 +161,16 @@ def mlxlink(e: End, fw: str, rng: random.Random) -> str:
               _kv("Tx Adaptive EQ Fault [per lane]", "0,0,0,0"),
               "", "Physical Counters and BER Info", "------------------------------"]
     secs = e.tsc_min * 60.0
+    eye = []
+    if up:
+        # the receiver's eye closes as its pre-FEC BER rises (PAM4 grade: higher is better)
+        grade = [max(300, int(4200 + 350 * (math.log10(max(b, 1e-12)) + 9) * -1)) if i < e.width else 0
+                 for i, b in enumerate(e.raw_ber)]
+        grade = [min(g, 5200) for g in grade]
+        eye = ["", "EYE Opening Info", "----------------",
+               _kv("Physical Grade", ",".join(str(g) for g in grade)),
+               _kv("Height Eye Opening [mV]", ",".join(str(g // 230) for g in grade)),
+               _kv("Phase  Eye Opening [psec]", ",".join(str(g // 340) for g in grade))]
     lanes_used = e.width if up else LANES
     raw_err = [int(e.raw_ber[i] * LANE_BITS_PER_S * secs) if up and i < lanes_used else 0 for i in range(LANES)]
     raw_ber = sum(raw_err) / (LANE_BITS_PER_S * secs * lanes_used) if up else 0.0
@@ -171,9 +181,8 @@ def mlxlink(e: End, fw: str, rng: random.Random) -> str:
               _kv("Raw Physical Errors Per Lane", ",".join(str(x) for x in raw_err)),
               _kv("Link Down Counter", e.link_down),
               _kv("Link Error Recovery Counter", e.ler),
-              _kv("Raw Physical BER", _ber_text(raw_ber)),
-              ""]
-    return "\n".join(lines) + "\n"
+              _kv("Raw Physical BER", _ber_text(raw_ber))]
+    return "\n".join(lines + eye + [""]) + "\n"
 
 
 # --------------------------------------------------------------------------------------- perfquery
