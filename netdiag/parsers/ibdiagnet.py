@@ -685,12 +685,15 @@ def _window_counts(rec: dict, first: dict) -> dict:
     for k, (col, width, _scale) in _PM_LEGACY.items():
         if k in vals and col in WINDOW_COUNTERS:
             if first.get(col) is not None and first.get(f"{col}_bits") == width and first[col] >= (1 << width) - 1:
+                out[f"{col}_window"] = None     # saturated: neither its delta nor an unmaintained extended one counts
                 continue
             out[f"{col}_window"] = vals[k]
     for k, (col, _scale) in _PM_EXT.items():
         if k in vals and col in WINDOW_COUNTERS:
-            out[f"{col}_window"] = vals[k]
-    return out
+            # the extended delta counts where the first reading took the extended value (or none was read)
+            if first.get(f"{col}_bits", 64) == 64 or first.get(col) is None:
+                out[f"{col}_window"] = vals[k]
+    return {c: v for c, v in out.items() if v is not None}
 
 
 # -------------------------------------------------------------------------------------------- log
