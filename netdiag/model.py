@@ -38,6 +38,10 @@ _COUNTER_NAMES = (
     "port_rcv_errors", "port_rcv_remote_physical_errors", "port_xmit_discards", "port_xmit_wait",
 )
 COUNTER_COLUMNS = _COUNTER_NAMES
+#: counters a device or tool also reports as the change between two readings it took itself, a known
+#: time apart (ibdiagnet's PM_DELTA over its --pm_pause_time): `<name>_window` over `window_s`
+WINDOW_COUNTERS = ("symbol_errors", "port_rcv_errors", "port_rcv_remote_physical_errors", "link_error_recovery",
+                   "link_down_events", "fec_uncorrectable_cw", "rx_crc_errors")
 
 #: table name -> ordered (column, kind). Keys first. Extensions to the original contract are marked "ext".
 TABLES: dict[str, tuple[tuple[str, str], ...]] = {
@@ -81,6 +85,8 @@ TABLES: dict[str, tuple[tuple[str, str], ...]] = {
         ("time_since_clear_s", FLOAT),
         ("fec_corrected_symbols", INT),  # ext: symbols corrected by FEC (SONiC FEC_SYMBOL_ERR), not errors
         *((f"{c}_bits", INT) for c in _COUNTER_NAMES),
+        ("window_s", FLOAT),            # ext: seconds between the two readings the *_window counts come from
+        *((f"{c}_window", INT) for c in WINDOW_COUNTERS),   # ext: the counter's change over window_s
     ),
     "neighbors": (
         ("device", STR), ("port", STR),

@@ -127,6 +127,44 @@ def lanes_in_use(f: pd.DataFrame, cfg: dict, known_ports: pd.MultiIndex | None =
     return in_use
 
 
+def ib_reduced_width(snap, device_platforms: dict[str, str] | None) -> pd.DataFrame:
+    """InfiniBand ports up at fewer lanes than they should train at: (device, port, trained,
+    expected). An IB link whose lane fails trains at a narrower width (4x -> 2x or 1x) and stays up;
+    the port then reports the trained width as its lanes, and the failed lane would read as unused.
+    Expected is the width the device's other up ports train at (their most common width), capped
+    by the lanes the port's module reports. IB ports: the device's platform starts with "ib", the
+    port is an HCA port (mlx5_N/P), or the device's neighbours come from ibdiagnet/ibnetdiscover
+    (switches seen through them). Ethernet ports run at their configured lanes: not judged."""
+    P = snap.ports
+    empty = pd.DataFrame({"device": [], "port": [], "trained": [], "expected": []})
+    if P.empty or "lanes" not in P:
+        return empty
+    plat = P["device"].map(device_platforms or {}).astype(object).fillna("").astype(str)
+    ib = plat.str.startswith("ib").to_numpy(dtype=bool) | P["port"].astype(str).str.match(r"^mlx\d+_\d+/\d+$").to_numpy(dtype=bool)
+    N = snap.neighbors
+    if len(N):   # switches seen through ibdiagnet / ibnetdiscover (not devices of the inventory)
+        ib_dev = N.loc[N["protocol"].isin(["ibdiagnet", "ibnetdiscover"]).to_numpy(dtype=bool), "device"].unique()
+        ib |= P["device"].isin(ib_dev).to_numpy(dtype=bool)
+    up = P["oper_up"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+    k = _f(P["lanes"])
+    sel = ib & up & (k > 0)
+    if not sel.any():
+        return empty
+    q = P.loc[sel, ["device", "port"]].assign(trained=k[sel])
+    mode = q.groupby("device", sort=False)["trained"].agg(lambda x: x.value_counts().idxmax()).rename("expected")
+    q = q.join(mode, on="device")
+    L = snap.lanes
+    if len(L):
+        rd = [c for c in ("tx_power_mw", "rx_power_mw", "tx_bias_ma") if c in L]
+        lr = L.loc[L[rd].notna().any(axis=1).to_numpy(), ["device", "port", "lane"]] if rd else L.iloc[:0]
+        m = lr.groupby(["device", "port"], sort=False)["lane"].max().rename("module_lanes").reset_index()
+        q = q.merge(m, on=["device", "port"], how="left")
+        ml = _f(q["module_lanes"])
+        q["expected"] = np.where(ml > 0, np.fmin(_f(q["expected"]), ml), _f(q["expected"]))
+    q = q[_f(q["trained"]) < _f(q["expected"])]
+    return q[["device", "port", "trained", "expected"]].reset_index(drop=True)
+
+
 def dark_floor_mw(cfg: dict) -> float:
     """The optics' noise floor in mW: a reading at or below it is no light ([lanes].dark_dbm)."""
     lc = cfg["lanes"]
@@ -437,6 +475,34 @@ def lifetime_rate_severity(count: np.ndarray, seconds: np.ndarray, severity: str
     elif severity == "info":
         sev = np.where(sev != "off", "info", sev)
     return sev.astype(object), per_h, per_f
+
+
+def window_severity(win: np.ndarray, seconds: np.ndarray, severity: str, cfg: dict,
+                    sevs: np.ndarray, detail: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A counter's change between two readings the device or tool took itself (ibdiagnet PM_DELTA
+    over --pm_pause_time), where known, decides instead of the lifetime count: no change -> info
+    (the lifetime count is history, not a current fault); a change over a known time -> its rate per
+    hour judged as [counter_rates]; a change over an unknown time -> the counter's severity (rising
+    now). Never above the configured severity. Rows with no window count keep (sevs, detail)."""
+    rc = cfg.get("counter_rates", {})
+    known = ~np.isnan(win)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        per_h = np.where(seconds > 0, win / (seconds / 3600.0), np.nan)
+    rated = np.where(per_h >= float(rc.get("critical_per_hour", 1.0)), "critical",
+                     np.where(per_h >= float(rc.get("warning_per_hour", 1.0 / 24)), "warning", "info"))
+    by_win = np.where(win <= 0, "info", np.where(np.isnan(per_h), severity, rated)).astype(object)
+    if severity == "warning":
+        by_win = np.where(by_win == "critical", "warning", by_win)
+    elif severity == "info":
+        by_win = np.where(by_win != "off", "info", by_win)
+    text = np.array([
+        "" if not k else
+        (f"not rising: no change over the {s:g} s between two counter readings (a lifetime count)" if s == s
+         else "not rising: no change between the tool's two counter readings (a lifetime count)") if w <= 0 else
+        (f"rising: {w:.0f} more over the {s:g} s between two counter readings ({h:.3g} per hour)" if s == s
+         else f"rising: {w:.0f} more between the tool's two counter readings")
+        for k, w, s, h in zip(known, win, seconds, per_h)], dtype=object)
+    return (np.where(known, by_win, sevs).astype(object), np.where(known, text, detail).astype(object))
 
 
 # which counter of the same row a device-reported BER is computed from (errors / bits since the clear)

@@ -140,7 +140,11 @@ def _lanes_in_use(lanes: pd.DataFrame, cfg: dict | None = None) -> np.ndarray:
     return evidence.lanes_in_use(lanes, cfg or load_thresholds())
 
 
-def lane_symptoms(snap: Snapshot, thr: pd.DataFrame, cfg: dict) -> list[pd.DataFrame]:
+def lane_symptoms(snap: Snapshot, thr: pd.DataFrame, cfg: dict,
+                  narrow: pd.DataFrame | None = None) -> list[pd.DataFrame]:
+    """Per-lane optics symptoms. `narrow` (evidence.ib_reduced_width): IB ports trained narrower
+    than they should: their lanes up to the expected width are judged (the failed lane is not
+    unused)."""
     lanes = snap.lanes
     if lanes.empty:
         return []
@@ -149,6 +153,11 @@ def lane_symptoms(snap: Snapshot, thr: pd.DataFrame, cfg: dict) -> list[pd.DataF
     f = f.merge(mods, on=["device", "port"], how="left")
     ports = snap.ports[["device", "port", "admin_up", "oper_up", "lanes", "speed_gbps"]].rename(
         columns={"lanes": "port_lanes"})
+    if narrow is not None and len(narrow):
+        ports = ports.merge(narrow[["device", "port", "expected"]], on=["device", "port"], how="left")
+        exp = ports.pop("expected").to_numpy(dtype="float64", na_value=np.nan)
+        pl = ports["port_lanes"].to_numpy(dtype="float64", na_value=np.nan)
+        ports["port_lanes"] = pd.array(np.where(np.isnan(exp), pl, exp), dtype="Float64").astype("Int64")
     f = f.merge(ports, on=["device", "port"], how="left")
     # a module printed whole under each port it serves: each port judges its own lane group,
     # numbered within the port to tell which of them it uses (symptoms keep the module's lane)
@@ -454,7 +463,14 @@ def port_symptoms(snap: Snapshot, cfg: dict) -> list[pd.DataFrame]:
     keys = pd.MultiIndex.from_arrays([p["device"], p["port"]])
     # a breakout sub-port counts when a lane of its cage's module belongs to it (module data sits on
     # the first sub-port)
-    owned = evidence.lanes_by_owner(snap)[["device", "port"]].drop_duplicates()
+    # (lanes with an optical reading or flag: a PHY's per-lane error counts, which mlxlink prints for
+    # an empty cage too, say nothing of a module being there)
+    lo = evidence.lanes_by_owner(snap)
+    optic = [c for c in ("tx_power_mw", "rx_power_mw", "tx_bias_ma", "rx_los", "tx_los", "tx_fault", "rx_lol", "tx_lol")
+             if c in lo.columns]
+    if optic and len(lo):
+        lo = lo.loc[lo[optic].notna().any(axis=1).to_numpy()]
+    owned = lo[["device", "port"]].drop_duplicates()
     has = keys.isin(pd.MultiIndex.from_frame(plugged)) | keys.isin(pd.MultiIndex.from_frame(owned))
     sel = down & has
     out = [_emit(p, sel, "link_down", "critical", None, np.nan, "", "")]
@@ -483,13 +499,18 @@ def counter_symptoms(snap: Snapshot, cfg: dict, device_platforms: dict[str, str]
     secs = c["time_since_clear_s"].to_numpy(dtype="float64", na_value=np.nan)
     frames = c["rx_packets"].to_numpy(dtype="float64", na_value=np.nan)
     downs = c["link_down_events"].to_numpy(dtype="float64", na_value=np.nan)
+    wsecs = (c["window_s"].to_numpy(dtype="float64", na_value=np.nan) if "window_s" in c.columns
+             else np.full(len(c), np.nan))
     phy_known, phy_bad = evidence.phy_local(c, snap.fec_histogram)
     crc_like = set(cfg.get("counter_semantics", {}).get("forwardable", ["rx_crc_errors"]))
     for col, sev in cfg["counters"].items():
         if not isinstance(sev, str) or sev == "off" or col not in c.columns:
             continue
         v = c[col].astype("Float64").fillna(0).to_numpy(dtype="float64")
-        idx = np.flatnonzero(v > 0)          # only the non-zero rows are judged (a fleet is mostly zeros)
+        wcol = f"{col}_window"
+        win = (c[wcol].to_numpy(dtype="float64", na_value=np.nan) if wcol in c.columns
+               else np.full(len(c), np.nan))
+        idx = np.flatnonzero((v > 0) | (win > 0))   # only the non-zero rows are judged (a fleet is mostly zeros)
         if not len(idx):
             continue
         sevs, per_h, per_f = evidence.lifetime_rate_severity(v[idx], secs[idx], sev, cfg, frames[idx], downs[idx])
@@ -499,6 +520,8 @@ def counter_symptoms(snap: Snapshot, cfg: dict, device_platforms: dict[str, str]
             "lifetime count since the last clear, within the errors link bring-ups produce (no time base)"
             if sv == "info" else "lifetime count since the last clear, no time base reported"
             for h, fr, sv in zip(per_h, per_f, sevs)], dtype=object)
+        if wcol in c.columns:   # the change between two readings the tool took itself overrides the lifetime view
+            sevs, detail = evidence.window_severity(win[idx], wsecs[idx], sev, cfg, sevs, detail)
         if col in crc_like:
             fwd = phy_known[idx] & ~phy_bad[idx]
             sevs = np.where(fwd, "info", sevs)
@@ -642,13 +665,27 @@ def ber_profiles(frame: pd.DataFrame, snap: Snapshot, device_platforms: dict[str
     return pd.Series(prof, index=frame.index)
 
 
+def _reduced_width_symptoms(snap: Snapshot, narrow: pd.DataFrame, cfg: dict) -> list[pd.DataFrame]:
+    """An IB link up at fewer lanes than its device's other links ([ports].reduced_width severity):
+    a lane failed during training (dead laser, broken strand, bad lane of a cable or port)."""
+    sev = cfg.get("ports", {}).get("reduced_width", "warning")
+    if narrow is None or narrow.empty or sev == "off":
+        return []
+    p = snap.ports.merge(narrow, on=["device", "port"], how="inner")
+    e = _emit(p, np.ones(len(p), dtype=bool), "reduced_width", sev, "lanes", "expected", "lanes")
+    e["detail"] = [f"link up at {t:.0f}x of {x:.0f}x (the device's other links train at {x:.0f}x): "
+                   "a lane failed during training" for t, x in zip(p["trained"], p["expected"])]
+    return [e]
+
+
 def symptoms(snap: Snapshot, cfg: dict | None = None, device_platforms: dict[str, str] | None = None) -> pd.DataFrame:
     """All symptoms of one snapshot, worst first."""
     cfg = cfg or load_thresholds()
     thr = effective_thresholds(snap.modules, cfg)
-    parts = lane_symptoms(snap, thr, cfg)
+    narrow = evidence.ib_reduced_width(snap, device_platforms)
+    parts = lane_symptoms(snap, thr, cfg, narrow)
     parts += loss_budget_symptoms(snap, thr, cfg, parts)
-    parts += module_symptoms(snap, thr, cfg) + port_symptoms(snap, cfg)
+    parts += module_symptoms(snap, thr, cfg) + port_symptoms(snap, cfg) + _reduced_width_symptoms(snap, narrow, cfg)
     parts += counter_symptoms(snap, cfg, device_platforms)
     parts += _fec_tail_symptoms(snap, cfg)
     parts += _ber_symptoms(snap.lanes, ("raw_ber",), snap, cfg, device_platforms)

@@ -15,7 +15,9 @@ error(s)``, ``N output error(s)``, ``N input discard``, ``N output discard``, ``
 
 Rows: ports (admin_up, oper_up, speed_gbps, mtu, mac) and counters (rx_crc_errors, rx_errors,
 tx_errors, rx_discards, tx_discards, rx/tx packets and bytes; link_down_events from ``carrier
-transitions`` where printed — IOS counts each up and each down, so half of it, rounded up). Logical
+transitions`` where printed — IOS counts each up and each down, so half of it, rounded up;
+rx_crc_errors without NX-OS's ``N Stomped CRC``, frames an upstream cut-through switch already
+corrupted and forwarded with a stomped CRC, which are not this link's errors). Logical
 interfaces (port-channel, Vlan, loopback, tunnel, nve, mgmt) are skipped: they have no cable.
 Counters are 64-bit (`_bits` 64). A block whose state line cannot be read is a ParseError.
 """
@@ -35,7 +37,7 @@ _ADMIN = re.compile(r"^\s*admin state is (up|down)", re.IGNORECASE)
 _MTU = re.compile(r"\bMTU (\d+) bytes")
 _MAC = re.compile(r"address(?: is|:)\s+([0-9a-fA-F]{4}\.[0-9a-fA-F]{4}\.[0-9a-fA-F]{4})")
 _SPEED = re.compile(r"(?:^|,)\s*(\d+(?:\.\d+)?)\s*([GMK])b/s", re.IGNORECASE)
-_COUNT = re.compile(r"(\d+) (CRC|input errors?|output errors?|input discard|output discard|interface resets|"
+_COUNT = re.compile(r"(\d+) (CRC|Stomped CRC|input errors?|output errors?|input discard|output discard|interface resets|"
                     r"carrier transitions)\b")
 #: 'N input packets  N bytes' (NX-OS) / 'N packets input, N bytes' (IOS)
 _TRAFFIC = re.compile(r"^\s*(\d+) (?:(input|output) packets|packets (input|output)),?\s+(\d+) bytes\b")
@@ -62,6 +64,12 @@ def parse_cisco_interfaces(text: str, ctx: Context) -> Tables:
     def finish():
         if cur is not None:
             ports.append(cur)
+            stomped = cnt.pop("_stomped", None) if cnt else None
+            if stomped:
+                # NX-OS 'Stomped CRC': frames that arrived with a CRC an upstream cut-through switch
+                # stomped (corrupted before this link), counted in CRC: not this link's errors
+                if cnt.get("rx_crc_errors") is not None:
+                    cnt["rx_crc_errors"] = max(cnt["rx_crc_errors"] - stomped, 0)
             if cnt and len(cnt) > 1:
                 counters.append(cnt)
 
@@ -121,6 +129,8 @@ def parse_cisco_interfaces(text: str, ctx: Context) -> Tables:
                     continue  # a phrase printed twice never counts twice
                 cnt[col] = n
                 cnt[f"{col}_bits"] = 64
+            elif w == "stomped crc":
+                cnt.setdefault("_stomped", n)
             elif w == "carrier transitions":
                 cur["carrier_changes"] = n
                 cnt["link_down_events"] = (n + 1) // 2

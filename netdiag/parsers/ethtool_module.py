@@ -58,6 +58,23 @@ _ID_BY_TEXT = (
     ("sfp", "SFP"), ("xfp", "XFP"), ("gbic", "GBIC"), ("cxp", "CXP"),
 )
 _SINGLE_LANE_IDS = {"SFP", "DWDM-SFP", "GBIC", "XFP"}
+#: an optical PMD named in "Transceiver type" (SFF-8024 compliance codes): 100GBASE-DR, 100G Base-LR4,
+#: 100G CWDM4 MSA, 100GBASE-FR1 ... The trailing count is the optical lanes; none is one lane.
+_PMD = re.compile(r"\b(\d+)G ?(?:BASE)?[- ]?(SR|DR|FR|LR|ER|ZR|CWDM|PSM|SWDM)(\d*)\b", re.IGNORECASE)
+
+
+def _pmd_lanes(ttypes) -> int | None:
+    """Optical lanes of the PMDs a module's "Transceiver type" lines name (the most any of them
+    uses), None when they name none: a QSFP28 100GBASE-DR or -FR1 module lights one lane of the
+    four its DOM prints (SFF-8636 reports four channels whatever the module uses)."""
+    best = None
+    for t in ttypes or ():
+        for m in _PMD.finditer(t):
+            if int(m.group(1)) < 40:   # '100G Base-LR4 or 25GBase-LR': the 25G name is one breakout lane
+                continue
+            n = int(m.group(3)) if m.group(3) else 1
+            best = n if best is None else max(best, n)
+    return best
 _QUAD_IDS = {"QSFP", "QSFP+", "QSFP28"}  # SFF-8436/8636: 4 lanes
 
 _SENSOR_SHORT = {"tx_bias_ma": "tx_bias", "tx_power_mw": "tx_power", "rx_power_mw": "rx_power",
@@ -320,7 +337,7 @@ class _Module:
             if ident in _SINGLE_LANE_IDS:
                 ml = 1
             elif ident in _QUAD_IDS:
-                ml = 4
+                ml = _pmd_lanes(self.ttypes) or 4
         mod["media_lanes"] = ml
         if port is not None:
             mod["port"] = port

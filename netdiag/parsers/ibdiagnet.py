@@ -23,8 +23,10 @@ and the IB port number for switches; net_dump's front-panel labels are mapped ba
   speed, FEC: ``RS_FEC_544_514`` -> ``rs544``, other modes lower-cased as reported) and neighbors
   (protocol ``ibdiagnet``).
 * ``ibdiagnet-db-csv`` (ibdiagnet2.db_csv): ``START_X``/``END_X`` CSV sections; NODES (names), LINKS
-  (neighbors, both directions), PM_INFO (counters as for .pm), PORTS (state/width/speed when
-  present). TEMP_SENSING is switch-ASIC temperature and has no canonical column (not read). Lines
+  (neighbors, both directions), PM_INFO (counters as for .pm), PM_DELTA (the change of each error
+  counter between ibdiagnet's two readings, `<counter>_window`, over `window_s`: --pm_pause_time on the
+  header's Running command line, 1 s when it names none, unknown without the line), PORTS
+  (state/width/speed when present). TEMP_SENSING is switch-ASIC temperature and has no canonical column (not read). Lines
   starting ``### [`` (sampler notes, not ibdiagnet output) are ignored.
 * ``ibdiagnet-log`` (ibdiagnet2.log / console): the stage summary table -> one ``collection`` row
   per stage (``ok`` = no errors; warnings/errors counts in ``error``).
@@ -37,6 +39,7 @@ import io
 import re
 
 from netdiag import units
+from netdiag.model import WINDOW_COUNTERS
 from netdiag.parsers import Context, ParseError, Tables, register
 from netdiag.parsers.ib_common import (SPEED_PER_LANE, from_ibdiag_port_name, lane_rate_to_nominal,
                                        node_name, norm_guid, port_name, width_lanes)
@@ -559,11 +562,11 @@ def _csv(rows: list[str]) -> list[dict]:
 
 
 @register("ibdiagnet-db-csv", tables=("ports", "counters", "neighbors"), detect=_looks_like_db_csv, priority=30,
-          description="ibdiagnet2.db_csv: NODES, LINKS, PORTS and PM_INFO sections of the fabric database")
+          description="ibdiagnet2.db_csv: NODES, LINKS, PORTS, PM_INFO and PM_DELTA sections of the fabric database")
 def parse_ibdiagnet_db_csv(text: str, ctx: Context) -> Tables:
     secs = {}
     for name, rows in _sections(text):
-        if name in ("NODES", "LINKS", "PM_INFO", "PORTS"):
+        if name in ("NODES", "LINKS", "PM_INFO", "PM_DELTA", "PORTS"):
             secs[name] = _csv(rows)
         else:
             secs.setdefault(name, None)
@@ -599,6 +602,23 @@ def parse_ibdiagnet_db_csv(text: str, ctx: Context) -> Tables:
         row = {"device": k[0], "port": k[1]}
         row.update(_counters_from(vals))
         counters.append(row)
+    if secs.get("PM_DELTA"):
+        seen = {(r["device"], r["port"]): r for r in counters}
+        pause = _pm_pause_s(text)
+        for rec in secs["PM_DELTA"]:
+            k = key(rec.get("NodeGUID", ""), rec.get("PortNumber", ""))
+            if not k:
+                continue
+            win = _window_counts(rec, seen.get(k, {}))
+            if not win:
+                continue
+            row = seen.get(k)
+            if row is None:
+                row = seen[k] = {"device": k[0], "port": k[1]}
+                counters.append(row)
+            row.update(win)
+            if pause is not None:
+                row["window_s"] = pause
     for rec in secs.get("LINKS") or []:
         a = key(rec.get("NodeGuid1", ""), rec.get("PortNum1", ""))
         b = key(rec.get("NodeGuid2", ""), rec.get("PortNum2", ""))
@@ -631,6 +651,49 @@ def parse_ibdiagnet_db_csv(text: str, ctx: Context) -> Tables:
                 row["speed_gbps"] = w * sp
         ports.append(row)
     return {"counters": counters, "neighbors": neigh, "ports": ports}
+
+
+_PAUSE = re.compile(r"--pm_pause_time[ =]+(\d+(?:\.\d+)?)")
+#: ibdiagnet's pause between its two counter readings when the command line gives none (seconds)
+DEFAULT_PM_PAUSE_S = 1.0
+
+
+def _pm_pause_s(text: str) -> float | None:
+    """Seconds between the two counter readings PM_DELTA is taken over: --pm_pause_time on the
+    '# Running command' line of the file's header, ibdiagnet's default (1 s) when the line names
+    none; None when the file carries no such line (a cut or pasted file: the pause is unknown)."""
+    head = text[:4000]
+    m = re.search(r"(?m)^#\s*Running command\s*:(.*)$", head)
+    if not m:
+        return None
+    p = _PAUSE.search(m.group(1))
+    return float(p.group(1)) if p else DEFAULT_PM_PAUSE_S
+
+
+def _window_counts(rec: dict, first: dict) -> dict:
+    """One PM_DELTA record -> {`<counter>_window`: change between ibdiagnet's two readings} for the
+    error counters (model.WINDOW_COUNTERS): the 64-bit extended delta where printed, else the legacy
+    one, unless the first reading of that legacy counter sat at all-ones (saturated: it cannot move,
+    its delta says nothing)."""
+    vals = {}
+    for col, pmk in _CSV_PM.items():
+        if col in rec:
+            iv = _int(rec[col])
+            if iv is not None:
+                vals[pmk] = iv
+    out = {}
+    for k, (col, width, _scale) in _PM_LEGACY.items():
+        if k in vals and col in WINDOW_COUNTERS:
+            if first.get(col) is not None and first.get(f"{col}_bits") == width and first[col] >= (1 << width) - 1:
+                out[f"{col}_window"] = None     # saturated: neither its delta nor an unmaintained extended one counts
+                continue
+            out[f"{col}_window"] = vals[k]
+    for k, (col, _scale) in _PM_EXT.items():
+        if k in vals and col in WINDOW_COUNTERS:
+            # the extended delta counts where the first reading took the extended value (or none was read)
+            if first.get(f"{col}_bits", 64) == 64 or first.get(col) is None:
+                out[f"{col}_window"] = vals[k]
+    return {c: v for c, v in out.items() if v is not None}
 
 
 # -------------------------------------------------------------------------------------------- log

@@ -13,7 +13,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import queue
 import tempfile
+import threading
 from pathlib import Path
 
 from netdiag.render import jinja, repair
@@ -208,21 +210,62 @@ def write_tickets(result, out_dir: str | Path, templates_dir: str | Path | None 
                   reps: list | None = None) -> list[Path]:
     """Write `<id>.md` and `<id>.json` per finding into `out_dir` (created; each file replaced
     atomically, other files left alone). Returns the JSON paths. `reps` as for render_tickets.
-    Tickets are rendered and written one at a time (memory stays small), each file created, written
-    and renamed relative to the open directory (no path walk per file)."""
+    Tickets are rendered one at a time (memory stays small) while a writer thread creates, writes and
+    renames the files relative to the open directory (no path walk per file): the file system calls,
+    which release the GIL, overlap the rendering. A failed write stops the rendering and is raised."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = []
     dfd = os.open(out, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0))
     try:
-        with repair.gc_paused():
+        with repair.gc_paused(), _Writer(dfd, out) as w:
             for fid, md, data in _iter_tickets(result, templates_dir, reps):
-                _write_at(dfd, out, f"{fid}.md", md)
-                _write_at(dfd, out, f"{fid}.json", dumps_payload(data))
+                w.put(f"{fid}.md", md, f"{fid}.json", dumps_payload(data))
                 paths.append(out / f"{fid}.json")
     finally:
         os.close(dfd)
     return paths
+
+
+class _Writer:
+    """One thread writing (name, text) pairs with _write_at, fed through a bounded queue. The first
+    error is kept, the rest of the queue dropped, and the error raised by the next put() or on exit."""
+
+    _END = None
+
+    def __init__(self, dfd: int, out: Path, depth: int = 256):
+        self.dfd, self.out = dfd, out
+        self.q: queue.Queue = queue.Queue(maxsize=depth)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="netdiag-tickets", daemon=True)
+
+    def __enter__(self) -> "_Writer":
+        self.thread.start()
+        return self
+
+    def _run(self) -> None:
+        while True:
+            item = self.q.get()
+            if item is self._END:
+                return
+            if self.error is not None:
+                continue
+            try:
+                for i in range(0, len(item), 2):
+                    _write_at(self.dfd, self.out, item[i], item[i + 1])
+            except BaseException as e:   # handed to the rendering thread, raised there
+                self.error = e
+
+    def put(self, *pairs: str) -> None:
+        if self.error is not None:
+            raise self.error
+        self.q.put(pairs)
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        self.q.put(self._END)
+        self.thread.join()
+        if exc_type is None and self.error is not None:
+            raise self.error
 
 
 _CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
