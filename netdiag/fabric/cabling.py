@@ -99,12 +99,17 @@ def canonical_far_ports(obs: pd.DataFrame, ports: pd.DataFrame | None) -> pd.Dat
     # the port name itself too: a Linux host's lldpd sends its MAC as port id and the ifname as the
     # port description, and a host captured without `ip link` has no MAC in its port table
     cols = [c for c in ("alias", "description", "mac") if c in ports.columns] + ["port"]
-    known = pd.MultiIndex.from_arrays([ports["device"], ports["port"]])
-    rp = obs["remote_port"].astype(object)
-    is_port = np.asarray(pd.MultiIndex.from_arrays([obs["remote_device"], rp]).isin(known), dtype=bool)
+    rp = obs["remote_port"]
+    # (device, port) pairs as int64 codes: is the far id a port of the far device?
+    devs, pnames = _union(ports["device"], obs["remote_device"]), _union(ports["port"], rp)
+    w = len(pnames) + 1
+    kp = (_code(ports["device"], devs).astype(np.int64) + 1) * w + _code(ports["port"], pnames) + 1
+    ko = (_code(obs["remote_device"], devs).astype(np.int64) + 1) * w + _code(rp, pnames) + 1
+    is_port = pd.Series(ko).isin(kp).to_numpy()
     need = ~is_port & rp.notna().to_numpy()
     if not need.any() or not cols:
         return obs
+    known = pd.MultiIndex.from_arrays([ports["device"], ports["port"]])
     # only the far devices of the ids to map matter (a key is ambiguous or not within one device)
     far = ports[ports["device"].isin(set(obs["remote_device"][need].dropna()))]
     table = pd.concat([_key_table(far, c) for c in cols], ignore_index=True)
