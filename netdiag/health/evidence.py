@@ -335,38 +335,47 @@ def module_class(modules: pd.DataFrame) -> np.ndarray:
     """Class of each module for fallback thresholds: sr, dr, fr, lr, er (ER/ZR), aoc, copper or
     default. From the media, then the reach code in the part number / identifier (…-SR4, DR4,
     400ZR), then the wavelength (850 nm multimode -> sr; 1310 nm single-mode with a length -> dr
-    up to 500 m, fr up to 2 km, lr beyond; 1310 nm over MPO with no length -> dr)."""
+    up to 500 m, fr up to 2 km, lr beyond; 1310 nm over MPO with no length -> dr).
+    Text is looked at once per distinct value (media, part number and identifier, connector)."""
     n = len(modules)
-    media = modules["media"].astype(object).fillna("").astype(str).str.lower().to_numpy() if n else np.array([], object)
     out = np.full(n, "default", dtype=object)
     if not n:
         return out
+
+    def distinct(col: str):
+        """(codes, the distinct values as text, '' for a missing value at code -1)"""
+        codes, uniq = pd.factorize(modules[col])
+        return codes, [str(u) for u in np.asarray(uniq, dtype=object).tolist()] + [""]
+
+    mcodes, mtext = distinct("media")
+    mlow = [t.lower() for t in mtext]
     # the reach code of each distinct (part number, identifier) pair (they repeat across the fleet)
-    pairs = pd.DataFrame({"pn": modules["part_number"].astype(object).to_numpy(),
-                          "id": modules["identifier"].astype(object).to_numpy()})
-    tcodes = pairs.groupby(["pn", "id"], sort=False, dropna=False).ngroup().to_numpy()
-    u = pairs.drop_duplicates()
-    text = u["pn"].fillna("").astype(str) + " " + u["id"].fillna("").astype(str)
-    code = pd.Series(text.to_numpy(dtype=object), dtype=object).str.extract(_CLASS_RX, expand=False).fillna(
-        "").str.lower().to_numpy(dtype=object)[tcodes]
-    code = np.where(code == "zr", "er", code)
+    pcodes, ptext = distinct("part_number")
+    icodes, itext = distinct("identifier")
+    w = len(itext)
+    kcodes, kuniq = pd.factorize((pcodes.astype(np.int64) + 1) * w + (icodes + 1))
+    text = [ptext[k // w - 1] + " " + itext[k % w - 1] for k in kuniq.tolist()]
+    code = pd.Series(text, dtype=object).str.extract(_CLASS_RX, expand=False).fillna("").str.lower() \
+        .to_numpy(dtype=object)
+    code = np.where(code == "zr", "er", code)[kcodes] if len(text) else np.full(n, "", dtype=object)
     wl = _f(modules["wavelength_nm"])
     length = _f(modules["length_m"])
+    labels = np.array(["default", "sr", "dr", "fr", "lr", "er"], dtype=object)
     with np.errstate(invalid="ignore"):
-        by_wl = np.where((wl >= 800) & (wl <= 950), "sr",
-                         np.where((wl >= 1260) & (wl <= 1360),
-                                  np.where(length <= 500, "dr", np.where(length <= 2000, "fr",
-                                                                         np.where(length > 2000, "lr", "default"))),
-                                  np.where((wl >= 1500) & (wl <= 1620), "er", "default")))
+        sr, o, er = (wl >= 800) & (wl <= 950), (wl >= 1260) & (wl <= 1360), (wl >= 1500) & (wl <= 1620)
+        by_wl = np.select([sr, o & (length <= 500), o & (length <= 2000), o & (length > 2000), o, er],
+                          [1, 2, 3, 4, 0, 5], 0)
     # 1310 nm over a parallel (MPO) connector with no length is DR (400GBASE-DR4/800G DR8 are the
     # 1310 nm parallel single-mode PMDs; FR/LR use duplex LC with CWDM)
-    mpo = (modules["connector"].astype(object).fillna("").astype(str).str.upper().str.contains("MPO|MTP", regex=True)
-           .to_numpy(dtype=bool) if "connector" in modules else np.zeros(n, dtype=bool))
-    with np.errstate(invalid="ignore"):
-        by_wl = np.where((by_wl == "default") & (wl >= 1260) & (wl <= 1360) & np.isnan(length) & mpo, "dr", by_wl)
-    out = np.where(code != "", code, by_wl)
-    out = np.where(media == "aoc", "aoc", out)
-    out = np.where(np.isin(media, ["dac", "acc"]), "copper", out)
+    if "connector" in modules:
+        ccodes, ctext = distinct("connector")
+        mpo = np.array([bool(re.search("MPO|MTP", t.upper())) for t in ctext], dtype=bool)[ccodes]
+    else:
+        mpo = np.zeros(n, dtype=bool)
+    by_wl = np.where((by_wl == 0) & o & np.isnan(length) & mpo, 2, by_wl)
+    out = np.where(code != "", code, labels[by_wl])
+    out = np.where(np.array([t == "aoc" for t in mlow], dtype=bool)[mcodes], "aoc", out)
+    out = np.where(np.array([t in ("dac", "acc") for t in mlow], dtype=bool)[mcodes], "copper", out)
     return out.astype(object)
 
 
