@@ -163,23 +163,36 @@ def breakout_owner(device: pd.Series, port: pd.Series, lane: np.ndarray, port_la
                    known_ports: pd.MultiIndex) -> np.ndarray:
     """For lanes beyond their port's lane count: the sibling sub-port that owns the lane when the
     device reports that port (SONiC EthernetN + k, EOS Ethernet1/1 -> 1/3, Cumulus swp1s0 -> s1),
-    else the port itself. Module data of a breakout sits on the first sub-port."""
+    else the port itself. Module data of a breakout sits on the first sub-port. (The sibling's name
+    is worked out once per distinct (port, lane count, step); the device's ports looked up at once.)"""
     out = port.to_numpy(dtype=object).copy()
     with np.errstate(invalid="ignore"):
         beyond = (port_lanes > 0) & (lane > port_lanes)
     idx = np.flatnonzero(beyond)
-    for i in idx:   # only lanes past a port's lane count: a handful per breakout module
-        p, k, ln = str(out[i]), int(port_lanes[i]), int(lane[i])
-        step = (ln - 1) // k
-        cand = None
+    if not len(idx):
+        return out
+    k = np.asarray(port_lanes)[idx].astype(np.int64)
+    step = (np.asarray(lane)[idx].astype(np.int64) - 1) // k
+    pcodes, puniq = pd.factorize(pd.Series(out[idx], dtype=object).map(str).to_numpy(dtype=object))
+    tcodes, tuniq = pd.factorize((pcodes.astype(np.int64) * (int(k.max()) + 1) + k) * (int(step.max()) + 1) + step)
+    names = [None] * len(tuniq)
+    first = np.unique(tcodes, return_index=True)[1]   # a row of each distinct (port, lane count, step)
+    kk, ss, first_p = k[first], step[first], pcodes[first]
+    for t in range(len(tuniq)):
+        p, kt, st = puniq[first_p[t]], int(kk[t]), int(ss[t])
         for rx, per_lane in ((_SONIC, True), (_EOS, True), (_CUMULUS, False)):
             m = rx.match(p)
             if m:
                 base = int(m.group(2))
-                cand = f"{m.group(1)}{base + step * k if per_lane else base + step}"
+                names[t] = f"{m.group(1)}{base + st * kt if per_lane else base + st}"
                 break
-        if cand and (device.iat[i], cand) in known_ports:
-            out[i] = cand
+    cand = np.array(names, dtype=object)[tcodes]
+    has = np.flatnonzero(pd.notna(cand))
+    if len(has):
+        dev = device.to_numpy(dtype=object)[idx[has]]
+        known = np.asarray(pd.MultiIndex.from_arrays([pd.Index(dev, dtype=object), pd.Index(cand[has], dtype=object)])
+                           .isin(known_ports), dtype=bool)
+        out[idx[has[known]]] = cand[has[known]]
     return out
 
 
