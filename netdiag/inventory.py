@@ -398,10 +398,12 @@ def load_cabling_frame(path: str | Path, devices: dict[str, DeviceInfo] | None =
             d, p_ = df[f"{end}_device"].iat[row], df[f"{end}_port"].iat[row]
             errs.append((int(line[row]), len(errs),
                          f"{end}_port: {d}:{p_} is already used by cable {cid.iat[o]!r} on line {line[o]}"))
-    bad(~dev_empty[adc] & (adc == bdc) & (apc == bpc), lambda i: "b_port: a cable cannot join a port to itself")
+    bad(~dev_empty[adc] & (adc == bdc) & (apc == bpc),
+        lambda i: "b_port: a cable cannot join a port to itself")
     mc, mu = pd.factorize(df["media"].to_numpy(dtype=object))
     mlow = np.array([m.lower() for m in mu], dtype=object)
-    bad(np.array([m != "" and m not in MEDIA for m in mlow], dtype=bool)[mc] if len(mu) else np.zeros(n, dtype=bool),
+    bad_media = np.array([m != "" and m not in MEDIA for m in mlow], dtype=bool)
+    bad(bad_media[mc] if len(mu) else np.zeros(n, dtype=bool),
         lambda i: f"media: {df['media'].iat[i]!r} is not one of {'|'.join(MEDIA)}"
         + _MEDIA_HINT.get(df["media"].iat[i].strip().lower(), ""))
     lc, lu = pd.factorize(df["length_m"].to_numpy(dtype=object))

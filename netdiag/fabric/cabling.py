@@ -68,7 +68,8 @@ def _mac_key(v: pd.Series) -> pd.Series:
     (computed once per distinct value)."""
     codes, uniq = pd.factorize(v.astype(object).fillna("").astype(str).to_numpy(dtype=object))
     keys = np.array([_one_mac_key(u) for u in uniq], dtype=object)
-    return pd.Series(keys[codes] if len(uniq) else np.zeros(len(v), dtype=object), index=v.index, dtype=object)
+    vals = keys[codes] if len(uniq) else np.zeros(len(v), dtype=object)
+    return pd.Series(vals, index=v.index, dtype=object)
 
 
 def _one_mac_key(u: str) -> str:
@@ -177,8 +178,9 @@ def check(inv: Inventory, neighbors: pd.DataFrame, ports: pd.DataFrame,
     seen = has & (obs["remote_device"].notna().to_numpy()[rsafe] if len(obs) else False)
     rd = np.where(has, o_rd[rsafe] if len(obs) else -1, -1)
     ep = exp_p[li]
-    match = seen & (rd >= 0) & (rd == exp_d[li]) & (ep >= 0) & (
-        (np.where(has, o_rp[rsafe] if len(obs) else -1, -1) == ep) | (np.where(has, o_rpd[rsafe] if len(obs) else -1, -1) == ep))
+    rp_ = np.where(has, o_rp[rsafe] if len(obs) else -1, -1)
+    rpd_ = np.where(has, o_rpd[rsafe] if len(obs) else -1, -1)
+    match = seen & (rd >= 0) & (rd == exp_d[li]) & (ep >= 0) & ((rp_ == ep) | (rpd_ == ep))
     # a port may list several neighbors (stale entries): one matching entry verifies that end
     rank = np.where(match, 2, np.where(seen, 1, 0))
     g = group[li]
@@ -273,7 +275,8 @@ def check(inv: Inventory, neighbors: pd.DataFrame, ports: pd.DataFrame,
     none_ids = cid_index[(ra == 0) & (rb == 0)]
     if len(none_ids):
         cand = plan[plan["cable_id"].isin(none_ids)]
-        on = ports[ports["device"].isin(set(cand["a_device"]) | set(cand["b_device"]))]   # their ends' devices
+        # link states of their ends' devices only
+        on = ports[ports["device"].isin(set(cand["a_device"]) | set(cand["b_device"]))]
         pstate = on.drop_duplicates(["device", "port"]).set_index(["device", "port"])["oper_up"]
         admin_down = _admin_down_set(ports)
         for r in cand.itertuples(index=False):
@@ -299,8 +302,8 @@ def check(inv: Inventory, neighbors: pd.DataFrame, ports: pd.DataFrame,
     flag = ~planned
     rest = np.flatnonzero(flag)
     if explained and len(rest):
-        flag[rest] = [(d, p_) not in explained for d, p_ in
-                      zip(obs["device"].to_numpy(dtype=object)[rest], obs["port"].to_numpy(dtype=object)[rest])]
+        od, op = obs["device"].to_numpy(dtype=object)[rest], obs["port"].to_numpy(dtype=object)[rest]
+        flag[rest] = [(d, p_) not in explained for d, p_ in zip(od, op)]
     unplanned = obs[flag]
     seen_pairs = set()
     for r in unplanned.itertuples(index=False):

@@ -174,7 +174,8 @@ def breakout_owner(device: pd.Series, port: pd.Series, lane: np.ndarray, port_la
     k = np.asarray(port_lanes)[idx].astype(np.int64)
     step = (np.asarray(lane)[idx].astype(np.int64) - 1) // k
     pcodes, puniq = pd.factorize(pd.Series(out[idx], dtype=object).map(str).to_numpy(dtype=object))
-    tcodes, tuniq = pd.factorize((pcodes.astype(np.int64) * (int(k.max()) + 1) + k) * (int(step.max()) + 1) + step)
+    tkey = (pcodes.astype(np.int64) * (int(k.max()) + 1) + k) * (int(step.max()) + 1) + step
+    tcodes, tuniq = pd.factorize(tkey)
     names = [None] * len(tuniq)
     first = np.unique(tcodes, return_index=True)[1]   # a row of each distinct (port, lane count, step)
     kk, ss, first_p = k[first], step[first], pcodes[first]
@@ -190,8 +191,8 @@ def breakout_owner(device: pd.Series, port: pd.Series, lane: np.ndarray, port_la
     has = np.flatnonzero(pd.notna(cand))
     if len(has):
         dev = device.to_numpy(dtype=object)[idx[has]]
-        known = np.asarray(pd.MultiIndex.from_arrays([pd.Index(dev, dtype=object), pd.Index(cand[has], dtype=object)])
-                           .isin(known_ports), dtype=bool)
+        pairs = pd.MultiIndex.from_arrays([pd.Index(dev, dtype=object), pd.Index(cand[has], dtype=object)])
+        known = np.asarray(pairs.isin(known_ports), dtype=bool)
         out[idx[has[known]]] = cand[has[known]]
     return out
 
