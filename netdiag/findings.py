@@ -12,9 +12,10 @@ import hashlib
 import math
 import re
 import tomllib
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from importlib import resources
 
+import numpy as np
 import pandas as pd
 
 from netdiag import units
@@ -50,7 +51,32 @@ class Finding:
     location: dict = field(default_factory=dict)   # the first suspect's place (netdiag.location)
 
     def to_json(self) -> dict:
-        return asdict(self)
+        """`dataclasses.asdict(self)` (a deep copy), built without its generic recursion: findings
+        are turned into JSON per finding and per child of a shared part."""
+        return {f: _plain(getattr(self, f)) for f in _FINDING_FIELDS}
+
+
+@dataclass
+class _Box:
+    v: object
+
+
+_AS_IS = (str, int, float, bool, type(None), np.float64, np.int64, np.bool_)   # immutable: kept, not copied
+
+
+def _plain(v):
+    """What `asdict` makes of the value `v` of a field."""
+    t = type(v)
+    if t in _AS_IS:
+        return v
+    if t is dict:
+        return {_plain(k): _plain(x) for k, x in v.items()}
+    if t is list:
+        return [_plain(x) for x in v]
+    return asdict(_Box(v))["v"]   # anything else exactly as asdict treats it
+
+
+_FINDING_FIELDS = tuple(f.name for f in fields(Finding))
 
 
 def finding_id(*parts: str) -> str:

@@ -49,6 +49,9 @@ ROLES = (
 )
 _U = re.compile(r"^\d{1,3}(?:-\d{1,3})?$")
 _HOP = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@+-]*:[A-Za-z0-9][A-Za-z0-9_./@+-]*$")
+#: distinct path values joined by NUL, every hop (stripped, between ';') empty or PANEL:PORT (as _HOP)
+_PATH_ONE = r"\s*(?:[A-Za-z0-9][A-Za-z0-9_.@+-]*:[A-Za-z0-9][A-Za-z0-9_./@+-]*)?\s*"
+_PATHS_OK = re.compile(rf"{_PATH_ONE}(?:;{_PATH_ONE})*(?:\0{_PATH_ONE}(?:;{_PATH_ONE})*)*")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:@+-]{0,127}$")
 
 
@@ -327,6 +330,15 @@ def _check_value(column: str, value: str, allowed: tuple[str, ...], empty_ok: bo
     return f"unknown {column} {value!r}: not one of {'|'.join(allowed)}{hint}"
 
 
+def _codes(*cols: pd.Series) -> tuple[list[np.ndarray], np.ndarray]:
+    """Integer codes of each column in one shared code space, and the distinct values: string work
+    done once per distinct value (a plan of a million cables has a few thousand devices and ports)."""
+    codes, uniq = pd.factorize(np.concatenate([np.asarray(c, dtype=object) for c in cols]) if len(cols) > 1
+                               else np.asarray(cols[0], dtype=object))
+    n = len(cols[0])
+    return [codes[i * n:(i + 1) * n] for i in range(len(cols))], np.asarray(uniq, dtype=object)
+
+
 def load_cabling_frame(path: str | Path, devices: dict[str, DeviceInfo] | None = None,
                        warnings: list[str] | None = None) -> pd.DataFrame:
     """cabling.csv -> the plan as a DataFrame, checked column-wise (a million rows in seconds):
@@ -341,70 +353,108 @@ def load_cabling_frame(path: str | Path, devices: dict[str, DeviceInfo] | None =
     filled = {c[2:] for c in CABLE_OPTIONAL if (df[c] != "").any()}   # a pair is kept together
     df = df[list(CABLE_COLUMNS) + [c for c in CABLE_OPTIONAL if c[2:] in filled]]
     errs: list[tuple[int, int, str]] = []   # (line, order, message)
+    n = len(df)
 
     def bad(mask, message) -> None:
         for i in np.flatnonzero(np.asarray(mask, dtype=bool)):
             errs.append((int(line[i]), len(errs), message(int(i))))
 
+    # every check below works on integer codes and on the distinct values of each column
+    (cidc,), cidu = _codes(df["cable_id"])
+    (adc, bdc), devu = _codes(df["a_device"], df["b_device"])
+    (apc, bpc), portu = _codes(df["a_port"], df["b_port"])
+    dev_empty, port_empty = devu == "", portu == ""
     cid = df["cable_id"]
-    bad(cid == "", lambda i: "cable_id: empty")
-    dup = cid.duplicated(keep="first") & (cid != "")
-    first = dict(zip(cid[~cid.duplicated(keep="first")], line[~cid.duplicated(keep="first").to_numpy()]))
-    bad(dup, lambda i: f"cable_id: {cid.iat[i]!r} already used on line {first[cid.iat[i]]}")
-    for end in ("a", "b"):
-        dev, port = df[f"{end}_device"], df[f"{end}_port"]
-        bad(dev == "", lambda i, end=end: f"{end}_device: empty")
+    cid_empty = (cidu == "")[cidc]
+    bad(cid_empty, lambda i: "cable_id: empty")
+    seen = pd.Series(cidc).duplicated(keep="first").to_numpy()
+    dup = seen & ~cid_empty
+    if dup.any():
+        first = dict(zip(cid[~seen], line[~seen]))
+        bad(dup, lambda i: f"cable_id: {cid.iat[i]!r} already used on line {first[cid.iat[i]]}")
+    known = np.array([d in devices for d in devu], dtype=bool) if devices is not None else None
+    for end, dc, pc in (("a", adc, apc), ("b", bdc, bpc)):
+        dev = df[f"{end}_device"]
+        bad(dev_empty[dc], lambda i, end=end: f"{end}_device: empty")
         if devices is not None:
-            bad((dev != "") & ~dev.isin(set(devices)),
+            bad(~dev_empty[dc] & ~known[dc],
                 lambda i, end=end, dev=dev: f"{end}_device: unknown device {dev.iat[i]!r} (not in devices.csv)")
-        bad(port == "", lambda i, end=end: f"{end}_port: empty")
-    # a port used by two cables: both ends in file order, the first use wins
-    ends = pd.DataFrame({"dev": pd.concat([df["a_device"], df["b_device"]], ignore_index=True),
-                         "port": pd.concat([df["a_port"], df["b_port"]], ignore_index=True),
-                         "row": np.concatenate([np.arange(len(df))] * 2), "end": ["a"] * len(df) + ["b"] * len(df)})
-    ends = ends[ends["port"] != ""].sort_values(["row", "end"], kind="stable")
-    taken = ends.duplicated(["dev", "port"], keep="first")
+        bad(port_empty[pc], lambda i, end=end: f"{end}_port: empty")
+    # a port used by two cables: both ends in file order (row, then a before b), the first use wins
+    key = np.empty(2 * n, dtype=np.int64)
+    key[0::2] = adc.astype(np.int64) * len(portu) + apc
+    key[1::2] = bdc.astype(np.int64) * len(portu) + bpc
+    used = np.empty(2 * n, dtype=bool)
+    used[0::2], used[1::2] = ~port_empty[apc], ~port_empty[bpc]
+    order = np.flatnonzero(used)
+    taken = pd.Series(key[order]).duplicated(keep="first").to_numpy()
     if taken.any():
-        owner = {(d, p_): r for d, p_, r in ends.loc[~taken, ["dev", "port", "row"]].itertuples(index=False, name=None)}
-        for d, p_, row, end in ends.loc[taken, ["dev", "port", "row", "end"]].itertuples(index=False, name=None):
-            o = owner[(d, p_)]
+        owner = dict(zip(key[order[~taken]].tolist(), (order[~taken] // 2).tolist()))
+        for k, pos in zip(key[order[taken]].tolist(), order[taken].tolist()):
+            row, end = pos // 2, "ab"[pos % 2]
+            o = owner[k]
             if o == row:
                 continue  # a cable joining a port to itself: reported below
+            d, p_ = df[f"{end}_device"].iat[row], df[f"{end}_port"].iat[row]
             errs.append((int(line[row]), len(errs),
                          f"{end}_port: {d}:{p_} is already used by cable {cid.iat[o]!r} on line {line[o]}"))
-    bad((df["a_device"] != "") & (df["a_device"] == df["b_device"]) & (df["a_port"] == df["b_port"]),
+    bad(~dev_empty[adc] & (adc == bdc) & (apc == bpc),
         lambda i: "b_port: a cable cannot join a port to itself")
-    media = df["media"].str.lower()
-    bad((media != "") & ~media.isin(MEDIA), lambda i: f"media: {df['media'].iat[i]!r} is not one of {'|'.join(MEDIA)}"
+    mc, mu = pd.factorize(df["media"].to_numpy(dtype=object))
+    mlow = np.array([m.lower() for m in mu], dtype=object)
+    bad_media = np.array([m != "" and m not in MEDIA for m in mlow], dtype=bool)
+    bad(bad_media[mc] if len(mu) else np.zeros(n, dtype=bool),
+        lambda i: f"media: {df['media'].iat[i]!r} is not one of {'|'.join(MEDIA)}"
         + _MEDIA_HINT.get(df["media"].iat[i].strip().lower(), ""))
-    length = pd.to_numeric(df["length_m"].where(df["length_m"] != ""), errors="coerce")
-    bad(((df["length_m"] != "") & length.isna()) | (length < 0),
-        lambda i: f"length_m: {df['length_m'].iat[i]!r} is not a length in metres")
+    lc, lu = pd.factorize(df["length_m"].to_numpy(dtype=object))
+    lnum = pd.to_numeric(pd.Series(lu, dtype=object).where(pd.Series(lu, dtype=object) != ""), errors="coerce") \
+        .to_numpy(dtype="float64")
+    length = lnum[lc] if len(lu) else np.zeros(0)
+    with np.errstate(invalid="ignore"):
+        bad(((lu != "") & np.isnan(lnum) | (lnum < 0))[lc] if len(lu) else np.zeros(n, dtype=bool),
+            lambda i: f"length_m: {df['length_m'].iat[i]!r} is not a length in metres")
     if devices is not None:
-        planes = {n: d.plane for n, d in devices.items() if d.plane}
-        has = df["a_device"].isin(set(planes)) | df["b_device"].isin(set(planes))
-        bad((df["plane"] == "") & ~has, lambda i: "plane: empty, and neither end's device has a plane")
+        planes = {n_: d.plane for n_, d in devices.items() if d.plane}
+        (plc,), plu = _codes(df["plane"])
+        plane_empty = (plu == "")[plc]
+        dplane = np.array([planes.get(d, "") for d in devu], dtype=object)
+        has = np.array([d in planes for d in devu], dtype=bool)
+        bad(plane_empty & ~(has[adc] | has[bdc]), lambda i: "plane: empty, and neither end's device has a plane")
         # a plane the plan gives that contradicts an end device's own plane (or the two ends disagree)
-        pa = df["a_device"].map(planes).astype(object).fillna("")
-        pb = df["b_device"].map(planes).astype(object).fillna("")
+        pa = pd.Series(dplane[adc], index=df.index, dtype=object)
+        pb = pd.Series(dplane[bdc], index=df.index, dtype=object)
+        plane_of = plu[plc]
         for end, pe in (("a", pa), ("b", pb)):
-            bad((df["plane"] != "") & (pe != "") & (pe != df["plane"]),
+            pv = pe.to_numpy()
+            bad(~plane_empty & (pv != "") & (pv != plane_of),
                 lambda i, end=end, pe=pe: f"plane: {df['plane'].iat[i]!r} contradicts devices.csv, where "
                                           f"{end}_device {df[end + '_device'].iat[i]!r} is in plane {pe.iat[i]!r}")
-        bad((df["plane"] == "") & (pa != "") & (pb != "") & (pa != pb),
+        pav, pbv = pa.to_numpy(), pb.to_numpy()
+        bad(plane_empty & (pav != "") & (pbv != "") & (pav != pbv),
             lambda i: f"plane: empty, and the ends are in different planes ({df['a_device'].iat[i]} in "
                       f"{pa.iat[i]!r}, {df['b_device'].iat[i]} in {pb.iat[i]!r})")
-    hops = df["path"].str.split(";").explode()
-    hops = hops[hops.notna() & (hops.str.strip() != "")].str.strip()
-    badhop = hops[~hops.str.match(_HOP.pattern)]
-    for i, h in zip(badhop.index, badhop):
-        errs.append((int(line[i]), len(errs), f"path: hop {h!r} is not PANEL:PORT (hops are separated by ';')"))
+    pc_, pu = pd.factorize(df["path"].to_numpy(dtype=object))
+    joined = "\0".join(pu)   # every distinct path checked by one regex when all are good (the usual case)
+    if len(pu) and not (joined.count("\0") == len(pu) - 1 and _PATHS_OK.fullmatch(joined)):
+        bad_hops = [[h for h in (x.strip() for x in v.split(";")) if h and not _HOP.match(h)] for v in pu]
+        has_bad = np.array([bool(b) for b in bad_hops], dtype=bool)
+        for i in np.flatnonzero(has_bad[pc_]):
+            for h in bad_hops[pc_[i]]:
+                errs.append((int(line[i]), len(errs), f"path: hop {h!r} is not PANEL:PORT (hops are separated by ';')"))
     if errs or problems:
         errs.sort()
         raise InventoryError(problems + [f"{path}:{ln}: {msg}" for ln, _, msg in errs])
-    df["media"] = media
-    df["length_m"] = length.astype("float64")
-    df["path"] = df["path"].str.replace(r"\s*;\s*", ";", regex=True).str.strip("; ")
+    df["media"] = pd.Series(mlow[mc] if len(mu) else np.zeros(0, dtype=object), index=df.index, dtype=object)
+    df["length_m"] = pd.Series(length, index=df.index, dtype="float64")
+    if len(pu) and joined.count("\0") == len(pu) - 1 and joined.isascii() and not any(
+            c in joined for c in " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f") and not (
+            joined.startswith(";") or joined.endswith(";") or ";\0" in joined or "\0;" in joined):
+        norm = pu   # no blank and no ';' at either end: every path is already in its normal form
+    elif len(pu) and joined.count("\0") == len(pu) - 1:   # one substitution over all distinct paths
+        norm = np.array([v.strip("; ") for v in re.sub(r"\s*;\s*", ";", joined).split("\0")], dtype=object)
+    else:
+        norm = np.array([re.sub(r"\s*;\s*", ";", v).strip("; ") for v in pu], dtype=object)
+    df["path"] = pd.Series(norm[pc_] if len(pu) else np.zeros(0, dtype=object), index=df.index, dtype=object)
     return df.reset_index(drop=True)
 
 

@@ -39,19 +39,42 @@ class CablingResult:
 
 
 def _normalise_names(obs: pd.DataFrame, names: set[str]) -> pd.Series:
-    """LLDP system names may be FQDNs: 'leaf01.dc1.example' -> 'leaf01' when that is the inventory name."""
-    rd = obs["remote_device"].astype(object).fillna("")
-    unknown = ~rd.isin(names) & rd.str.contains(".", regex=False)
-    if not unknown.any():
-        return rd
-    short = rd[unknown].str.split(".", n=1).str[0]
-    return rd.where(~unknown | ~rd.index.isin(short.index[short.isin(names)]), short.reindex(rd.index))
+    """LLDP system names may be FQDNs: 'leaf01.dc1.example' -> 'leaf01' when that is the inventory name.
+    (Decided once per distinct name.)"""
+    codes, uniq = pd.factorize(obs["remote_device"])
+    fixed = []
+    for u in np.asarray(uniq, dtype=object).tolist():
+        short = u.split(".", 1)[0] if u not in names and "." in u else None
+        fixed.append(short if short is not None and short in names else u)
+    fixed.append("")   # a missing name (code -1)
+    return pd.Series(np.array(fixed, dtype=object)[codes], index=obs.index, dtype=object)
+
+
+def _code(values, index: pd.Index) -> np.ndarray:
+    """Position of each value in `index`; -1 for a missing value."""
+    codes, uniq = pd.factorize(values)
+    pos = np.append(index.get_indexer(np.asarray(uniq, dtype=object)), -1) if len(uniq) else np.array([-1])
+    return pos[codes]
+
+
+def _union(*cols) -> pd.Index:
+    """The distinct non-missing values of several columns, as one object Index."""
+    parts = [np.asarray(pd.unique(pd.Series(c).dropna()), dtype=object) for c in cols]
+    return pd.Index(pd.unique(np.concatenate(parts)) if parts else [], dtype=object)
 
 
 def _mac_key(v: pd.Series) -> pd.Series:
-    t = v.astype(object).fillna("").astype(str).str.strip()
-    is_mac = t.str.match(_MAC)
-    return t.where(~is_mac, t.str.lower().str.replace(r"[^0-9a-f]", "", regex=True))
+    """The key of a port id: a MAC in any notation as 12 lower-case hex digits, anything else stripped
+    (computed once per distinct value)."""
+    codes, uniq = pd.factorize(v.astype(object).fillna("").astype(str).to_numpy(dtype=object))
+    keys = np.array([_one_mac_key(u) for u in uniq], dtype=object)
+    vals = keys[codes] if len(uniq) else np.zeros(len(v), dtype=object)
+    return pd.Series(vals, index=v.index, dtype=object)
+
+
+def _one_mac_key(u: str) -> str:
+    t = u.strip()
+    return re.sub(r"[^0-9a-f]", "", t.lower()) if _MAC.match(t) else t
 
 
 def _key_table(ports: pd.DataFrame, col: str) -> pd.DataFrame:
@@ -77,13 +100,20 @@ def canonical_far_ports(obs: pd.DataFrame, ports: pd.DataFrame | None) -> pd.Dat
     # the port name itself too: a Linux host's lldpd sends its MAC as port id and the ifname as the
     # port description, and a host captured without `ip link` has no MAC in its port table
     cols = [c for c in ("alias", "description", "mac") if c in ports.columns] + ["port"]
-    known = pd.MultiIndex.from_arrays([ports["device"], ports["port"]])
-    rp = obs["remote_port"].astype(object)
-    is_port = np.asarray(pd.MultiIndex.from_arrays([obs["remote_device"], rp]).isin(known), dtype=bool)
+    rp = obs["remote_port"]
+    # (device, port) pairs as int64 codes: is the far id a port of the far device?
+    devs, pnames = _union(ports["device"], obs["remote_device"]), _union(ports["port"], rp)
+    w = len(pnames) + 1
+    kp = (_code(ports["device"], devs).astype(np.int64) + 1) * w + _code(ports["port"], pnames) + 1
+    ko = (_code(obs["remote_device"], devs).astype(np.int64) + 1) * w + _code(rp, pnames) + 1
+    is_port = pd.Series(ko).isin(kp).to_numpy()
     need = ~is_port & rp.notna().to_numpy()
     if not need.any() or not cols:
         return obs
-    table = pd.concat([_key_table(ports, c) for c in cols], ignore_index=True)
+    known = pd.MultiIndex.from_arrays([ports["device"], ports["port"]])
+    # only the far devices of the ids to map matter (a key is ambiguous or not within one device)
+    far = ports[ports["device"].isin(set(obs["remote_device"][need].dropna()))]
+    table = pd.concat([_key_table(far, c) for c in cols], ignore_index=True)
     table = table.drop_duplicates()
     table = table.drop_duplicates(["remote_device", "_key"], keep=False)   # ambiguous keys name no port
     out = obs.copy()
@@ -107,36 +137,72 @@ def check(inv: Inventory, neighbors: pd.DataFrame, ports: pd.DataFrame,
     # plan ends, both directions
     ea = pd.DataFrame({"cable_id": plan["cable_id"].to_numpy(), "end": "a",
                        "device": plan["a_device"].to_numpy(), "port": plan["a_port"].to_numpy(),
-                       "exp_device": plan["b_device"].to_numpy(), "exp_port": plan["b_port"].to_numpy()})
+                       "exp_device": plan["b_device"].to_numpy(), "exp_port": plan["b_port"].to_numpy()},
+                      dtype=object)   # Python strings as the plan holds them (not copied into Arrow text)
     eb = pd.DataFrame({"cable_id": plan["cable_id"].to_numpy(), "end": "b",
                        "device": plan["b_device"].to_numpy(), "port": plan["b_port"].to_numpy(),
-                       "exp_device": plan["a_device"].to_numpy(), "exp_port": plan["a_port"].to_numpy()})
+                       "exp_device": plan["a_device"].to_numpy(), "exp_port": plan["a_port"].to_numpy()},
+                      dtype=object)
     ends = pd.concat([ea, eb], ignore_index=True)
     obs = neighbors[["device", "port", "remote_device", "remote_port", "remote_port_descr"]].copy()
     obs["remote_device"] = _normalise_names(obs, names)
     obs = canonical_far_ports(obs, ports)
-    obs = obs.drop_duplicates(["device", "port", "remote_device", "remote_port"])
-    j = ends.merge(obs, on=["device", "port"], how="left")
-    seen = j["remote_device"].notna().to_numpy()
-    match = seen & (j["remote_device"] == j["exp_device"]).to_numpy() & (
-        (j["remote_port"] == j["exp_port"]).to_numpy() | (j["remote_port_descr"] == j["exp_port"]).to_numpy())
-    j["state"] = np.where(match, "match", np.where(seen, "other", "none"))
+    # integer keys: (device, port) pairs as one int64, the names in one code space each
+    devs = _union(plan["a_device"], plan["b_device"], obs["device"], obs["remote_device"])
+    pnames = _union(plan["a_port"], plan["b_port"], obs["port"], obs["remote_port"], obs["remote_port_descr"])
+    w = len(pnames) + 1
+    pa_d, pb_d = _code(plan["a_device"], devs), _code(plan["b_device"], devs)
+    pa_p, pb_p = _code(plan["a_port"], pnames), _code(plan["b_port"], pnames)
+    o_d, o_p = _code(obs["device"], devs), _code(obs["port"], pnames)
+    o_rd, o_rp = _code(obs["remote_device"], devs), _code(obs["remote_port"], pnames)
+
+    def key(d, p_):
+        return (d.astype(np.int64) + 1) * w + (p_ + 1)
+
+    okey = key(o_d, o_p)
+    dup = pd.Series(okey * ((len(devs) + 1) * w) + key(o_rd, o_rp)).duplicated().to_numpy()
+    obs, okey, o_rd = obs[~dup], okey[~dup], o_rd[~dup]
+    o_rp, o_rpd = o_rp[~dup], _code(obs["remote_port_descr"], pnames)
+    cid_codes, cid_uniq = pd.factorize(plan["cable_id"].to_numpy(dtype=object))
+    ekey = np.concatenate([key(pa_d, pa_p), key(pb_d, pb_p)])
+    exp_d, exp_p = np.concatenate([pb_d, pa_d]), np.concatenate([pb_p, pa_p])
+    group = np.concatenate([cid_codes * 2, cid_codes * 2 + 1])   # (cable, end)
+    # each plan end with each neighbor its port reports (none: -1), in plan-end order
+    pairs = pd.DataFrame({"_k": ekey, "_l": np.arange(len(ekey))}).merge(
+        pd.DataFrame({"_k": okey, "_r": np.arange(len(okey))}), on="_k", how="left")
+    li = pairs["_l"].to_numpy()
+    ri = pairs["_r"].to_numpy(dtype="float64", na_value=-1.0).astype(np.int64)
+    del pairs
+    has = ri >= 0
+    rsafe = np.where(has, ri, 0)
+    seen = has & (obs["remote_device"].notna().to_numpy()[rsafe] if len(obs) else False)
+    rd = np.where(has, o_rd[rsafe] if len(obs) else -1, -1)
+    ep = exp_p[li]
+    rp_ = np.where(has, o_rp[rsafe] if len(obs) else -1, -1)
+    rpd_ = np.where(has, o_rpd[rsafe] if len(obs) else -1, -1)
+    match = seen & (rd >= 0) & (rd == exp_d[li]) & (ep >= 0) & ((rp_ == ep) | (rpd_ == ep))
     # a port may list several neighbors (stale entries): one matching entry verifies that end
-    rank = pd.Series(np.where(match, 2, np.where(seen, 1, 0)), index=j.index)
-    best = rank.groupby([j["cable_id"], j["end"]], sort=False).max().unstack("end").reindex(columns=["a", "b"]).fillna(0)
-    st = best.replace({2: "match", 1: "other", 0: "none"})
-    verdict = pd.Series("unknown", index=st.index, dtype=object)
-    ok = ((st["a"] == "match") | (st["b"] == "match")) & (st["a"] != "other") & (st["b"] != "other")
-    verdict[ok] = "ok"
-    bad_ids = st.index[(st["a"] == "other") | (st["b"] == "other")]
+    rank = np.where(match, 2, np.where(seen, 1, 0))
+    g = group[li]
+    best = np.zeros(2 * len(cid_uniq), dtype=np.int64)
+    np.maximum.at(best, g, rank)
+    ra, rb = best[0::2], best[1::2]   # per cable and end: 2 match, 1 other, 0 none
+    cid_index = pd.Index(cid_uniq.tolist(), name="cable_id")   # as a group-by of the cable ids gives them
+    verdict = pd.Series("unknown", index=cid_index, dtype=object)
+    verdict[((ra == 2) | (rb == 2)) & (ra != 1) & (rb != 1)] = "ok"
+    bad_cable = (ra == 1) | (rb == 1)
 
     # what each bad cable is physically connected to, from the end that sees something else
-    other = j[(j["state"] == "other") & j["cable_id"].isin(bad_ids)].sort_values(["cable_id", "end"])
+    sel = (rank == 1) & bad_cable[g // 2]
+    other = ends.iloc[li[sel]].reset_index(drop=True)
+    near_obs = obs.iloc[ri[sel]][["remote_device", "remote_port", "remote_port_descr"]].reset_index(drop=True)
+    other = pd.concat([other, near_obs], axis=1)
+    other["state"] = pd.Series(["other"] * len(other), index=other.index, dtype=object)
+    other = other.sort_values(["cable_id", "end"])
     # a port outside the plan that sees a planned end: that cable lands there (the planned end's own
     # device may not have been collected, e.g. hosts without LLDP access)
-    ends_key = ends[["device", "port"]].assign(_planned=True)
-    loose = obs.merge(ends_key, on=["device", "port"], how="left")
-    loose = loose[loose["_planned"].isna()]
+    planned = pd.Series(okey).isin(ekey).to_numpy()
+    loose = obs[~planned].reset_index(drop=True)
     if len(loose):
         cand = pd.concat([loose.assign(rp=loose["remote_port"]), loose.assign(rp=loose["remote_port_descr"])])
         cand = cand.dropna(subset=["rp"])
@@ -206,10 +272,12 @@ def check(inv: Inventory, neighbors: pd.DataFrame, ports: pd.DataFrame,
                                  ev))
 
     # missing: nothing seen from either end, a collected end reports the port down
-    none_ids = st.index[(st["a"] == "none") & (st["b"] == "none")]
+    none_ids = cid_index[(ra == 0) & (rb == 0)]
     if len(none_ids):
-        pstate = ports.drop_duplicates(["device", "port"]).set_index(["device", "port"])["oper_up"]
         cand = plan[plan["cable_id"].isin(none_ids)]
+        # link states of their ends' devices only
+        on = ports[ports["device"].isin(set(cand["a_device"]) | set(cand["b_device"]))]
+        pstate = on.drop_duplicates(["device", "port"]).set_index(["device", "port"])["oper_up"]
         admin_down = _admin_down_set(ports)
         for r in cand.itertuples(index=False):
             if (r.a_device, r.a_port) in explained or (r.b_device, r.b_port) in explained:
@@ -231,9 +299,11 @@ def check(inv: Inventory, neighbors: pd.DataFrame, ports: pd.DataFrame,
                                          downs))
 
     # unexpected: observed links on ports no plan end covers and no verdict explains
-    covered = pd.concat([ends[["device", "port"]],
-                         pd.DataFrame(list(explained), columns=["device", "port"])], ignore_index=True).drop_duplicates()
-    flag = obs.merge(covered.assign(_c=True), on=["device", "port"], how="left")["_c"].isna().to_numpy()
+    flag = ~planned
+    rest = np.flatnonzero(flag)
+    if explained and len(rest):
+        od, op = obs["device"].to_numpy(dtype=object)[rest], obs["port"].to_numpy(dtype=object)[rest]
+        flag[rest] = [(d, p_) not in explained for d, p_ in zip(od, op)]
     unplanned = obs[flag]
     seen_pairs = set()
     for r in unplanned.itertuples(index=False):

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 from functools import cached_property
 
-import networkx as nx
 import numpy as np
 import pandas as pd
 
@@ -299,6 +298,8 @@ class FabricGraph:
     # --- the networkx view ----------------------------------------------------------------------
     @cached_property
     def graph(self) -> nx.MultiGraph:
+        import networkx as nx   # here, not at module level: the analysis never needs it (0.15 s to import)
+
         g = nx.MultiGraph()
         for name, d in self.inventory.devices.items():
             g.add_node(name, role=d.role, plane=d.plane, platform=d.platform, location=d.location())

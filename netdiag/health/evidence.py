@@ -201,23 +201,37 @@ def breakout_owner(device: pd.Series, port: pd.Series, lane: np.ndarray, port_la
                    known_ports: pd.MultiIndex) -> np.ndarray:
     """For lanes beyond their port's lane count: the sibling sub-port that owns the lane when the
     device reports that port (SONiC EthernetN + k, EOS Ethernet1/1 -> 1/3, Cumulus swp1s0 -> s1),
-    else the port itself. Module data of a breakout sits on the first sub-port."""
+    else the port itself. Module data of a breakout sits on the first sub-port. (The sibling's name
+    is worked out once per distinct (port, lane count, step); the device's ports looked up at once.)"""
     out = port.to_numpy(dtype=object).copy()
     with np.errstate(invalid="ignore"):
         beyond = (port_lanes > 0) & (lane > port_lanes)
     idx = np.flatnonzero(beyond)
-    for i in idx:   # only lanes past a port's lane count: a handful per breakout module
-        p, k, ln = str(out[i]), int(port_lanes[i]), int(lane[i])
-        step = (ln - 1) // k
-        cand = None
+    if not len(idx):
+        return out
+    k = np.asarray(port_lanes)[idx].astype(np.int64)
+    step = (np.asarray(lane)[idx].astype(np.int64) - 1) // k
+    pcodes, puniq = pd.factorize(pd.Series(out[idx], dtype=object).map(str).to_numpy(dtype=object))
+    tkey = (pcodes.astype(np.int64) * (int(k.max()) + 1) + k) * (int(step.max()) + 1) + step
+    tcodes, tuniq = pd.factorize(tkey)
+    names = [None] * len(tuniq)
+    first = np.unique(tcodes, return_index=True)[1]   # a row of each distinct (port, lane count, step)
+    kk, ss, first_p = k[first], step[first], pcodes[first]
+    for t in range(len(tuniq)):
+        p, kt, st = puniq[first_p[t]], int(kk[t]), int(ss[t])
         for rx, per_lane in ((_SONIC, True), (_EOS, True), (_CUMULUS, False)):
             m = rx.match(p)
             if m:
                 base = int(m.group(2))
-                cand = f"{m.group(1)}{base + step * k if per_lane else base + step}"
+                names[t] = f"{m.group(1)}{base + st * kt if per_lane else base + st}"
                 break
-        if cand and (device.iat[i], cand) in known_ports:
-            out[i] = cand
+    cand = np.array(names, dtype=object)[tcodes]
+    has = np.flatnonzero(pd.notna(cand))
+    if len(has):
+        dev = device.to_numpy(dtype=object)[idx[has]]
+        pairs = pd.MultiIndex.from_arrays([pd.Index(dev, dtype=object), pd.Index(cand[has], dtype=object)])
+        known = np.asarray(pairs.isin(known_ports), dtype=bool)
+        out[idx[has[known]]] = cand[has[known]]
     return out
 
 
@@ -373,38 +387,47 @@ def module_class(modules: pd.DataFrame) -> np.ndarray:
     """Class of each module for fallback thresholds: sr, dr, fr, lr, er (ER/ZR), aoc, copper or
     default. From the media, then the reach code in the part number / identifier (…-SR4, DR4,
     400ZR), then the wavelength (850 nm multimode -> sr; 1310 nm single-mode with a length -> dr
-    up to 500 m, fr up to 2 km, lr beyond; 1310 nm over MPO with no length -> dr)."""
+    up to 500 m, fr up to 2 km, lr beyond; 1310 nm over MPO with no length -> dr).
+    Text is looked at once per distinct value (media, part number and identifier, connector)."""
     n = len(modules)
-    media = modules["media"].astype(object).fillna("").astype(str).str.lower().to_numpy() if n else np.array([], object)
     out = np.full(n, "default", dtype=object)
     if not n:
         return out
+
+    def distinct(col: str):
+        """(codes, the distinct values as text, '' for a missing value at code -1)"""
+        codes, uniq = pd.factorize(modules[col])
+        return codes, [str(u) for u in np.asarray(uniq, dtype=object).tolist()] + [""]
+
+    mcodes, mtext = distinct("media")
+    mlow = [t.lower() for t in mtext]
     # the reach code of each distinct (part number, identifier) pair (they repeat across the fleet)
-    pairs = pd.DataFrame({"pn": modules["part_number"].astype(object).to_numpy(),
-                          "id": modules["identifier"].astype(object).to_numpy()})
-    tcodes = pairs.groupby(["pn", "id"], sort=False, dropna=False).ngroup().to_numpy()
-    u = pairs.drop_duplicates()
-    text = u["pn"].fillna("").astype(str) + " " + u["id"].fillna("").astype(str)
-    code = pd.Series(text.to_numpy(dtype=object), dtype=object).str.extract(_CLASS_RX, expand=False).fillna(
-        "").str.lower().to_numpy(dtype=object)[tcodes]
-    code = np.where(code == "zr", "er", code)
+    pcodes, ptext = distinct("part_number")
+    icodes, itext = distinct("identifier")
+    w = len(itext)
+    kcodes, kuniq = pd.factorize((pcodes.astype(np.int64) + 1) * w + (icodes + 1))
+    text = [ptext[k // w - 1] + " " + itext[k % w - 1] for k in kuniq.tolist()]
+    code = pd.Series(text, dtype=object).str.extract(_CLASS_RX, expand=False).fillna("").str.lower() \
+        .to_numpy(dtype=object)
+    code = np.where(code == "zr", "er", code)[kcodes] if len(text) else np.full(n, "", dtype=object)
     wl = _f(modules["wavelength_nm"])
     length = _f(modules["length_m"])
+    labels = np.array(["default", "sr", "dr", "fr", "lr", "er"], dtype=object)
     with np.errstate(invalid="ignore"):
-        by_wl = np.where((wl >= 800) & (wl <= 950), "sr",
-                         np.where((wl >= 1260) & (wl <= 1360),
-                                  np.where(length <= 500, "dr", np.where(length <= 2000, "fr",
-                                                                         np.where(length > 2000, "lr", "default"))),
-                                  np.where((wl >= 1500) & (wl <= 1620), "er", "default")))
+        sr, o, er = (wl >= 800) & (wl <= 950), (wl >= 1260) & (wl <= 1360), (wl >= 1500) & (wl <= 1620)
+        by_wl = np.select([sr, o & (length <= 500), o & (length <= 2000), o & (length > 2000), o, er],
+                          [1, 2, 3, 4, 0, 5], 0)
     # 1310 nm over a parallel (MPO) connector with no length is DR (400GBASE-DR4/800G DR8 are the
     # 1310 nm parallel single-mode PMDs; FR/LR use duplex LC with CWDM)
-    mpo = (modules["connector"].astype(object).fillna("").astype(str).str.upper().str.contains("MPO|MTP", regex=True)
-           .to_numpy(dtype=bool) if "connector" in modules else np.zeros(n, dtype=bool))
-    with np.errstate(invalid="ignore"):
-        by_wl = np.where((by_wl == "default") & (wl >= 1260) & (wl <= 1360) & np.isnan(length) & mpo, "dr", by_wl)
-    out = np.where(code != "", code, by_wl)
-    out = np.where(media == "aoc", "aoc", out)
-    out = np.where(np.isin(media, ["dac", "acc"]), "copper", out)
+    if "connector" in modules:
+        ccodes, ctext = distinct("connector")
+        mpo = np.array([bool(re.search("MPO|MTP", t.upper())) for t in ctext], dtype=bool)[ccodes]
+    else:
+        mpo = np.zeros(n, dtype=bool)
+    by_wl = np.where((by_wl == 0) & o & np.isnan(length) & mpo, 2, by_wl)
+    out = np.where(code != "", code, labels[by_wl])
+    out = np.where(np.array([t == "aoc" for t in mlow], dtype=bool)[mcodes], "aoc", out)
+    out = np.where(np.array([t in ("dac", "acc") for t in mlow], dtype=bool)[mcodes], "copper", out)
     return out.astype(object)
 
 

@@ -91,7 +91,9 @@ def read_table(table: str, path: str | Path) -> pd.DataFrame:
     """One canonical table from Parquet. A file netdiag wrote already has every schema column, in
     order, with its dtype: it is used as read (`conform` would copy it, ~0.7 GB for the counters of
     100k GPUs); any other file is conformed."""
-    df = pd.read_parquet(path)
+    from netdiag.store import read_parquet   # pd.read_parquet's frame, nullable integers built with one copy
+
+    df = read_parquet(path)
     return df if is_conformed(table, df) else conform(table, df)
 
 
