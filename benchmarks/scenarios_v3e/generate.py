@@ -1,0 +1,415 @@
+"""Build a v3e scenario: a multi-plane rail-optimised Ethernet fabric, noise that must not alarm,
+injected faults, then every device's command outputs as a capture folder, devices.csv, cabling.csv
+and truth.json.
+
+    python -m benchmarks.scenarios_v3e.generate --shape 2p-sonic --seed 1 --faults 6 --out DIR
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import random
+from pathlib import Path
+
+from . import faults as F
+from . import render_linux, render_nxos, render_sonic
+from .model import LANES, Fabric
+
+STARTED = "2026-12-01T02:00:00.000Z"
+
+SYSDESCR = {
+    "linux": "Ubuntu 22.04.4 LTS Linux 5.15.0-105-generic #115-Ubuntu SMP Mon Apr 15 09:52:04 UTC 2024 x86_64",
+    "sonic": "SONiC Software Version: SONiC.202311.412345-abcdef0 - HwSku: Mellanox-SN4600C-C64 - "
+             "Distribution: Debian 12.5 - Kernel: 6.1.0-11-2-amd64",
+    "nxos": "Cisco Nexus Operating System (NX-OS) Software 10.3(4a)\nTAC support: http://www.cisco.com/tac\n"
+            "Copyright (c) 2002-2023, Cisco Systems, Inc. All rights reserved.",
+}
+
+RENDER = {"linux": render_linux.commands, "sonic": render_sonic.commands, "nxos": render_nxos.commands}
+
+
+# --- shapes ------------------------------------------------------------------------------------------
+
+def _switch_port_name(platform: str, k: int) -> str:
+    if platform == "sonic":
+        return f"Ethernet{4 * k}"
+    if platform == "nxos":
+        return f"Ethernet1/{k + 1}"
+    raise ValueError(platform)
+
+
+def build(shape: str, seed: int, gpus: int) -> Fabric:
+    """A rail-optimised fabric: hosts with 8 dual-port NICs; each NIC port in one plane; per plane,
+    leaves (32 host ports, 8 uplinks through two patch panels) and two spines."""
+    spec = SHAPE_SPECS[shape]
+    rng = random.Random(seed)
+    fab = Fabric(rng, shape)
+    planes = spec["planes"]
+    leaf_pf, spine_pf = spec["leaf"], spec["spine"]
+    hosts = max(2, (gpus + 7) // 8)
+    nics = 8
+    per_plane_rails = nics * 2 // planes
+    # hosts
+    hdevs = []
+    for h in range(hosts):
+        rack = f"r{h // 4 + 1:02d}"
+        d = fab.device(f"gpu-{rack}-n{h % 4 + 1:02d}", "linux", "gpu_host", "", row="01", rack=rack, u=4 + 8 * (h % 4))
+        for k in range(nics):
+            for j in range(2):
+                bus = 0x0d + 0x20 * k
+                fab.port(d, f"ens{k + 1}f{j}np{j}", "SR4", pci=f"0000:{bus:02x}:00.{j}")
+        hdevs.append(d)
+    fab.planes = [str(p) for p in range(planes)]
+    fab.leaves, fab.spines = {}, {}
+    for p in range(planes):
+        # the host ports of this plane, rail-major
+        hp = []
+        for r in range(per_plane_rails):
+            for h, d in enumerate(hdevs):
+                # NIC port index t = k*2+j with plane t % planes and rail t // planes
+                t = r * planes + p
+                k, j = divmod(t, 2)
+                hp.append((d, d.ports[f"ens{k + 1}f{j}np{j}"]))
+        n_leaves = (len(hp) + 31) // 32
+        leaves = []
+        for li in range(n_leaves):
+            lf = fab.device(f"leaf-p{p}-{li + 1:02d}", leaf_pf, "leaf", str(p), row="10", rack=f"n{p}{li // 2 + 1}",
+                            u=40 - 2 * (li % 2))
+            lf.lldp_alias = leaf_pf == "sonic" and rng.random() < 0.5
+            for k in range(40):
+                fab.port(lf, _switch_port_name(leaf_pf, k), "SR4", alias=f"etp{k + 1}")
+            leaves.append(lf)
+        spines = []
+        for si in range(2):
+            sp = fab.device(f"spine-p{p}-{si + 1}", spine_pf, "spine", str(p), row="11", rack=f"s{p}", u=20 + 4 * si)
+            sp.lldp_alias = spine_pf == "sonic" and rng.random() < 0.5
+            for k in range(max(8, n_leaves * 4)):
+                fab.port(sp, _switch_port_name(spine_pf, k), "SR4", alias=f"etp{k + 1}")
+            spines.append(sp)
+        fab.leaves[str(p)], fab.spines[str(p)] = leaves, spines
+        for idx, (d, hport) in enumerate(hp):
+            lf = leaves[idx // 32]
+            lp = lf.ports[_switch_port_name(leaf_pf, idx % 32)]
+            media = "aoc" if rng.random() < spec.get("aoc", 0.0) else "fiber"
+            if media == "aoc":
+                # one AOC assembly: both ends are its own (non-separable) optics
+                hport.module = fab.new_module("AOC")
+                lp.module = fab.new_module("AOC")
+            fab.link(f"C-{d.name}-{hport.name}", hport, lp, media, rng.choice([3, 5, 7, 10]), str(p))
+        for li, lf in enumerate(leaves):
+            for u in range(8):
+                sp = spines[u % 2]
+                sport = sp.ports[_switch_port_name(spine_pf, li * 4 + u // 2)]
+                lport = lf.ports[_switch_port_name(leaf_pf, 32 + u)]
+                panel_a = f"pp-{lf.rack}"
+                panel_b = f"pp-s{p}-{u % 2 + 1}"
+                path = [f"{panel_a}:{(li % 2) * 8 + u + 1}", f"{panel_b}:{li * 4 + u // 2 + 1}"]
+                fab.link(f"U-{lf.name}-{u + 1}", lport, sport, "fiber", rng.choice([30, 45, 60]), str(p), path)
+    fab.hosts = hdevs
+    return fab
+
+
+SHAPE_SPECS = {
+    "2p-sonic": {"planes": 2, "leaf": "sonic", "spine": "sonic", "aoc": 0.1},
+    "4p-sonic": {"planes": 4, "leaf": "sonic", "spine": "sonic", "aoc": 0.1},
+    "2p-nxos": {"planes": 2, "leaf": "nxos", "spine": "sonic", "aoc": 0.0},
+    "4p-nxos": {"planes": 4, "leaf": "nxos", "spine": "sonic", "aoc": 0.0},
+}
+
+
+# --- noise -------------------------------------------------------------------------------------------
+
+def add_noise(fab: Fabric, protected: set) -> dict:
+    """Harmless oddities; returns {cable_id: [what]} for the links they touch."""
+    rng = fab.rng
+    links = [ln for ln in fab.links if ln.cid not in protected]
+    rng.shuffle(links)
+    it = iter(links)
+    noise = {}
+
+    def take(what):
+        ln = next(it)
+        protected.add(ln.cid)
+        noise.setdefault(ln.cid, []).append(what)
+        return ln
+
+    # DOM at the edge of (inside) the thresholds: a weak but in-spec transmitter (Tx just above its low
+    # warning, normal loss), or a strong one on a short run (Rx just under the high warning)
+    for _ in range(3):
+        ln = take("tx_near_low_warning")
+        x = ln.a if rng.random() < 0.5 else ln.b
+        if x.module.thr is None or ln.media == "dac":
+            continue
+        x.module.tx = [x.module.thr["tx"][2] + rng.uniform(0.2, 0.6) for _ in range(LANES)]
+    for _ in range(2):
+        ln = take("rx_near_high_warning")
+        x = ln.a if rng.random() < 0.5 else ln.b
+        y = ln.b if x is ln.a else ln.a
+        if x.module.thr is None or y.module.thr is None or ln.media == "dac":
+            continue
+        loss = ln.loss_ab if y is ln.a else ln.loss_ba
+        for i in range(LANES):
+            loss[i] = rng.uniform(0.2, 0.4)
+            y.module.tx[i] = min(y.module.thr["tx"][1] - 0.2, x.module.thr["rx"][1] - rng.uniform(0.15, 0.4) + loss[i])
+    # modules without thresholds / with a 0 mW low alarm
+    for _ in range(4):
+        ln = take("module_without_thresholds")
+        ln.a.module.thr = None
+    for _ in range(3):
+        ln = take("zero_mw_low_alarm")
+        ln.b.module.zero_low_alarm = True
+        ln.a.module.zero_low_alarm = True
+    # warm modules inside their warning
+    for _ in range(4):
+        ln = take("warm_module")
+        (ln.a if rng.random() < 0.5 else ln.b).module.temp = rng.uniform(60, 68.5)
+    # ports admin down on planned links (a host port taken out of service)
+    ln = take("admin_down")
+    ln.a.admin_up = False
+    return noise
+
+
+def late_noise(fab: Fabric, protected: set, noise: dict):
+    """Counter noise applied after settle(): a few uncorrectable codewords over a long uptime; link flaps
+    counted since boot from host reboots."""
+    rng = fab.rng
+    ups = [ln for ln in fab.links if ln.cid not in protected and ln.a.up]
+    rng.shuffle(ups)
+    for ln in ups[:5]:
+        p = ln.a if rng.random() < 0.5 else ln.b
+        d = fab.devices[p.dev]
+        d.uptime_s = max(d.uptime_s, 86400 * rng.uniform(150, 400))
+        n = rng.randint(1, 3)
+        p.fec_uncorr += n
+        p.fec_uncorr_lane[rng.randrange(LANES)] += n
+        p.hist[15] += n
+        noise.setdefault(ln.cid, []).append("few_uncorrectable_over_months")
+    # a host rebooted a few times: every port's link-down counter since boot
+    for d in rng.sample(fab.hosts, min(2, len(fab.hosts))):
+        k = rng.randint(2, 6)
+        for p in d.ports.values():
+            p.link_down += k
+            p.carrier_changes += 2 * k
+
+
+# --- faults ------------------------------------------------------------------------------------------
+
+FAULT_MIX = ["tx_low", "bias_high", "rx_electrical", "dirty_connector", "damaged_cable", "dark_strand",
+             "hot_module", "config_mismatch", "failing_switch_rx", "failing_switch_tx", "nic_failure",
+             "patch_panel", "port_host_side", "swapped", "miswire", "leaf_down"]
+
+
+def inject(fab: Fabric, n: int, protected: set) -> list[dict]:
+    rng = fab.rng
+    used = set(protected)
+    truth = []
+    kinds = [FAULT_MIX[(rng.randrange(len(FAULT_MIX)) + i * 5) % len(FAULT_MIX)] for i in range(n)]
+    by_dev = {}
+    for ln in fab.links:
+        by_dev.setdefault(ln.a.dev, []).append(ln)
+        by_dev.setdefault(ln.b.dev, []).append(ln)
+    busy_dev = set()  # devices hit by a shared-part fault: no second shared fault there
+
+    def free(pred=lambda ln: True):
+        c = [ln for ln in fab.links if ln.cid not in used and pred(ln)]
+        return rng.choice(c) if c else None
+
+    for kind in kinds:
+        t = None
+        if kind in ("tx_low", "bias_high", "rx_electrical", "dirty_connector", "damaged_cable", "dark_strand",
+                    "hot_module", "config_mismatch"):
+            ln = free(lambda ln: ln.media == "fiber" and ln.a.dev not in busy_dev and ln.b.dev not in busy_dev)
+            if ln is None:
+                continue
+            used.add(ln.cid)
+            t = getattr(F, kind)(fab, ln)
+        elif kind == "port_host_side":
+            ln = free(lambda ln: ln.media == "fiber" and fab.devices[ln.b.dev].platform == "sonic"
+                      and ln.b.dev not in busy_dev)
+            if ln is None:
+                continue
+            used.add(ln.cid)
+            t = F.port_host_side(fab, ln, ln.b)
+        elif kind in ("failing_switch_rx", "failing_switch_tx"):
+            cands = [lf for p in fab.planes for lf in fab.leaves[p] if lf.name not in busy_dev]
+            if not cands:
+                continue
+            sw = rng.choice(cands)
+            mine = [ln for ln in by_dev[sw.name] if ln.cid not in used]
+            k = max(3, round(len(by_dev[sw.name]) * rng.uniform(0.08, 0.2)))
+            if len(mine) < k:
+                continue
+            chosen = rng.sample(mine, k)
+            used.update(ln.cid for ln in chosen)
+            busy_dev.add(sw.name)
+            t = F.failing_switch(fab, sw, chosen, kind.rsplit("_", 1)[1])
+        elif kind == "nic_failure":
+            cands = [h for h in fab.hosts if h.name not in busy_dev and h.reachable]
+            if not cands:
+                continue
+            h = rng.choice(cands)
+            k = rng.randrange(8) + 1
+            lns = [ln for ln in by_dev[h.name] if ln.a.name.startswith(f"ens{k}f")]
+            if any(ln.cid in used for ln in lns):
+                continue
+            used.update(ln.cid for ln in lns)
+            busy_dev.add(h.name)
+            t = F.nic_failure(fab, h, f"ens{k}", lns)
+        elif kind == "patch_panel":
+            panels = {}
+            for ln in fab.links:
+                for hop in ln.path:
+                    panels.setdefault(hop.split(":")[0], []).append(ln)
+            names = [pn for pn, lns in panels.items() if all(ln.cid not in used for ln in lns) and len(lns) >= 4]
+            if not names:
+                continue
+            pn = rng.choice(sorted(names))
+            lns = panels[pn]
+            chosen = rng.sample(lns, min(len(lns), rng.randint(3, 5)))
+            used.update(ln.cid for ln in lns)
+            t = F.patch_panel(fab, pn, chosen)
+        elif kind == "swapped":
+            l1 = free(lambda ln: ln.a.dev.startswith("gpu") and ln.b.dev not in busy_dev)
+            if l1 is None:
+                continue
+            cands = [ln for ln in by_dev[l1.b.dev] if ln.cid not in used and ln is not l1 and ln.a.dev.startswith("gpu")]
+            if not cands:
+                continue
+            l2 = rng.choice(cands)
+            used.update((l1.cid, l2.cid))
+            t = F.swapped(fab, l1, l2)
+        elif kind == "miswire":
+            ln = free(lambda ln: ln.a.dev.startswith("gpu") and ln.b.dev not in busy_dev)
+            if ln is None:
+                continue
+            dev = fab.devices[ln.b.dev]
+            planned = {(l.b.dev, l.b.name) for l in fab.links} | {(l.a.dev, l.a.name) for l in fab.links}
+            spares = [p for p in dev.ports.values() if (p.dev, p.name) not in planned]
+            if not spares:
+                continue
+            used.add(ln.cid)
+            t = F.miswire(fab, ln, rng.choice(spares))
+        elif kind == "leaf_down":
+            cands = [lf for p in fab.planes for lf in fab.leaves[p] if lf.name not in busy_dev
+                     and all(ln.cid not in used for ln in by_dev[lf.name])]
+            if not cands or n < 8:
+                continue
+            sw = rng.choice(cands)
+            used.update(ln.cid for ln in by_dev[sw.name])
+            busy_dev.add(sw.name)
+            t = F.leaf_down(fab, sw, by_dev[sw.name])
+        if t is not None:
+            truth.append(t)
+    return truth
+
+
+# --- LLDP --------------------------------------------------------------------------------------------
+
+def _advert(fab: Fabric, p) -> tuple:
+    d = fab.devices[p.dev]
+    if d.platform == "linux":
+        return (d.name, d.mac, "mac", p.mac, p.name, SYSDESCR["linux"])
+    if d.platform == "sonic":
+        if d.lldp_alias:
+            return (d.name, d.mac, "local", p.alias, "", SYSDESCR["sonic"])
+        return (d.name, d.mac, "local", p.name, p.name, SYSDESCR["sonic"])
+    if d.platform == "nxos":
+        return (d.name, d.mac, "ifname", p.name.replace("Ethernet", "Eth"), p.name, SYSDESCR["nxos"])
+    raise ValueError(d.platform)
+
+
+def set_lldp(fab: Fabric):
+    for ln in fab.links:
+        a = ln.actual_a or ln.a
+        b = ln.actual_b or ln.b
+        if a.up:
+            a.lldp = _advert(fab, b)
+            b.lldp = _advert(fab, a)
+
+
+# --- writing -----------------------------------------------------------------------------------------
+
+def write(fab: Fabric, out: Path, truth: dict):
+    out.mkdir(parents=True, exist_ok=True)
+    with open(out / "devices.csv", "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["name", "platform", "address", "role", "plane", "site", "hall", "row", "rack", "u"])
+        for i, d in enumerate(fab.devices.values()):
+            w.writerow([d.name, d.platform, f"10.{20 + i // 250}.{i % 250}.1", d.role, d.plane, "dc2", "B", d.row,
+                        d.rack, d.u])
+    with open(out / "cabling.csv", "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["cable_id", "a_device", "a_port", "b_device", "b_port", "media", "length_m", "plane", "path"])
+        for ln in fab.links:
+            w.writerow([ln.cid, ln.a.dev, ln.a.name, ln.b.dev, ln.b.name, ln.media, ln.length, ln.plane,
+                        ";".join(ln.path)])
+    cap = out / "capture"
+    (cap / "devices").mkdir(parents=True, exist_ok=True)
+    names = []
+    for d in fab.devices.values():
+        names.append(d.name)
+        dd = cap / "devices" / d.name
+        dd.mkdir(exist_ok=True)
+        if not d.reachable:
+            (dd / "device.json").write_text(json.dumps({
+                "name": d.name, "platform": d.platform, "address": None, "ok": False,
+                "error": f"unreachable: ssh: connect to host {d.name} port 22: No route to host"}))
+            (dd / "index.json").write_text("[]")
+            continue
+        (dd / "device.json").write_text(json.dumps({"name": d.name, "platform": d.platform, "address": None,
+                                                    "ok": True, "error": None}))
+        idx = []
+        for n, (cmd, text, rc, err) in enumerate(RENDER[d.platform](d), 1):
+            fn = f"{n:04d}.txt"
+            (dd / fn).write_text(text)
+            if err:
+                (dd / f"{n:04d}.err").write_text(err + "\n")
+            idx.append({"command": cmd, "file": fn, "exit_status": rc, "started": STARTED,
+                        "duration_s": 0.05, "error": None})
+        (dd / "index.json").write_text(json.dumps(idx, indent=1))
+    (cap / "capture.json").write_text(json.dumps({"format": "netdiag-capture/1", "started": STARTED,
+                                                  "finished": "2026-12-01T02:03:10.000Z", "tool_version": "0.1.0",
+                                                  "devices": names}, indent=1))
+    (out / "truth.json").write_text(json.dumps(truth, indent=1))
+
+
+def generate(shape: str, seed: int, out: Path, n_faults: int, gpus: int = 64) -> dict:
+    fab = build(shape, seed, gpus)
+    rng = fab.rng
+    protected: set = set()
+    # an unreachable host (noise): its links are unknown, never faults
+    unreach = rng.choice(fab.hosts)
+    unreach.reachable = False
+    protected.update(ln.cid for ln in fab.links if unreach.name in (ln.a.dev, ln.b.dev))
+    noise = add_noise(fab, protected)
+    faults = inject(fab, n_faults, protected)
+    fab.settle()
+    late_noise(fab, protected | {c for t in faults for c in t["links"]}, noise)
+    set_lldp(fab)
+    for i, t in enumerate(faults):
+        t["id"] = f"fault-{i}"
+    truth = {"source": "v3e", "shape": shape, "seed": seed, "gpus": gpus,
+             "unreachable": sorted(d.name for d in fab.devices.values() if not d.reachable
+                                   and not any(t["kind"] == "leaf_down" and t["ref"] == d.name for t in faults)),
+             "faults": faults, "noise_links": noise}
+    write(fab, out, truth)
+    return truth
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
+    ap.add_argument("--shape", default="2p-sonic", choices=sorted(SHAPE_SPECS))
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--faults", type=int, default=6)
+    ap.add_argument("--gpus", type=int, default=64)
+    ap.add_argument("--out", required=True)
+    a = ap.parse_args(argv)
+    t = generate(a.shape, a.seed, Path(a.out), a.faults, a.gpus)
+    print(json.dumps({"faults": len(t["faults"]), "unreachable": t["unreachable"]}))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

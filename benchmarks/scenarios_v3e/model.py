@@ -1,0 +1,340 @@
+"""The fabric model of the v3e scenario source: devices, ports, pluggable modules, cables, and the
+physics that turns them into what each end reads (optical power, flags, link state, counters).
+
+Written independently of netdiag: nothing here imports netdiag. Units: optical power in dBm, bias in
+mA, temperature in degrees C. Every port carries 100G over 4 lanes (QSFP28: SR4 optics, AOC or DAC).
+
+Physics, in short:
+* Rx power of lane i at end B = Tx power of lane i at end A - loss of the strand A->B (connectors,
+  fibre, patch-panel hops, injected extra loss).
+* Pre-FEC BER of a lane from the received power (a receiver sensitivity curve) plus a receiver
+  electrical floor (healthy ~1e-10..1e-8; a bad receiver or ASIC SerDes adds to it).
+* RS(528,514) FEC: corrected codewords ~ bits x BER; uncorrectable ~ codewords x (BER/2e-4)^4.
+* A link is up when both ends are present, admin up, agree on FEC, and every lane of each direction
+  carries light above the receivers' lock level with host-side signal present.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass, field
+
+LANES = 4
+BITRATE = 103.125e9  # 100GBASE-R4 line rate, all lanes
+CW_BITS = 5280  # RS(528,514) codeword, 10-bit symbols
+LOCK_DBM = -14.0  # below this on any lane the receiver cannot lock
+LOS_DBM = -18.0  # the module asserts Rx LOS below this
+DARK_DBM = -40.0  # what a module reports with no light at all (0.0001 mW)
+
+
+def mw(dbm: float) -> float:
+    return 0.0 if dbm <= -40 else 10 ** (dbm / 10)
+
+
+# Module thresholds as real modules carry them (dBm, mA, C, V): [high alarm, high warn, low warn, low alarm]
+SR4_THR = {"rx": (3.4, 2.4, -9.9, -13.9), "tx": (5.0, 3.0, -6.4, -8.4), "bias": (13.0, 12.0, 3.0, 2.0),
+           "temp": (75.0, 70.0, 0.0, -5.0), "vcc": (3.63, 3.465, 3.135, 2.97)}
+AOC_THR = {"rx": (3.4, 2.4, -9.5, -13.5), "tx": (4.0, 3.0, -6.0, -8.0), "bias": (10.0, 9.5, 1.0, 0.5),
+           "temp": (75.0, 70.0, 0.0, -5.0), "vcc": (3.63, 3.465, 3.135, 2.97)}
+
+
+@dataclass
+class Module:
+    serial: str
+    vendor: str
+    pn: str
+    kind: str  # "SR4", "AOC", "DAC"
+    thr: dict | None  # None: module without thresholds (flags not implemented)
+    temp: float = 35.0
+    vcc: float = 3.29
+    tx: list = field(default_factory=lambda: [0.0] * LANES)  # dBm
+    bias: list = field(default_factory=lambda: [7.0] * LANES)
+    tx_fault: list = field(default_factory=lambda: [False] * LANES)
+    zero_low_alarm: bool = False  # the module reports 0 mW Rx low alarm/warning (a blank threshold)
+    rx_floor_ber: float = 1e-10  # receiver (TIA/CDR) electrical floor
+    host_txlos: list = field(default_factory=lambda: [False] * LANES)  # electrical signal from the port lost
+
+    @property
+    def optical(self) -> bool:
+        return self.kind != "DAC"
+
+
+@dataclass
+class Port:
+    dev: str
+    name: str
+    mac: str
+    module: Module | None
+    admin_up: bool = True
+    present: bool = True  # the port exists in the device's outputs (a NIC that fell off the bus: False)
+    fec: str = "rs"  # "rs" or "none"
+    speed: int = 100
+    alias: str | None = None
+    pci: str | None = None
+    # computed by settle()
+    rx: list = field(default_factory=lambda: [DARK_DBM] * LANES)
+    rx_los: list = field(default_factory=lambda: [True] * LANES)
+    rx_lol: list = field(default_factory=lambda: [True] * LANES)
+    up: bool = False
+    ber: list = field(default_factory=lambda: [0.0] * LANES)
+    # counters since clear (the device's uptime for most platforms)
+    rx_frames: int = 0
+    tx_frames: int = 0
+    rx_bytes: int = 0
+    tx_bytes: int = 0
+    fec_corr: int = 0
+    fec_uncorr: int = 0
+    fec_corr_lane: list = field(default_factory=lambda: [0] * LANES)
+    fec_uncorr_lane: list = field(default_factory=lambda: [0] * LANES)
+    corrected_bits: int = 0
+    symbol_err: int = 0  # uncorrected symbol errors (mlx5 rx_symbol_err_phy)
+    crc: int = 0
+    rx_drops: int = 0
+    link_down: int = 0
+    carrier_changes: int = 0
+    hist: list = field(default_factory=lambda: [0] * 16)  # codewords by symbol errors per codeword
+    # what this port sees over LLDP: (sysname, chassis mac, port id subtype, port id, port descr)
+    lldp: tuple | None = None
+    # extra BER added at this port's receiver (a switch ASIC SerDes fault, a bad receiver)
+    rx_extra_ber: float = 0.0
+    fault_hours: float = 0.0  # how long the current fault has been acting on this receiver
+
+
+@dataclass
+class Device:
+    name: str
+    platform: str
+    role: str
+    plane: str = ""
+    row: str = "01"
+    rack: str = "r01"
+    u: int = 10
+    reachable: bool = True
+    uptime_s: float = 86400 * 60
+    ports: dict = field(default_factory=dict)
+    mac: str = "00:00:00:00:00:00"
+    lldp_alias: bool = False  # SONiC advertising the port alias as its LLDP Port ID
+
+
+@dataclass
+class Link:
+    cid: str
+    a: Port
+    b: Port
+    media: str  # "fiber", "aoc", "dac"
+    length: float
+    plane: str
+    path: list = field(default_factory=list)  # ["PANEL:PORT", ...]
+    loss_ab: list = field(default_factory=lambda: [1.0] * LANES)
+    loss_ba: list = field(default_factory=lambda: [1.0] * LANES)
+    # the cable is actually plugged into these ports (miswires); None = as planned
+    actual_a: Port | None = None
+    actual_b: Port | None = None
+
+
+class Fabric:
+    def __init__(self, rng: random.Random, shape: str):
+        self.rng = rng
+        self.shape = shape
+        self.devices: dict[str, Device] = {}
+        self.links: list[Link] = []
+        self._serial = 0
+        self._mac = 0
+        self.noise_links: dict[str, list] = {}
+
+    # --- construction -------------------------------------------------------------------------
+    def device(self, name, platform, role, plane="", row="01", rack="r01", u=10) -> Device:
+        d = Device(name, platform, role, plane, row, rack, u)
+        d.mac = self.new_mac()
+        d.uptime_s = 86400 * self.rng.uniform(20, 400)
+        self.devices[name] = d
+        return d
+
+    def new_mac(self) -> str:
+        self._mac += 1
+        v = 0x0c42a1000000 + self._mac * 7
+        return ":".join(f"{(v >> s) & 0xff:02x}" for s in range(40, -8, -8))
+
+    def new_module(self, kind: str, vendor_pick: int | None = None) -> Module:
+        rng = self.rng
+        self._serial += 1
+        vendors = [("FINISAR CORP.", "FTLC9558REPM", "X"), ("Mellanox", "MMA1B00-C100D", "MT"),
+                   ("INNOLIGHT", "TR-FC85S-N00", "INK"), ("AVAGO", "AFBR-89CDDZ", "QB")]
+        if kind == "AOC":
+            vendor, pn, pre = "Mellanox", "MFA1A00-C010", "MT"
+        elif kind == "DAC":
+            vendor, pn, pre = "Mellanox", "MCP1600-C002", "MT"
+        else:
+            vendor, pn, pre = vendors[(vendor_pick if vendor_pick is not None else rng.randrange(4)) % 4]
+        thr = dict(AOC_THR if kind == "AOC" else SR4_THR) if kind != "DAC" else None
+        m = Module(serial=f"{pre}{2300 + rng.randrange(90):04d}{self._serial:06d}", vendor=vendor, pn=pn,
+                   kind=kind, thr=thr)
+        m.temp = rng.uniform(31, 52)
+        m.vcc = rng.uniform(3.24, 3.34)
+        if kind != "DAC":
+            base = rng.uniform(-0.8, 1.2)
+            m.tx = [base + rng.uniform(-0.6, 0.6) for _ in range(LANES)]
+            m.bias = [rng.uniform(6.0, 8.5) if kind == "SR4" else rng.uniform(6.0, 7.5) for _ in range(LANES)]
+        else:
+            m.tx = [0.0] * LANES
+            m.bias = [0.0] * LANES
+        m.rx_floor_ber = 10 ** rng.uniform(-11.5, -8.3)
+        return m
+
+    def port(self, dev: Device, name: str, kind: str = "SR4", alias=None, pci=None) -> Port:
+        p = Port(dev.name, name, self.new_mac(), self.new_module(kind) if kind else None, alias=alias, pci=pci)
+        dev.ports[name] = p
+        return p
+
+    def link(self, cid, a: Port, b: Port, media, length, plane, path=()) -> Link:
+        rng = self.rng
+        hops = len(path)
+        base = 0.3 + 0.003 * length + 0.35 * hops
+        ln = Link(cid, a, b, media, length, plane, list(path))
+        if media == "dac":
+            ln.loss_ab = [0.0] * LANES
+            ln.loss_ba = [0.0] * LANES
+        else:
+            ln.loss_ab = [base + rng.uniform(0.0, 0.9) for _ in range(LANES)]
+            ln.loss_ba = [base + rng.uniform(0.0, 0.9) for _ in range(LANES)]
+        self.links.append(ln)
+        return ln
+
+    def port_link(self) -> dict:
+        out = {}
+        for ln in self.links:
+            out[(ln.a.dev, ln.a.name)] = ln
+            out[(ln.b.dev, ln.b.name)] = ln
+        return out
+
+    def note_noise(self, cid: str, what: str):
+        self.noise_links.setdefault(cid, []).append(what)
+
+    # --- physics -----------------------------------------------------------------------------
+    def settle(self):
+        """Compute what each end reads: light, flags, link state, then counters since clear."""
+        for ln in self.links:
+            a = ln.actual_a or ln.a
+            b = ln.actual_b or ln.b
+            self._direction(a, b, ln.loss_ab, ln.media)
+            self._direction(b, a, ln.loss_ba, ln.media)
+            up = self._link_up(a, b)
+            for p in (a, b):
+                p.up = up
+        # ports no cable reaches (miswire leftovers): dark
+        reached = {id(ln.actual_a or ln.a) for ln in self.links} | {id(ln.actual_b or ln.b) for ln in self.links}
+        for d in self.devices.values():
+            for p in d.ports.values():
+                if id(p) not in reached:
+                    p.rx = [DARK_DBM] * LANES
+                    p.rx_los = [True] * LANES
+                    p.rx_lol = [True] * LANES
+                    p.up = False
+        for d in self.devices.values():
+            for p in d.ports.values():
+                self._counters(d, p)
+
+    def _direction(self, src: Port, dst: Port, loss: list, media: str):
+        """Light and flags at dst's receiver from src's transmitter."""
+        m, n = src.module, dst.module
+        lit = src.present and src.admin_up and m is not None
+        for i in range(LANES):
+            if media == "dac":
+                # passive copper: no optical power; 'light' is the electrical signal
+                ok = lit and (loss[i] < 20)
+                dst.rx[i] = DARK_DBM
+                dst.rx_los[i] = not ok
+                dst.rx_lol[i] = not ok or (m is not None and m.host_txlos[i])
+                continue
+            if not lit or m.tx_fault[i] or m.tx[i] <= -39:
+                p = DARK_DBM
+            else:
+                p = m.tx[i] - loss[i]
+            dst.rx[i] = max(DARK_DBM, round(p, 2)) if n is not None and dst.present else DARK_DBM
+            dst.rx_los[i] = dst.rx[i] < LOS_DBM
+            dst.rx_lol[i] = dst.rx[i] < LOCK_DBM or (lit and m.host_txlos[i])
+
+    @staticmethod
+    def _link_up(a: Port, b: Port) -> bool:
+        for p in (a, b):
+            if not (p.present and p.admin_up and p.module is not None):
+                return False
+        if a.fec != b.fec or a.speed != b.speed:
+            return False
+        return not any(a.rx_lol) and not any(b.rx_lol)
+
+    def _counters(self, d: Device, p: Port):
+        rng = self.rng
+        if not p.present:
+            return
+        T = d.uptime_s
+        util = rng.uniform(0.15, 0.45)
+        frames = int(T * util * BITRATE / 8 / 4000) if p.up else int(T * util * BITRATE / 8 / 4000 * 0.3)
+        p.rx_frames = frames + rng.randrange(1000)
+        p.tx_frames = frames + rng.randrange(1000)
+        p.rx_bytes = p.rx_frames * rng.randrange(3900, 4100)
+        p.tx_bytes = p.tx_frames * rng.randrange(3900, 4100)
+        if p.module is None:
+            return
+        corr = [0] * LANES
+        unc = [0] * LANES
+        bits_lane = BITRATE / LANES
+        healthy_T = max(0.0, T - p.fault_hours * 3600)
+        for i in range(LANES):
+            floor = p.module.rx_floor_ber
+            if p.module.kind == "DAC":
+                ber_now = floor + p.rx_extra_ber
+            else:
+                ber_now = floor + _optical_ber(p.rx[i]) + p.rx_extra_ber
+            p.ber[i] = ber_now if p.up else 0.0
+            # counters: healthy history, then the present state for fault_hours (if up)
+            ber_hist = floor
+            c = bits_lane * healthy_T * ber_hist
+            u = 0.0
+            if p.up:
+                t_now = p.fault_hours * 3600 if p.fault_hours else 0.0
+                c += bits_lane * t_now * ber_now
+                u += bits_lane / CW_BITS * t_now * min(1.0, (ber_now / 2e-4) ** 4)
+                if not p.fault_hours:
+                    # no fault: the present is the history (ber_now includes the optical term)
+                    c = bits_lane * T * ber_now
+                    u = bits_lane / CW_BITS * T * min(1.0, (ber_now / 2e-4) ** 4)
+            corr[i] = int(c * rng.uniform(0.9, 1.1))
+            unc[i] = int(u)
+        p.fec_corr_lane = corr
+        p.fec_uncorr_lane = unc
+        p.fec_corr = sum(corr)
+        p.fec_uncorr = sum(unc)
+        p.corrected_bits = int(p.fec_corr * rng.uniform(1.02, 1.2))
+        p.symbol_err = int(p.fec_uncorr * rng.uniform(3, 8)) if p.fec_uncorr else 0
+        p.crc = int(p.fec_uncorr * rng.uniform(0.3, 0.6)) if p.fec_uncorr else 0
+        if p.fec == "none" and p.up:
+            # no FEC: every bit error corrupts a frame
+            berr = sum(p.ber) / LANES
+            p.crc = int(BITRATE * T * berr / 8) if berr > 1e-12 else 0
+            p.fec_corr = p.fec_uncorr = 0
+            p.fec_corr_lane = [0] * LANES
+            p.fec_uncorr_lane = [0] * LANES
+        p.rx_drops = rng.randrange(0, 3000)
+        # FEC histogram: bins by symbol errors per codeword (Poisson-ish over corrected ones)
+        total_cw = int(BITRATE / CW_BITS * (T if p.up else T * 0.3))
+        errs = p.fec_corr
+        h = [0] * 16
+        h[1] = int(errs * 0.93)
+        h[2] = int(errs * 0.06)
+        h[3] = int(errs * 0.01)
+        rest = p.fec_uncorr
+        if rest:
+            for k in range(4, 15):
+                h[k] = int(errs * 10 ** (-2 - 0.5 * (k - 3)) * (1 + rest / max(errs, 1) * 1e4))
+            h[15] = rest
+        h[0] = max(0, total_cw - sum(h[1:]))
+        p.hist = h
+
+
+def _optical_ber(rx_dbm: float) -> float:
+    """Pre-FEC BER contributed by the received power (a 100G SR4 receiver sensitivity curve)."""
+    if rx_dbm <= LOCK_DBM:
+        return 0.5
+    return min(0.5, 10 ** (-4 - 1.5 * (rx_dbm + 13)))
