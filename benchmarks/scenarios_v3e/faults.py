@@ -22,6 +22,11 @@ def _strand_loss(ln: Link, src: Port) -> list:
     return ln.loss_ab if src is ln.a else ln.loss_ba
 
 
+def _mref(p: Port) -> str:
+    """The transceiver's name: DEVICE:CAGE (a breakout sub-port's module is its cage's)."""
+    return f"{p.dev}:{p.cage or p.name}"
+
+
 def _fault_time(fab: Fabric, *ports: Port, hours=None):
     h = hours if hours is not None else fab.rng.uniform(3, 60)
     for p in ports:
@@ -34,11 +39,11 @@ def tx_low(fab: Fabric, ln: Link) -> dict:
     """Bad transceiver: the transmitter of X is weak (coupling loss), bias normal; Y receives little."""
     rng = fab.rng
     x, y = _ends(ln, rng)
-    lanes = rng.sample(range(LANES), rng.choice([1, 2, 4]))
+    lanes = rng.sample(x.lanes, min(len(x.lanes), rng.choice([1, 2, 4])))
     for i in lanes:
         x.module.tx[i] = rng.uniform(-11.5, -9.0)
     _fault_time(fab, y)
-    return _t("tx_low", "transceiver", f"{x.dev}:{x.name}", [ln.cid],
+    return _t("tx_low", "transceiver", _mref(x), [ln.cid],
               f"replace the module in {x.dev}:{x.name}",
               f"{x.dev}:{x.name} Tx power lanes {[i + 1 for i in lanes]} below its low alarm with normal bias; "
               f"{y.dev}:{y.name} receives correspondingly low on those lanes only")
@@ -48,11 +53,12 @@ def bias_high(fab: Fabric, ln: Link) -> dict:
     """Bad transceiver: an ageing VCSEL, bias over its high alarm and Tx power under its low warning."""
     rng = fab.rng
     x, y = _ends(ln, rng)
-    i = rng.randrange(LANES)
-    x.module.bias[i] = rng.uniform(13.5, 15.5)
-    x.module.tx[i] = rng.uniform(-8.2, -6.8)
+    i = rng.choice(x.lanes)
+    t = x.module.thr
+    x.module.bias[i] = t["bias"][0] * rng.uniform(1.04, 1.15)
+    x.module.tx[i] = t["tx"][2] - rng.uniform(0.4, 1.6)
     _fault_time(fab, y)
-    return _t("bias_high_tx_low", "transceiver", f"{x.dev}:{x.name}", [ln.cid],
+    return _t("bias_high_tx_low", "transceiver", _mref(x), [ln.cid],
               f"replace the module in {x.dev}:{x.name}",
               f"{x.dev}:{x.name} lane {i + 1} bias over the high alarm and Tx power under the low warning")
 
@@ -63,7 +69,7 @@ def rx_electrical(fab: Fabric, ln: Link) -> dict:
     x, y = _ends(ln, rng)
     x.rx_extra_ber = 10 ** rng.uniform(-5.0, -4.3)
     _fault_time(fab, x)
-    return _t("rx_electrical", "transceiver", f"{x.dev}:{x.name}", [ln.cid],
+    return _t("rx_electrical", "transceiver", _mref(x), [ln.cid],
               f"reseat, then replace the module in {x.dev}:{x.name}",
               f"uncorrectable FEC codewords and high pre-FEC BER at {x.dev}:{x.name} only; Rx/Tx power normal "
               f"both ways; the far end {y.dev}:{y.name} receives clean")
@@ -73,9 +79,9 @@ def dirty_connector(fab: Fabric, ln: Link) -> dict:
     rng = fab.rng
     x, y = _ends(ln, rng)
     loss = _strand_loss(ln, y)
-    lanes = rng.sample(range(LANES), rng.choice([1, 2, 4]))
+    lanes = rng.sample(range(len(loss)), min(len(loss), rng.choice([1, 2, 4])))
     for i in lanes:
-        loss[i] += rng.uniform(10.0, 12.5)
+        loss[i] += rng.uniform(10.0, 12.5) if x.module.kind == "SR4" else rng.uniform(7.5, 9.0)
     _fault_time(fab, x)
     return _t("dirty_connector", "connector", ln.cid, [ln.cid],
               f"inspect and clean the end faces of {ln.cid} on the strand {y.dev}:{y.name} -> {x.dev}:{x.name}",
@@ -85,8 +91,8 @@ def dirty_connector(fab: Fabric, ln: Link) -> dict:
 
 def damaged_cable(fab: Fabric, ln: Link) -> dict:
     rng = fab.rng
-    extra = rng.uniform(10.0, 12.0)
-    for i in range(LANES):
+    extra = rng.uniform(10.0, 12.0) if ln.a.module.kind == "SR4" else rng.uniform(7.5, 9.0)
+    for i in range(len(ln.loss_ab)):
         ln.loss_ab[i] += extra + rng.uniform(-0.4, 0.4)
         ln.loss_ba[i] += extra + rng.uniform(-0.4, 0.4)
     _fault_time(fab, ln.a, ln.b)
@@ -98,7 +104,7 @@ def dark_strand(fab: Fabric, ln: Link) -> dict:
     rng = fab.rng
     x, y = _ends(ln, rng)
     loss = _strand_loss(ln, y)
-    for i in range(LANES):
+    for i in range(len(loss)):
         loss[i] += 45.0
     x.link_down += 1
     y.link_down += 1
@@ -113,7 +119,7 @@ def hot_module(fab: Fabric, ln: Link) -> dict:
     x.module.temp = rng.uniform(76.5, 82.0)
     x.rx_extra_ber = 10 ** rng.uniform(-5.0, -4.4)
     _fault_time(fab, x)
-    return _t("hot_module", "transceiver", f"{x.dev}:{x.name}", [ln.cid], f"replace the module in {x.dev}:{x.name}",
+    return _t("hot_module", "transceiver", _mref(x), [ln.cid], f"replace the module in {x.dev}:{x.name}",
               f"{x.dev}:{x.name} module temperature over its high alarm and uncorrectable FEC codewords at its receiver")
 
 
@@ -132,7 +138,7 @@ def config_mismatch(fab: Fabric, ln: Link) -> dict:
 def port_host_side(fab: Fabric, ln: Link, sw_end: Port) -> dict:
     """Bad switch port: the ASIC/retimer lane feeding the module is dead; the module flags host-side Tx LOS/LOL."""
     rng = fab.rng
-    lanes = rng.sample(range(LANES), rng.choice([1, 4]))
+    lanes = rng.sample(sw_end.lanes, min(len(sw_end.lanes), rng.choice([1, 4])))
     for i in lanes:
         sw_end.module.host_txlos[i] = True
     sw_end.link_down += 1
@@ -178,7 +184,7 @@ def patch_panel(fab: Fabric, panel: str, links: list[Link]) -> dict:
     hops = []
     for ln in links:
         extra = rng.uniform(10.0, 11.5)
-        for i in range(LANES):
+        for i in range(len(ln.loss_ab)):
             ln.loss_ab[i] += extra + rng.uniform(-0.3, 0.3)
             ln.loss_ba[i] += extra + rng.uniform(-0.3, 0.3)
         _fault_time(fab, ln.a, ln.b)
@@ -194,7 +200,8 @@ def leaf_down(fab: Fabric, sw, links: list[Link]) -> dict:
     sw.reachable = False
     for ln in links:
         me = ln.a if ln.a.dev == sw.name else ln.b
-        me.module.tx = [DARK_DBM] * LANES
+        for i in me.lanes:
+            me.module.tx[i] = DARK_DBM
         me.admin_up = True
         me.present = False
         far = ln.b if me is ln.a else ln.a
@@ -211,6 +218,38 @@ def swapped(fab: Fabric, l1: Link, l2: Link) -> dict:
 
 
 def miswire(fab: Fabric, ln: Link, spare: Port) -> dict:
+    """The module and its fibre went into a spare cage of the same leaf instead of the planned one."""
     ln.actual_b = spare
+    spare.module, ln.b.module = ln.b.module, None
     return _t("miswire", "cable", ln.cid, [ln.cid], f"move {ln.cid} from {spare.dev}:{spare.name} to {ln.b.dev}:{ln.b.name}",
               f"LLDP of {ln.a.dev}:{ln.a.name} reports {spare.dev}:{spare.name}, planned {ln.b.dev}:{ln.b.name}")
+
+
+def breakout_harness(fab: Fabric, legs: list[Link]) -> dict:
+    """The MPO end of a breakout harness is dirty/damaged: every leg loses light in one direction."""
+    rng = fab.rng
+    to_hosts = rng.random() < 0.5
+    extra = rng.uniform(7.5, 9.0)
+    for ln in legs:
+        loss = ln.loss_ba if to_hosts else ln.loss_ab  # a = host end, b = leaf sub-port
+        for i in range(len(loss)):
+            loss[i] += extra + rng.uniform(-0.3, 0.3)
+        _fault_time(fab, ln.a if to_hosts else ln.b)
+    harness = legs[0].cid.rsplit(".", 1)[0]
+    where = "the hosts' receivers" if to_hosts else "the leaf's receivers (all four lanes of its module)"
+    return _t("breakout_harness", "cable", harness, [ln.cid for ln in legs], f"clean the MPO end, then replace harness {harness}",
+              f"all {len(legs)} legs of {harness} low at {where} while every transmitter is normal")
+
+
+def breakout_leg(fab: Fabric, ln: Link) -> dict:
+    """One leg of a harness is crushed: both directions of that leg low, the other legs fine."""
+    rng = fab.rng
+    extra = rng.uniform(7.5, 9.0)
+    for i in range(len(ln.loss_ab)):
+        ln.loss_ab[i] += extra + rng.uniform(-0.3, 0.3)
+        ln.loss_ba[i] += extra + rng.uniform(-0.3, 0.3)
+    _fault_time(fab, ln.a, ln.b)
+    harness = ln.cid.rsplit(".", 1)[0]
+    return _t("breakout_leg", "cable", ln.cid, [ln.cid], f"replace harness {harness} (leg {ln.cid} is damaged)",
+              f"leg {ln.cid}: Rx low at both ends with normal transmitters; the harness's other legs are clean",
+              also=[harness])

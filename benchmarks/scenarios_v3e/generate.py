@@ -42,16 +42,19 @@ def _switch_port_name(platform: str, k: int) -> str:
 
 def build(shape: str, seed: int, gpus: int) -> Fabric:
     """A rail-optimised fabric: hosts with 8 dual-port NICs; each NIC port in one plane; per plane,
-    leaves (32 host ports, 8 uplinks through two patch panels) and two spines."""
+    leaves (`down` host ports each, 8 uplinks through two patch panels) and two spines. With
+    `breakout`, each leaf cage holds a 400G-DR4 module split by a harness into 4 x 100G legs to
+    four hosts' 100G-DR modules, and the uplinks are 400G-DR4 ports."""
     spec = SHAPE_SPECS[shape]
     rng = random.Random(seed)
     fab = Fabric(rng, shape)
     planes = spec["planes"]
     leaf_pf, spine_pf = spec["leaf"], spec["spine"]
+    down = spec["down"]
+    brk = spec.get("breakout", False)
     hosts = max(2, (gpus + 7) // 8)
     nics = 8
     per_plane_rails = nics * 2 // planes
-    # hosts
     hdevs = []
     for h in range(hosts):
         rack = f"r{h // 4 + 1:02d}"
@@ -59,39 +62,73 @@ def build(shape: str, seed: int, gpus: int) -> Fabric:
         for k in range(nics):
             for j in range(2):
                 bus = 0x0d + 0x20 * k
-                fab.port(d, f"ens{k + 1}f{j}np{j}", "SR4", pci=f"0000:{bus:02x}:00.{j}")
+                p = fab.port(d, f"ens{k + 1}f{j}np{j}", "DR1" if brk else "SR4", pci=f"0000:{bus:02x}:00.{j}")
+                if brk:
+                    p.lanes = [0]
         hdevs.append(d)
     fab.planes = [str(p) for p in range(planes)]
     fab.leaves, fab.spines = {}, {}
     for p in range(planes):
-        # the host ports of this plane, rail-major
-        hp = []
+        hp = []  # the host ports of this plane, rail-major
         for r in range(per_plane_rails):
-            for h, d in enumerate(hdevs):
-                # NIC port index t = k*2+j with plane t % planes and rail t // planes
-                t = r * planes + p
+            for d in hdevs:
+                t = r * planes + p  # NIC port index t = k*2+j: plane t % planes, rail t // planes
                 k, j = divmod(t, 2)
                 hp.append((d, d.ports[f"ens{k + 1}f{j}np{j}"]))
-        n_leaves = (len(hp) + 31) // 32
-        leaves = []
+        n_leaves = (len(hp) + down - 1) // down
+        leaves, leaf_down_ports, leaf_up_ports = [], {}, {}
         for li in range(n_leaves):
             lf = fab.device(f"leaf-p{p}-{li + 1:02d}", leaf_pf, "leaf", str(p), row="10", rack=f"n{p}{li // 2 + 1}",
                             u=40 - 2 * (li % 2))
             lf.lldp_alias = leaf_pf == "sonic" and rng.random() < 0.5
-            for k in range(40):
-                fab.port(lf, _switch_port_name(leaf_pf, k), "SR4", alias=f"etp{k + 1}")
+            dp, up = [], []
+            if brk:
+                for c in range(down // 4):
+                    mod = fab.new_module("DR4")
+                    for k in range(4):
+                        sp_ = fab.port(lf, f"Ethernet{8 * c + 2 * k}", None, alias=f"etp{c + 1}{'abcd'[k]}")
+                        sp_.module, sp_.lanes, sp_.cage = mod, [k], f"Ethernet{8 * c}"
+                        sp_.serdes = [8 * c + 2 * k, 8 * c + 2 * k + 1]
+                        dp.append(sp_)
+                base = down // 4
+                for u in range(8):
+                    c = base + u
+                    q = fab.port(lf, f"Ethernet{8 * c}", "DR4", alias=f"etp{c + 1}")
+                    q.speed, q.serdes = 400, list(range(8 * c, 8 * c + 8))
+                    up.append(q)
+                for c in range(base + 8, base + 10):
+                    q = fab.port(lf, f"Ethernet{8 * c}", None, alias=f"etp{c + 1}")
+                    q.speed, q.serdes = 400, list(range(8 * c, 8 * c + 8))
+            else:
+                for k in range(down + 8):
+                    q = fab.port(lf, _switch_port_name(leaf_pf, k), "SR4", alias=f"etp{k + 1}")
+                    (dp if k < down else up).append(q)
+                for k in range(down + 8, down + 12):
+                    # spare ports at the end of the leaf: empty cages, no cable planned
+                    fab.port(lf, _switch_port_name(leaf_pf, k), None, alias=f"etp{k + 1}")
             leaves.append(lf)
+            leaf_down_ports[lf.name], leaf_up_ports[lf.name] = dp, up
         spines = []
         for si in range(2):
             sp = fab.device(f"spine-p{p}-{si + 1}", spine_pf, "spine", str(p), row="11", rack=f"s{p}", u=20 + 4 * si)
             sp.lldp_alias = spine_pf == "sonic" and rng.random() < 0.5
             for k in range(max(8, n_leaves * 4)):
-                fab.port(sp, _switch_port_name(spine_pf, k), "SR4", alias=f"etp{k + 1}")
+                # cages beyond the planned uplinks stay empty
+                kind = ("DR4" if brk else "SR4") if k < n_leaves * 4 else None
+                if brk:
+                    q = fab.port(sp, f"Ethernet{8 * k}", kind, alias=f"etp{k + 1}")
+                    q.speed, q.serdes = 400, list(range(8 * k, 8 * k + 8))
+                else:
+                    fab.port(sp, _switch_port_name(spine_pf, k), kind, alias=f"etp{k + 1}")
             spines.append(sp)
         fab.leaves[str(p)], fab.spines[str(p)] = leaves, spines
         for idx, (d, hport) in enumerate(hp):
-            lf = leaves[idx // 32]
-            lp = lf.ports[_switch_port_name(leaf_pf, idx % 32)]
+            lf = leaves[idx // down]
+            lp = leaf_down_ports[lf.name][idx % down]
+            if brk:
+                c, k = divmod(idx % down, 4)
+                fab.link(f"B-{lf.name}-{c + 1}.{k + 1}", hport, lp, "fiber", rng.choice([5, 7, 10]), str(p))
+                continue
             media = "aoc" if rng.random() < spec.get("aoc", 0.0) else "fiber"
             if media == "aoc":
                 # one AOC assembly: both ends are its own (non-separable) optics
@@ -101,8 +138,8 @@ def build(shape: str, seed: int, gpus: int) -> Fabric:
         for li, lf in enumerate(leaves):
             for u in range(8):
                 sp = spines[u % 2]
-                sport = sp.ports[_switch_port_name(spine_pf, li * 4 + u // 2)]
-                lport = lf.ports[_switch_port_name(leaf_pf, 32 + u)]
+                sport = list(sp.ports.values())[li * 4 + u // 2]
+                lport = leaf_up_ports[lf.name][u]
                 panel_a = f"pp-{lf.rack}"
                 panel_b = f"pp-s{p}-{u % 2 + 1}"
                 path = [f"{panel_a}:{(li % 2) * 8 + u + 1}", f"{panel_b}:{li * 4 + u // 2 + 1}"]
@@ -112,10 +149,12 @@ def build(shape: str, seed: int, gpus: int) -> Fabric:
 
 
 SHAPE_SPECS = {
-    "2p-sonic": {"planes": 2, "leaf": "sonic", "spine": "sonic", "aoc": 0.1},
-    "4p-sonic": {"planes": 4, "leaf": "sonic", "spine": "sonic", "aoc": 0.1},
-    "2p-nxos": {"planes": 2, "leaf": "nxos", "spine": "sonic", "aoc": 0.0},
-    "4p-nxos": {"planes": 4, "leaf": "nxos", "spine": "sonic", "aoc": 0.0},
+    "2p-sonic": {"planes": 2, "leaf": "sonic", "spine": "sonic", "aoc": 0.1, "down": 32},
+    "4p-sonic": {"planes": 4, "leaf": "sonic", "spine": "sonic", "aoc": 0.1, "down": 16},
+    "2p-nxos": {"planes": 2, "leaf": "nxos", "spine": "sonic", "aoc": 0.0, "down": 32},
+    "4p-nxos": {"planes": 4, "leaf": "nxos", "spine": "sonic", "aoc": 0.0, "down": 16},
+    "2p-breakout": {"planes": 2, "leaf": "sonic", "spine": "sonic", "down": 32, "breakout": True},
+    "4p-breakout": {"planes": 4, "leaf": "sonic", "spine": "sonic", "down": 16, "breakout": True},
 }
 
 
@@ -142,7 +181,8 @@ def add_noise(fab: Fabric, protected: set) -> dict:
         x = ln.a if rng.random() < 0.5 else ln.b
         if x.module.thr is None or ln.media == "dac":
             continue
-        x.module.tx = [x.module.thr["tx"][2] + rng.uniform(0.2, 0.6) for _ in range(LANES)]
+        for i in x.lanes:
+            x.module.tx[i] = x.module.thr["tx"][2] + rng.uniform(0.2, 0.6)
     for _ in range(2):
         ln = take("rx_near_high_warning")
         x = ln.a if rng.random() < 0.5 else ln.b
@@ -150,9 +190,10 @@ def add_noise(fab: Fabric, protected: set) -> dict:
         if x.module.thr is None or y.module.thr is None or ln.media == "dac":
             continue
         loss = ln.loss_ab if y is ln.a else ln.loss_ba
-        for i in range(LANES):
-            loss[i] = rng.uniform(0.2, 0.4)
-            y.module.tx[i] = min(y.module.thr["tx"][1] - 0.2, x.module.thr["rx"][1] - rng.uniform(0.15, 0.4) + loss[i])
+        for k in range(len(loss)):
+            loss[k] = rng.uniform(0.2, 0.4)
+            y.module.tx[y.lanes[k]] = min(y.module.thr["tx"][1] - 0.2,
+                                          x.module.thr["rx"][1] - rng.uniform(0.15, 0.4) + loss[k])
     # modules without thresholds / with a 0 mW low alarm
     for _ in range(4):
         ln = take("module_without_thresholds")
@@ -199,13 +240,21 @@ def late_noise(fab: Fabric, protected: set, noise: dict):
 FAULT_MIX = ["tx_low", "bias_high", "rx_electrical", "dirty_connector", "damaged_cable", "dark_strand",
              "hot_module", "config_mismatch", "failing_switch_rx", "failing_switch_tx", "nic_failure",
              "patch_panel", "port_host_side", "swapped", "miswire", "leaf_down"]
+BREAKOUT_MIX = ["breakout_harness", "tx_low", "breakout_leg", "dirty_connector", "bias_high", "rx_electrical",
+                "dark_strand", "hot_module", "failing_switch_rx", "breakout_harness", "config_mismatch",
+                "nic_failure", "damaged_cable", "failing_switch_tx", "swapped", "patch_panel", "leaf_down",
+                "port_host_side"]
 
 
-def inject(fab: Fabric, n: int, protected: set) -> list[dict]:
+def inject(fab: Fabric, n: int, protected: set, kinds: list | None = None) -> list[dict]:
     rng = fab.rng
     used = set(protected)
+    fault_links: set = set()
     truth = []
-    kinds = [FAULT_MIX[(rng.randrange(len(FAULT_MIX)) + i * 5) % len(FAULT_MIX)] for i in range(n)]
+    if kinds is None:
+        mix = BREAKOUT_MIX if any(ln.cid.startswith("B-") for ln in fab.links) else FAULT_MIX
+        start = rng.randrange(len(mix))
+        kinds = [mix[(start + i * 5) % len(mix)] for i in range(n)]
     by_dev = {}
     for ln in fab.links:
         by_dev.setdefault(ln.a.dev, []).append(ln)
@@ -225,6 +274,24 @@ def inject(fab: Fabric, n: int, protected: set) -> list[dict]:
                 continue
             used.add(ln.cid)
             t = getattr(F, kind)(fab, ln)
+        elif kind == "breakout_harness":
+            harn = {}
+            for ln in fab.links:
+                if ln.cid.startswith("B-"):
+                    harn.setdefault(ln.cid.rsplit(".", 1)[0], []).append(ln)
+            cands = [h for h, lns in harn.items() if all(ln.cid not in used for ln in lns)
+                     and all(x.dev not in busy_dev for ln in lns for x in (ln.a, ln.b))]
+            if not cands:
+                continue
+            lns = harn[rng.choice(sorted(cands))]
+            used.update(ln.cid for ln in lns)
+            t = F.breakout_harness(fab, lns)
+        elif kind == "breakout_leg":
+            ln = free(lambda ln: ln.cid.startswith("B-") and ln.a.dev not in busy_dev and ln.b.dev not in busy_dev)
+            if ln is None:
+                continue
+            used.add(ln.cid)
+            t = F.breakout_leg(fab, ln)
         elif kind == "port_host_side":
             ln = free(lambda ln: ln.media == "fiber" and fab.devices[ln.b.dev].platform == "sonic"
                       and ln.b.dev not in busy_dev)
@@ -233,7 +300,8 @@ def inject(fab: Fabric, n: int, protected: set) -> list[dict]:
             used.add(ln.cid)
             t = F.port_host_side(fab, ln, ln.b)
         elif kind in ("failing_switch_rx", "failing_switch_tx"):
-            cands = [lf for p in fab.planes for lf in fab.leaves[p] if lf.name not in busy_dev]
+            cands = [lf for p in fab.planes for lf in fab.leaves[p] if lf.name not in busy_dev
+                     and not any(ln.cid in fault_links for ln in by_dev[lf.name])]
             if not cands:
                 continue
             sw = rng.choice(cands)
@@ -293,8 +361,8 @@ def inject(fab: Fabric, n: int, protected: set) -> list[dict]:
             t = F.miswire(fab, ln, rng.choice(spares))
         elif kind == "leaf_down":
             cands = [lf for p in fab.planes for lf in fab.leaves[p] if lf.name not in busy_dev
-                     and all(ln.cid not in used for ln in by_dev[lf.name])]
-            if not cands or n < 8:
+                     and all(ln.cid not in fault_links for ln in by_dev[lf.name])]
+            if not cands or len(kinds) < 8:
                 continue
             sw = rng.choice(cands)
             used.update(ln.cid for ln in by_dev[sw.name])
@@ -302,6 +370,7 @@ def inject(fab: Fabric, n: int, protected: set) -> list[dict]:
             t = F.leaf_down(fab, sw, by_dev[sw.name])
         if t is not None:
             truth.append(t)
+            fault_links.update(t["links"])
     return truth
 
 
@@ -375,7 +444,7 @@ def write(fab: Fabric, out: Path, truth: dict):
     (out / "truth.json").write_text(json.dumps(truth, indent=1))
 
 
-def generate(shape: str, seed: int, out: Path, n_faults: int, gpus: int = 64) -> dict:
+def generate(shape: str, seed: int, out: Path, n_faults: int, gpus: int = 64, kinds: list | None = None) -> dict:
     fab = build(shape, seed, gpus)
     rng = fab.rng
     protected: set = set()
@@ -384,7 +453,7 @@ def generate(shape: str, seed: int, out: Path, n_faults: int, gpus: int = 64) ->
     unreach.reachable = False
     protected.update(ln.cid for ln in fab.links if unreach.name in (ln.a.dev, ln.b.dev))
     noise = add_noise(fab, protected)
-    faults = inject(fab, n_faults, protected)
+    faults = inject(fab, n_faults, protected, kinds)
     fab.settle()
     late_noise(fab, protected | {c for t in faults for c in t["links"]}, noise)
     set_lldp(fab)
@@ -404,9 +473,10 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--faults", type=int, default=6)
     ap.add_argument("--gpus", type=int, default=64)
+    ap.add_argument("--kinds", default=None, help="comma-separated fault kinds, in turn (default: a mix)")
     ap.add_argument("--out", required=True)
     a = ap.parse_args(argv)
-    t = generate(a.shape, a.seed, Path(a.out), a.faults, a.gpus)
+    t = generate(a.shape, a.seed, Path(a.out), a.faults, a.gpus, a.kinds.split(",") if a.kinds else None)
     print(json.dumps({"faults": len(t["faults"]), "unreachable": t["unreachable"]}))
     return 0
 

@@ -54,6 +54,13 @@ class Module:
     zero_low_alarm: bool = False  # the module reports 0 mW Rx low alarm/warning (a blank threshold)
     rx_floor_ber: float = 1e-10  # receiver (TIA/CDR) electrical floor
     host_txlos: list = field(default_factory=lambda: [False] * LANES)  # electrical signal from the port lost
+    nlanes: int = LANES
+    media_type: str = "100GBASE-SR4"
+    # what the module's receivers read, per module lane (computed by settle())
+    rx: list = field(default_factory=lambda: [DARK_DBM] * LANES)
+    rx_los: list = field(default_factory=lambda: [True] * LANES)
+    rx_lol: list = field(default_factory=lambda: [True] * LANES)
+    used: list = field(default_factory=lambda: [True] * LANES)  # lanes the application uses
 
     @property
     def optical(self) -> bool:
@@ -72,12 +79,12 @@ class Port:
     speed: int = 100
     alias: str | None = None
     pci: str | None = None
+    lanes: list = field(default_factory=lambda: list(range(LANES)))  # the module lanes this port uses
+    cage: str | None = None  # the cage its module sits in (a breakout sub-port shares its cage's module)
+    serdes: list | None = None  # the switch ASIC lanes (SONiC `Lanes`)
     # computed by settle()
-    rx: list = field(default_factory=lambda: [DARK_DBM] * LANES)
-    rx_los: list = field(default_factory=lambda: [True] * LANES)
-    rx_lol: list = field(default_factory=lambda: [True] * LANES)
     up: bool = False
-    ber: list = field(default_factory=lambda: [0.0] * LANES)
+    ber: list = field(default_factory=lambda: [0.0] * LANES)  # per port lane
     # counters since clear (the device's uptime for most platforms)
     rx_frames: int = 0
     tx_frames: int = 0
@@ -157,6 +164,24 @@ class Fabric:
         return ":".join(f"{(v >> s) & 0xff:02x}" for s in range(40, -8, -8))
 
     def new_module(self, kind: str, vendor_pick: int | None = None) -> Module:
+        m = self._new_module(kind, vendor_pick)
+        if kind == "DR4":  # 400G QSFP-DD DR4 (CMIS): 4 media lanes of 100G PAM4
+            m.media_type = "400GBASE-DR4"
+            m.pn, m.vendor = "MMS1V00-WM", "Mellanox"
+            m.thr = {"rx": (4.0, 3.0, -6.9, -9.9), "tx": (5.0, 4.0, -2.9, -4.9), "bias": (15.0, 13.0, 5.0, 4.0),
+                     "temp": (80.0, 75.0, -5.0, -10.0), "vcc": (3.63, 3.465, 3.135, 2.97)}
+            m.bias = [self.rng.uniform(7.5, 10.0) for _ in range(LANES)]
+        elif kind == "DR1":  # 100G QSFP28 DR (one 1310 nm lane); the other three channels read 0
+            m.media_type = "100GBASE-DR"
+            m.pn, m.vendor = "FTLC1157RGPL", "FINISAR CORP."
+            m.thr = {"rx": (4.0, 3.0, -6.9, -9.9), "tx": (5.0, 4.0, -2.9, -4.9), "bias": (100.0, 90.0, 20.0, 15.0),
+                     "temp": (75.0, 70.0, 0.0, -5.0), "vcc": (3.63, 3.465, 3.135, 2.97)}
+            m.used = [True, False, False, False]
+            m.tx = [m.tx[0], DARK_DBM, DARK_DBM, DARK_DBM]
+            m.bias = [self.rng.uniform(40, 60), 0.0, 0.0, 0.0]
+        return m
+
+    def _new_module(self, kind: str, vendor_pick: int | None = None) -> Module:
         rng = self.rng
         self._serial += 1
         vendors = [("FINISAR CORP.", "FTLC9558REPM", "X"), ("Mellanox", "MMA1B00-C100D", "MT"),
@@ -168,6 +193,8 @@ class Fabric:
         else:
             vendor, pn, pre = vendors[(vendor_pick if vendor_pick is not None else rng.randrange(4)) % 4]
         thr = dict(AOC_THR if kind == "AOC" else SR4_THR) if kind != "DAC" else None
+        if kind in ("DR4", "DR1"):
+            thr = None  # set by new_module
         m = Module(serial=f"{pre}{2300 + rng.randrange(90):04d}{self._serial:06d}", vendor=vendor, pn=pn,
                    kind=kind, thr=thr)
         m.temp = rng.uniform(31, 52)
@@ -176,6 +203,8 @@ class Fabric:
             base = rng.uniform(-0.8, 1.2)
             m.tx = [base + rng.uniform(-0.6, 0.6) for _ in range(LANES)]
             m.bias = [rng.uniform(6.0, 8.5) if kind == "SR4" else rng.uniform(6.0, 7.5) for _ in range(LANES)]
+            if kind in ("DR4", "DR1"):
+                m.tx = [base + 0.5 + rng.uniform(-0.5, 0.5) for _ in range(LANES)]
         else:
             m.tx = [0.0] * LANES
             m.bias = [0.0] * LANES
@@ -192,12 +221,14 @@ class Fabric:
         hops = len(path)
         base = 0.3 + 0.003 * length + 0.35 * hops
         ln = Link(cid, a, b, media, length, plane, list(path))
+        n = len(a.lanes)
+        assert n == len(b.lanes), (a.name, b.name)
         if media == "dac":
-            ln.loss_ab = [0.0] * LANES
-            ln.loss_ba = [0.0] * LANES
+            ln.loss_ab = [0.0] * n
+            ln.loss_ba = [0.0] * n
         else:
-            ln.loss_ab = [base + rng.uniform(0.0, 0.9) for _ in range(LANES)]
-            ln.loss_ba = [base + rng.uniform(0.0, 0.9) for _ in range(LANES)]
+            ln.loss_ab = [base + rng.uniform(0.0, 0.9) for _ in range(n)]
+            ln.loss_ba = [base + rng.uniform(0.0, 0.9) for _ in range(n)]
         self.links.append(ln)
         return ln
 
@@ -212,8 +243,25 @@ class Fabric:
         self.noise_links.setdefault(cid, []).append(what)
 
     # --- physics -----------------------------------------------------------------------------
+    def modules(self):
+        seen = set()
+        for d in self.devices.values():
+            for p in d.ports.values():
+                if p.module is not None and id(p.module) not in seen:
+                    seen.add(id(p.module))
+                    yield p.module
+
     def settle(self):
         """Compute what each end reads: light, flags, link state, then counters since clear."""
+        for m in self.modules():
+            for i in range(m.nlanes):
+                if m.used[i]:
+                    m.rx[i], m.rx_los[i], m.rx_lol[i] = DARK_DBM, True, True
+                else:  # a lane the application does not use: no light, no flag
+                    m.rx[i], m.rx_los[i], m.rx_lol[i] = DARK_DBM, False, False
+        for d in self.devices.values():
+            for p in d.ports.values():
+                p.up = False
         for ln in self.links:
             a = ln.actual_a or ln.a
             b = ln.actual_b or ln.b
@@ -222,38 +270,31 @@ class Fabric:
             up = self._link_up(a, b)
             for p in (a, b):
                 p.up = up
-        # ports no cable reaches (miswire leftovers): dark
-        reached = {id(ln.actual_a or ln.a) for ln in self.links} | {id(ln.actual_b or ln.b) for ln in self.links}
-        for d in self.devices.values():
-            for p in d.ports.values():
-                if id(p) not in reached:
-                    p.rx = [DARK_DBM] * LANES
-                    p.rx_los = [True] * LANES
-                    p.rx_lol = [True] * LANES
-                    p.up = False
         for d in self.devices.values():
             for p in d.ports.values():
                 self._counters(d, p)
 
     def _direction(self, src: Port, dst: Port, loss: list, media: str):
-        """Light and flags at dst's receiver from src's transmitter."""
+        """Light and flags at dst's receivers from src's transmitters, lane by lane."""
         m, n = src.module, dst.module
+        if n is None or not dst.present:
+            return
         lit = src.present and src.admin_up and m is not None
-        for i in range(LANES):
+        for k in range(len(loss)):
+            ia, ib = src.lanes[k], dst.lanes[k]
             if media == "dac":
-                # passive copper: no optical power; 'light' is the electrical signal
-                ok = lit and (loss[i] < 20)
-                dst.rx[i] = DARK_DBM
-                dst.rx_los[i] = not ok
-                dst.rx_lol[i] = not ok or (m is not None and m.host_txlos[i])
+                ok = lit and (loss[k] < 20)
+                n.rx[ib] = DARK_DBM
+                n.rx_los[ib] = not ok
+                n.rx_lol[ib] = not ok or m.host_txlos[ia]
                 continue
-            if not lit or m.tx_fault[i] or m.tx[i] <= -39:
+            if not lit or m.tx_fault[ia] or m.tx[ia] <= -39:
                 p = DARK_DBM
             else:
-                p = m.tx[i] - loss[i]
-            dst.rx[i] = max(DARK_DBM, round(p, 2)) if n is not None and dst.present else DARK_DBM
-            dst.rx_los[i] = dst.rx[i] < LOS_DBM
-            dst.rx_lol[i] = dst.rx[i] < LOCK_DBM or (lit and m.host_txlos[i])
+                p = m.tx[ia] - loss[k]
+            n.rx[ib] = max(DARK_DBM, round(p, 2))
+            n.rx_los[ib] = n.rx[ib] < LOS_DBM
+            n.rx_lol[ib] = n.rx[ib] < LOCK_DBM or (lit and m.host_txlos[ia])
 
     @staticmethod
     def _link_up(a: Port, b: Port) -> bool:
@@ -262,63 +303,70 @@ class Fabric:
                 return False
         if a.fec != b.fec or a.speed != b.speed:
             return False
-        return not any(a.rx_lol) and not any(b.rx_lol)
+        return not any(a.module.rx_lol[i] for i in a.lanes) and not any(b.module.rx_lol[i] for i in b.lanes)
 
     def _counters(self, d: Device, p: Port):
         rng = self.rng
         if not p.present:
             return
         T = d.uptime_s
+        rate = p.speed * 1e9 * 1.03125
         util = rng.uniform(0.15, 0.45)
-        frames = int(T * util * BITRATE / 8 / 4000) if p.up else int(T * util * BITRATE / 8 / 4000 * 0.3)
+        frames = int(T * util * rate / 8 / 4000) if p.up else int(T * util * rate / 8 / 4000 * 0.3)
         p.rx_frames = frames + rng.randrange(1000)
         p.tx_frames = frames + rng.randrange(1000)
         p.rx_bytes = p.rx_frames * rng.randrange(3900, 4100)
         p.tx_bytes = p.tx_frames * rng.randrange(3900, 4100)
         if p.module is None:
             return
-        corr = [0] * LANES
-        unc = [0] * LANES
-        bits_lane = BITRATE / LANES
+        m = p.module
+        nl = len(p.lanes)
+        corr = [0] * nl
+        unc = [0] * nl
+        bits_lane = rate / nl
         healthy_T = max(0.0, T - p.fault_hours * 3600)
-        for i in range(LANES):
-            floor = p.module.rx_floor_ber
-            if p.module.kind == "DAC":
+        p.ber = [0.0] * nl
+        for k, i in enumerate(p.lanes):
+            floor = m.rx_floor_ber
+            if m.kind == "DAC":
                 ber_now = floor + p.rx_extra_ber
             else:
-                ber_now = floor + _optical_ber(p.rx[i]) + p.rx_extra_ber
-            p.ber[i] = ber_now if p.up else 0.0
-            # counters: healthy history, then the present state for fault_hours (if up)
-            ber_hist = floor
-            c = bits_lane * healthy_T * ber_hist
+                ber_now = floor + _optical_ber(m.rx[i]) + p.rx_extra_ber
+            p.ber[k] = ber_now if p.up else 0.0
+            c = bits_lane * healthy_T * floor
             u = 0.0
             if p.up:
-                t_now = p.fault_hours * 3600 if p.fault_hours else 0.0
-                c += bits_lane * t_now * ber_now
-                u += bits_lane / CW_BITS * t_now * min(1.0, (ber_now / 2e-4) ** 4)
-                if not p.fault_hours:
-                    # no fault: the present is the history (ber_now includes the optical term)
+                if p.fault_hours:
+                    t_now = p.fault_hours * 3600
+                    c += bits_lane * t_now * ber_now
+                    u += bits_lane / CW_BITS * t_now * min(1.0, (ber_now / 2e-4) ** 4)
+                else:
                     c = bits_lane * T * ber_now
                     u = bits_lane / CW_BITS * T * min(1.0, (ber_now / 2e-4) ** 4)
-            corr[i] = int(c * rng.uniform(0.9, 1.1))
-            unc[i] = int(u)
-        p.fec_corr_lane = corr
-        p.fec_uncorr_lane = unc
-        p.fec_corr = sum(corr)
-        p.fec_uncorr = sum(unc)
+            corr[k] = int(c * rng.uniform(0.9, 1.1))
+            unc[k] = int(u)
+        # FEC lanes as the PCS reports them: 4 per port, whatever the optical lane count
+        if nl == LANES:
+            p.fec_corr_lane, p.fec_uncorr_lane = corr, unc
+        else:
+            tot_c, tot_u = sum(corr), sum(unc)
+            shares = [rng.uniform(0.8, 1.2) for _ in range(LANES)]
+            s = sum(shares)
+            p.fec_corr_lane = [int(tot_c * x / s) for x in shares]
+            p.fec_uncorr_lane = [int(tot_u * x / s) for x in shares]
+        p.fec_corr = sum(p.fec_corr_lane)
+        p.fec_uncorr = sum(p.fec_uncorr_lane)
         p.corrected_bits = int(p.fec_corr * rng.uniform(1.02, 1.2))
         p.symbol_err = int(p.fec_uncorr * rng.uniform(3, 8)) if p.fec_uncorr else 0
         p.crc = int(p.fec_uncorr * rng.uniform(0.3, 0.6)) if p.fec_uncorr else 0
         if p.fec == "none" and p.up:
-            # no FEC: every bit error corrupts a frame
-            berr = sum(p.ber) / LANES
-            p.crc = int(BITRATE * T * berr / 8) if berr > 1e-12 else 0
+            berr = sum(p.ber) / nl
+            p.crc = int(rate * T * berr / 8) if berr > 1e-12 else 0
             p.fec_corr = p.fec_uncorr = 0
             p.fec_corr_lane = [0] * LANES
             p.fec_uncorr_lane = [0] * LANES
         p.rx_drops = rng.randrange(0, 3000)
-        # FEC histogram: bins by symbol errors per codeword (Poisson-ish over corrected ones)
-        total_cw = int(BITRATE / CW_BITS * (T if p.up else T * 0.3))
+        total_cw = int(rate / CW_BITS * (T if p.up else T * 0.3))
         errs = p.fec_corr
         h = [0] * 16
         h[1] = int(errs * 0.93)

@@ -161,20 +161,23 @@ def ethtool_m(p: Port) -> str:
               _kv("Module voltage", "0.0000 V")]
         return "\n".join(L) + "\n"
     aoc = m.kind == "AOC"
+    dr = m.kind == "DR1"
     L += [_kv("Identifier", "0x11 (QSFP28)"), _kv("Extended identifier", "0xcc"),
           _kv("Extended identifier description", "3.5W max. Power consumption"),
           _kv("Extended identifier description", "CDR present in TX, CDR present in RX"),
           _kv("Extended identifier description", "High Power Class (> 3.5 W) not enabled"),
           _kv("Power set", "Off"), _kv("Power override", "On"),
-          _kv("Connector", "0x23 (No separable connector)" if aoc else "0x0c (MPO Parallel Optic)"),
+          _kv("Connector", "0x23 (No separable connector)" if aoc else ("0x07 (LC)" if dr else "0x0c (MPO Parallel Optic)")),
           _kv("Transceiver codes", "0x80 0x00 0x00 0x00 0x00 0x00 0x00 0x00"),
           _kv("Transceiver type", "100G Ethernet: 100G AOC or 25GAUI C2M AOC with worst BER of 5x10^(-5)" if aoc
-              else "100G Ethernet: 100G Base-SR4 or 25GBase-SR"),
+              else ("100G Ethernet: 100GE-DR with CAUI-4 without FEC" if dr else
+                    "100G Ethernet: 100G Base-SR4 or 25GBase-SR")),
           _kv("Encoding", "0x07 ((256B/257B (transcoded FEC-enabled data))"), _kv("BR, Nominal", "25500Mbps"),
           _kv("Rate identifier", "0x00"), _kv("Length (SMF,km)", "0km"),
           _kv("Length (OM3 50um)", "70m" if not aoc else "0m"), _kv("Length (OM2 50um)", "0m"),
           _kv("Length (OM1 62.5um)", "0m"), _kv("Length (Copper or Active cable)", "10m" if aoc else "0m"),
-          _kv("Transmitter technology", "0x00 (850 nm VCSEL)"), _kv("Laser wavelength", "850.000nm"),
+          _kv("Transmitter technology", "0x40 (1310 nm DFB)" if dr else "0x00 (850 nm VCSEL)"),
+          _kv("Laser wavelength", "1311.000nm" if dr else "850.000nm"),
           _kv("Laser wavelength tolerance", "15.000nm"), _kv("Vendor name", m.vendor),
           _kv("Vendor OUI", "00:90:65" if m.vendor.startswith("FINISAR") else "00:02:c9"),
           _kv("Vendor PN", m.pn), _kv("Vendor rev", "A0"), _kv("Vendor SN", m.serial),
@@ -183,16 +186,16 @@ def ethtool_m(p: Port) -> str:
           _kv("Module voltage", f"{m.vcc:.4f} V"),
           _kv("Alarm/warning flags implemented", "Yes" if m.thr else "No")]
     for i in range(LANES):
-        L.append(_kv(f"Laser tx bias current (Channel {i + 1})", f"{m.bias[i]:.3f} mA"))
+        L.append(_kv(f"Laser tx bias current (Channel {i + 1})", f"{m.bias[i]:.3f} mA"))  # 0.000 on unused lanes
     for i in range(LANES):
         t = 0.0 if m.tx[i] <= -39 else mw(m.tx[i])
         L.append(_kv(f"Transmit avg optical power (Channel {i + 1})", f"{t:.4f} mW / {_dbm(t)} dBm"))
     for i in range(LANES):
-        r = mw(p.rx[i])
+        r = mw(m.rx[i])
         L.append(f"\t{'Rcvr signal avg optical power(Channel ' + str(i + 1) + ')':<41} : {r:.4f} mW / {_dbm(r)} dBm")
-    L.append(_kv("Rx loss of signal", _lane_flags(p.rx_los)))
+    L.append(_kv("Rx loss of signal", _lane_flags(m.rx_los)))
     L.append(_kv("Tx loss of signal", _lane_flags(m.host_txlos)))
-    L.append(_kv("Rx loss of lock", _lane_flags(p.rx_lol)))
+    L.append(_kv("Rx loss of lock", _lane_flags(m.rx_lol)))
     L.append(_kv("Tx loss of lock", _lane_flags(m.host_txlos)))
     L.append(_kv("Tx fault", _lane_flags(m.tx_fault)))
     if not m.thr:
@@ -222,7 +225,7 @@ def ethtool_m(p: Port) -> str:
     for i in range(LANES):
         L += flag(mw(m.tx[i]) if m.tx[i] > -39 else 0.0, *tx_t, "Laser tx power", f"Channel {i + 1}")
     for i in range(LANES):
-        L += flag(mw(p.rx[i]), *rx_t, "Laser rx power", f"Channel {i + 1}")
+        L += flag(mw(m.rx[i]), *rx_t, "Laser rx power", f"Channel {i + 1}")
     b = thr["bias"]
     L += [_kv("Laser bias current high alarm threshold", f"{b[0]:.3f} mA"),
           _kv("Laser bias current low alarm threshold", f"{b[3]:.3f} mA"),

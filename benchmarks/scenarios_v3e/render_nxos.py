@@ -143,7 +143,7 @@ def transceiver(d: Device) -> str:
         else:
             t = m.thr
             for i in range(LANES):
-                rx = p.rx[i]
+                rx = m.rx[i]
                 tx = m.tx[i]
                 rxs = "-40.00 dBm" if rx <= -40 else f"{rx:.2f} dBm"
                 txs = "-40.00 dBm" if tx <= -39 else f"{tx:.2f} dBm"

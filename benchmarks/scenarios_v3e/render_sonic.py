@@ -27,9 +27,14 @@ def status(d: Device) -> str:
     rows = []
     for p in d.ports.values():
         b = _lane_base(p)
-        lanes = ",".join(str(b + i) for i in range(LANES))
-        typ = "N/A" if p.module is None else ("QSFP28 or later")
-        rows.append([p.name, lanes, "100G", "9100", p.fec if p.fec != "none" else "none", p.alias or p.name,
+        lanes = ",".join(str(x) for x in (p.serdes or [b + i for i in range(LANES)]))
+        if p.module is None:
+            typ = "N/A"
+        elif p.module.kind == "DR4":
+            typ = "QSFP-DD Double Density 8X Pluggable Transceiver"
+        else:
+            typ = "QSFP28 or later"
+        rows.append([p.name, lanes, f"{p.speed}G", "9100", p.fec if p.fec != "none" else "none", p.alias or p.name,
                      "routed", "up" if p.up else "down", "up" if p.admin_up else "down", typ, "off"])
     return _table(["Interface", "Lanes", "Speed", "MTU", "FEC", "Alias", "Vlan", "Oper", "Admin", "Type", "Asym PFC"],
                   rows)
@@ -44,8 +49,13 @@ def eeprom(d: Device) -> str:
     out = []
     for p in d.ports.values():
         m = p.module
+        if p.cage and p.cage != p.name:
+            continue  # a breakout sub-port: the module is shown once, under its cage's first port
         if m is None:
             out.append(f"{p.name}: SFP EEPROM Not detected\n")
+            continue
+        if m.kind == "DR4":
+            out.append(_cmis_block(p))
             continue
         L = [f"{p.name}: SFP EEPROM detected", "        Application Advertisement: N/A"]
         if m.kind == "DAC":
@@ -76,7 +86,7 @@ def eeprom(d: Device) -> str:
               f"        Vendor PN: {m.pn}", "        Vendor Rev: A0", f"        Vendor SN: {m.serial}",
               "        ChannelMonitorValues:"]
         for i in range(LANES):
-            L.append(f"                RX{i + 1}Power: {_dbm(mw(p.rx[i]))}dBm")
+            L.append(f"                RX{i + 1}Power: {_dbm(mw(m.rx[i]))}dBm")
         for i in range(LANES):
             L.append(f"                TX{i + 1}Bias: {m.bias[i]:.4f}mA")
         for i in range(LANES):
@@ -117,10 +127,58 @@ def eeprom(d: Device) -> str:
     return "\n".join(out)
 
 
+def _cmis_block(p: Port) -> str:
+    """A 400G QSFP-DD DR4 module in CMIS layout (sfpshow for CMIS modules)."""
+    m = p.module
+    t = m.thr
+    L = [f"{p.name}: SFP EEPROM detected", "        Active Firmware: 46.120"]
+    L += [f"        Active application selected code assigned to host lane {i}: 1" for i in range(1, 9)]
+    L += ["        Application Advertisement: 400GAUI-8 C2M (Annex 120E) - Host Assign (0x1) - 400GBASE-DR4 (Cl 124) - Media Assign (0x1)",
+          "                                   100GAUI-2 C2M (Annex 135G) - Host Assign (0x55) - 100GBASE-DR (Cl 140) - Media Assign (0xf)",
+          "        CMIS Rev: 5.0", "        Connector: MPO 1x12", "        Encoding: Not supported for CMIS cables",
+          "        Extended Identifier: Power Class 6(12.0W Max)",
+          "        Extended RateSelect Compliance: Not supported for CMIS cables", "        Host Lane Count: 8",
+          "        Identifier: QSFP-DD Double Density 8X Pluggable Transceiver", "        Inactive Firmware: 46.100",
+          "        Length Cable Assembly(m): 0.0", "        Media Interface Technology: 1310 nm EML",
+          "        Media Lane Count: 4", "        Module Hardware Rev: 1.0",
+          "        Nominal Bit Rate(100Mbs): Not supported for CMIS cables",
+          "        Specification compliance: sm_media_interface", "        Vendor Date Code(YYYY-MM-DD Lot): 2023-08-17",
+          f"        Vendor Name: {m.vendor}", "        Vendor OUI: 00-02-c9", f"        Vendor PN: {m.pn}",
+          "        Vendor Rev: A2", f"        Vendor SN: {m.serial}", "        ChannelMonitorValues:"]
+    L += [f"                RX{i + 1}Power: {_dbm(mw(m.rx[i]))}dBm" for i in range(m.nlanes)]
+    for i in range(m.nlanes):
+        L += [f"                TX{i + 1}Bias: {m.bias[i]:.4f}mA",
+              f"                TX{i + 1}Power: {_dbm(mw(m.tx[i]) if m.tx[i] > -39 else 0.0)}dBm"]
+    if t:
+        L += ["        ChannelThresholdValues:",
+              f"                RxPowerHighAlarm  : {t['rx'][0]:.4f}dBm", f"                RxPowerHighWarning: {t['rx'][1]:.4f}dBm",
+              f"                RxPowerLowAlarm   : {t['rx'][3]:.4f}dBm", f"                RxPowerLowWarning : {t['rx'][2]:.4f}dBm",
+              f"                TxBiasHighAlarm   : {t['bias'][0]:.4f}mA", f"                TxBiasHighWarning : {t['bias'][1]:.4f}mA",
+              f"                TxBiasLowAlarm    : {t['bias'][3]:.4f}mA", f"                TxBiasLowWarning  : {t['bias'][2]:.4f}mA",
+              f"                TxPowerHighAlarm  : {t['tx'][0]:.4f}dBm", f"                TxPowerHighWarning: {t['tx'][1]:.4f}dBm",
+              f"                TxPowerLowAlarm   : {t['tx'][3]:.4f}dBm", f"                TxPowerLowWarning : {t['tx'][2]:.4f}dBm"]
+    else:
+        L += ["        ChannelThresholdValues:"] + [f"                {k}: N/A" for k in (
+            "RxPowerHighAlarm  ", "RxPowerHighWarning", "RxPowerLowAlarm   ", "RxPowerLowWarning ",
+            "TxBiasHighAlarm   ", "TxBiasHighWarning ", "TxBiasLowAlarm    ", "TxBiasLowWarning  ",
+            "TxPowerHighAlarm  ", "TxPowerHighWarning", "TxPowerLowAlarm   ", "TxPowerLowWarning ")]
+    L += ["        ModuleMonitorValues:", f"                Temperature: {m.temp:.4f}C", f"                Vcc: {m.vcc:.4f}Volts"]
+    if t:
+        tt, v = t["temp"], t["vcc"]
+        L += ["        ModuleThresholdValues:",
+              f"                TempHighAlarm  : {tt[0]:.4f}C", f"                TempHighWarning: {tt[1]:.4f}C",
+              f"                TempLowAlarm   : {tt[3]:.4f}C", f"                TempLowWarning : {tt[2]:.4f}C",
+              f"                VccHighAlarm   : {v[0]:.4f}Volts", f"                VccHighWarning : {v[1]:.4f}Volts",
+              f"                VccLowAlarm    : {v[3]:.4f}Volts", f"                VccLowWarning  : {v[2]:.4f}Volts"]
+    return "\n".join(L) + "\n"
+
+
 def tstatus(d: Device) -> str:
     out = []
     for p in d.ports.values():
         m = p.module
+        if p.cage and p.cage != p.name:
+            continue
         if m is None:
             out.append(f"{p.name}: SFP EEPROM Not detected\n")
             continue
@@ -129,22 +187,27 @@ def tstatus(d: Device) -> str:
             continue
         L = [f"{p.name}: "]
         tf = lambda b: "True" if b else "False"  # noqa: E731
+        if m.kind == "DR4":
+            L += ["        CMIS State (SW): READY"]
         L += [f"        Tx fault flag on media lane {i + 1}: {tf(m.tx_fault[i])}" for i in range(LANES)]
-        L += [f"        Rx loss of signal flag on media lane {i + 1}: {tf(p.rx_los[i])}" for i in range(LANES)]
+        L += [f"        Rx loss of signal flag on media lane {i + 1}: {tf(m.rx_los[i])}" for i in range(LANES)]
         L += [f"        TX disable status on lane {i + 1}: {tf(not p.admin_up)}" for i in range(LANES)]
         L += [f"        Disabled TX channels: {0 if p.admin_up else 15}"]
         L += [f"        Tx loss of signal flag on host lane {i + 1}: {tf(m.host_txlos[i])}" for i in range(LANES)]
         L += [f"        Tx clock and data recovery loss of lock on host lane {i + 1}: {tf(m.host_txlos[i])}"
               for i in range(LANES)]
-        L += [f"        Rx clock and data recovery loss of lock on media lane {i + 1}: {tf(p.rx_lol[i])}"
+        L += [f"        Rx clock and data recovery loss of lock on media lane {i + 1}: {tf(m.rx_lol[i])}"
               for i in range(LANES)]
+        if m.kind == "DR4":
+            L += ["        Current module state: ModuleReady", "        Reason of entering the module fault state: No Fault detected"]
+            L += [f"        Data path state indicator on host lane {i}: DataPathActivated" for i in range(1, 9)]
         out.append("\n".join(L) + "\n")
     return "\n".join(out)
 
 
 def pm(d: Device) -> str:
     return "\n".join(f"{p.name}: Transceiver performance monitoring not applicable" for p in d.ports.values()
-                     if p.module is not None) + "\n"
+                     if p.module is not None and not (p.cage and p.cage != p.name)) + "\n"
 
 
 def _state(p: Port) -> str:
@@ -175,7 +238,7 @@ def fec_stats(d: Device) -> str:
         if p.fec == "none":
             rows.append([p.name, _state(p), "0", "0", "0", "N/A", "N/A", "N/A", "N/A", "N/A", "N/A"])
             continue
-        pre = sum(p.ber) / LANES if p.up else 0.0
+        pre = sum(p.ber) / max(1, len(p.ber)) if p.up else 0.0
         post = pre and (p.fec_uncorr * 5280 / max(1.0, d.uptime_s * 103.125e9))
         sym = int(p.fec_corr * 1.07)
         rows.append([p.name, _state(p), _n(p.fec_corr), _n(p.fec_uncorr), _n(sym),
