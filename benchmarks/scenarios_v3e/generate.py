@@ -227,6 +227,29 @@ def late_noise(fab: Fabric, protected: set, noise: dict):
         p.fec_uncorr_lane[rng.randrange(LANES)] += n
         p.hist[15] += n
         noise.setdefault(ln.cid, []).append("few_uncorrectable_over_months")
+    # cut-through forwarding: frames a switch received corrupted (a fault upstream) leave through its
+    # other ports with a stomped CRC; their receivers count CRC errors on links that are clean
+    by_port = {}
+    for ln in fab.links:
+        by_port[(ln.a.dev, ln.a.name)] = ln
+        by_port[(ln.b.dev, ln.b.name)] = ln
+    for d in fab.devices.values():
+        if d.platform == "linux" or not d.reachable:
+            continue
+        bad = [p for p in d.ports.values() if p.up and p.fault_hours and p.fec_uncorr > 1000]
+        if not bad:
+            continue
+        others = [p for p in d.ports.values() if p.up and (p.dev, p.name) in by_port
+                  and by_port[(p.dev, p.name)].cid not in protected
+                  and "few_uncorrectable_over_months" not in noise.get(by_port[(p.dev, p.name)].cid, [])]
+        for p in bad:
+            for q in rng.sample(others, min(3, len(others))):
+                ln = by_port[(q.dev, q.name)]
+                far = ln.b if q is ln.a else ln.a
+                n = max(1, int(p.fec_uncorr * rng.uniform(0.0005, 0.002)))
+                far.crc += n
+                far.stomped += n
+                noise.setdefault(ln.cid, []).append("forwarded_crc")
     # a host rebooted a few times: every port's link-down counter since boot
     for d in rng.sample(fab.hosts, min(2, len(fab.hosts))):
         k = rng.randint(2, 6)
@@ -430,7 +453,7 @@ def write(fab: Fabric, out: Path, truth: dict):
         (dd / "device.json").write_text(json.dumps({"name": d.name, "platform": d.platform, "address": None,
                                                     "ok": True, "error": None}))
         idx = []
-        for n, (cmd, text, rc, err) in enumerate(RENDER[d.platform](d), 1):
+        for n, (cmd, text, rc, err) in enumerate([c for c in RENDER[d.platform](d) if c[0] not in d.omit], 1):
             fn = f"{n:04d}.txt"
             (dd / fn).write_text(text)
             if err:
@@ -456,6 +479,12 @@ def generate(shape: str, seed: int, out: Path, n_faults: int, gpus: int = 64, ki
     faults = inject(fab, n_faults, protected, kinds)
     fab.settle()
     late_noise(fab, protected | {c for t in faults for c in t["links"]}, noise)
+    # a host whose capture was put together by hand without `ip link` (admin state unknown)
+    hand = rng.choice([h for h in fab.hosts if h.reachable])
+    hand.omit.add("ip -j -s -d link show")
+    for ln in fab.links:
+        if hand.name in (ln.a.dev, ln.b.dev):
+            noise.setdefault(ln.cid, []).append("host_without_ip_link")
     set_lldp(fab)
     for i, t in enumerate(faults):
         t["id"] = f"fault-{i}"

@@ -61,6 +61,7 @@ class Module:
     rx_los: list = field(default_factory=lambda: [True] * LANES)
     rx_lol: list = field(default_factory=lambda: [True] * LANES)
     used: list = field(default_factory=lambda: [True] * LANES)  # lanes the application uses
+    floor_dbm: float = DARK_DBM  # what its receiver reads with no light (some read a -30 dBm noise floor)
 
     @property
     def optical(self) -> bool:
@@ -97,6 +98,7 @@ class Port:
     corrected_bits: int = 0
     symbol_err: int = 0  # uncorrected symbol errors (mlx5 rx_symbol_err_phy)
     crc: int = 0
+    stomped: int = 0  # frames received with a stomped (deliberately corrupted) CRC: forwarded damage
     rx_drops: int = 0
     link_down: int = 0
     carrier_changes: int = 0
@@ -122,6 +124,7 @@ class Device:
     ports: dict = field(default_factory=dict)
     mac: str = "00:00:00:00:00:00"
     lldp_alias: bool = False  # SONiC advertising the port alias as its LLDP Port ID
+    omit: set = field(default_factory=set)  # commands missing from its capture (collected by hand)
 
 
 @dataclass
@@ -209,6 +212,8 @@ class Fabric:
             m.tx = [0.0] * LANES
             m.bias = [0.0] * LANES
         m.rx_floor_ber = 10 ** rng.uniform(-11.5, -8.3)
+        if vendor == "INNOLIGHT":
+            m.floor_dbm = round(rng.uniform(-30.5, -29.5), 2)
         return m
 
     def port(self, dev: Device, name: str, kind: str = "SR4", alias=None, pci=None) -> Port:
@@ -292,7 +297,7 @@ class Fabric:
                 p = DARK_DBM
             else:
                 p = m.tx[ia] - loss[k]
-            n.rx[ib] = max(DARK_DBM, round(p, 2))
+            n.rx[ib] = max(n.floor_dbm, round(p, 2))
             n.rx_los[ib] = n.rx[ib] < LOS_DBM
             n.rx_lol[ib] = n.rx[ib] < LOCK_DBM or (lit and m.host_txlos[ia])
 
@@ -303,7 +308,14 @@ class Fabric:
                 return False
         if a.fec != b.fec or a.speed != b.speed:
             return False
-        return not any(a.module.rx_lol[i] for i in a.lanes) and not any(b.module.rx_lol[i] for i in b.lanes)
+        for p in (a, b):
+            m = p.module
+            if any(m.rx_lol[i] for i in p.lanes):
+                return False
+            # the PCS loses alignment when the lane's BER passes ~1e-3: the link drops
+            if m.kind != "DAC" and any(_optical_ber(m.rx[i]) > 1e-3 for i in p.lanes):
+                return False
+        return True
 
     def _counters(self, d: Device, p: Port):
         rng = self.rng

@@ -170,7 +170,7 @@ def ethtool_m(p: Port) -> str:
           _kv("Connector", "0x23 (No separable connector)" if aoc else ("0x07 (LC)" if dr else "0x0c (MPO Parallel Optic)")),
           _kv("Transceiver codes", "0x80 0x00 0x00 0x00 0x00 0x00 0x00 0x00"),
           _kv("Transceiver type", "100G Ethernet: 100G AOC or 25GAUI C2M AOC with worst BER of 5x10^(-5)" if aoc
-              else ("100G Ethernet: 100GE-DR with CAUI-4 without FEC" if dr else
+              else ("100GBASE-DR (clause 140), CAUI-4 (no FEC)" if dr else
                     "100G Ethernet: 100G Base-SR4 or 25GBase-SR")),
           _kv("Encoding", "0x07 ((256B/257B (transcoded FEC-enabled data))"), _kv("BR, Nominal", "25500Mbps"),
           _kv("Rate identifier", "0x00"), _kv("Length (SMF,km)", "0km"),

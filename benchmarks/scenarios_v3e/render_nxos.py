@@ -66,7 +66,7 @@ def _iface(d: Device, p: Port) -> str:
     0 watchdog  0 bad etype drop  0 bad proto drop  0 if down drop
     0 input with dribble  {p.rx_drops} input discard
     0 Rx pause
-    0 Stomped CRC
+    {p.stomped} Stomped CRC
   TX
     {p.tx_frames} unicast packets  2044 multicast packets  0 broadcast packets
     {p.tx_frames + 2044} output packets  {p.tx_bytes} bytes
