@@ -14,8 +14,8 @@ import random
 from pathlib import Path
 
 from . import faults as F
-from . import render_linux, render_nxos, render_sonic
-from .model import LANES, Fabric
+from . import render_junos, render_linux, render_nxos, render_sonic
+from .model import DARK_DBM, LANES, Fabric
 
 STARTED = "2026-12-01T02:00:00.000Z"
 
@@ -25,9 +25,12 @@ SYSDESCR = {
              "Distribution: Debian 12.5 - Kernel: 6.1.0-11-2-amd64",
     "nxos": "Cisco Nexus Operating System (NX-OS) Software 10.3(4a)\nTAC support: http://www.cisco.com/tac\n"
             "Copyright (c) 2002-2023, Cisco Systems, Inc. All rights reserved.",
+    "junos": "Juniper Networks, Inc. qfx5200-32c-32q Ethernet Switch, kernel JUNOS 21.4R3-S4.9, "
+             "Build date: 2023-06-20 18:22:40 UTC Copyright (c) 1996-2023 Juniper Networks, Inc.",
 }
 
-RENDER = {"linux": render_linux.commands, "sonic": render_sonic.commands, "nxos": render_nxos.commands}
+RENDER = {"linux": render_linux.commands, "sonic": render_sonic.commands, "nxos": render_nxos.commands,
+          "junos": render_junos.commands}
 
 
 # --- shapes ------------------------------------------------------------------------------------------
@@ -37,6 +40,8 @@ def _switch_port_name(platform: str, k: int) -> str:
         return f"Ethernet{4 * k}"
     if platform == "nxos":
         return f"Ethernet1/{k + 1}"
+    if platform == "junos":
+        return f"et-0/0/{k}"
     raise ValueError(platform)
 
 
@@ -153,6 +158,8 @@ SHAPE_SPECS = {
     "4p-sonic": {"planes": 4, "leaf": "sonic", "spine": "sonic", "aoc": 0.1, "down": 16},
     "2p-nxos": {"planes": 2, "leaf": "nxos", "spine": "sonic", "aoc": 0.0, "down": 32},
     "4p-nxos": {"planes": 4, "leaf": "nxos", "spine": "sonic", "aoc": 0.0, "down": 16},
+    "2p-junos": {"planes": 2, "leaf": "junos", "spine": "nxos", "aoc": 0.0, "down": 32},
+    "4p-junos": {"planes": 4, "leaf": "sonic", "spine": "junos", "aoc": 0.1, "down": 16},
     "2p-breakout": {"planes": 2, "leaf": "sonic", "spine": "sonic", "down": 32, "breakout": True},
     "4p-breakout": {"planes": 4, "leaf": "sonic", "spine": "sonic", "down": 16, "breakout": True},
 }
@@ -209,6 +216,9 @@ def add_noise(fab: Fabric, protected: set) -> dict:
     # ports admin down on planned links (a host port taken out of service)
     ln = take("admin_down")
     ln.a.admin_up = False
+    for i in ln.a.lanes:  # the port is shut: the module's transmitters are disabled
+        ln.a.module.tx[i] = DARK_DBM
+        ln.a.module.bias[i] = 0.0
     return noise
 
 
@@ -409,6 +419,10 @@ def _advert(fab: Fabric, p) -> tuple:
         return (d.name, d.mac, "local", p.name, p.name, SYSDESCR["sonic"])
     if d.platform == "nxos":
         return (d.name, d.mac, "ifname", p.name.replace("Ethernet", "Eth"), p.name, SYSDESCR["nxos"])
+    if d.platform == "junos":
+        # Junos default port-id-subtype locally-assigned: the SNMP ifIndex, the name in the description
+        idx = list(d.ports).index(p.name)
+        return (d.name, d.mac, "local", str(515 + idx), p.name, SYSDESCR["junos"])
     raise ValueError(d.platform)
 
 
@@ -480,7 +494,7 @@ def generate(shape: str, seed: int, out: Path, n_faults: int, gpus: int = 64, ki
     fab.settle()
     late_noise(fab, protected | {c for t in faults for c in t["links"]}, noise)
     # a host whose capture was put together by hand without `ip link` (admin state unknown)
-    hand = rng.choice([h for h in fab.hosts if h.reachable])
+    hand = rng.choice([h for h in fab.hosts if h.reachable and all(p.admin_up for p in h.ports.values())])
     hand.omit.add("ip -j -s -d link show")
     for ln in fab.links:
         if hand.name in (ln.a.dev, ln.b.dev):
