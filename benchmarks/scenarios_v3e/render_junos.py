@@ -185,7 +185,8 @@ def lldp(d: Device) -> str:
         if not p.lldp or not p.up:
             continue
         sysname, cmac, typ, pid, descr, _sd = p.lldp
-        rows.append((p.name, "-", cmac, pid, sysname))
+        # "Port info": the neighbor's port description when it sends one, else its port id
+        rows.append((p.name, "-", cmac, descr or pid, sysname))
     L = [f"{'Local Interface':<19}{'Parent Interface':<20}{'Chassis Id':<20}{'Port info':<19}System Name"]
     L += [f"{a:<19}{b:<20}{c:<20}{dd:<19}{e}" for a, b, c, dd, e in rows]
     return "\n".join(L) + "\n"
