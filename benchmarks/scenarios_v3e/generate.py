@@ -338,7 +338,8 @@ def inject(fab: Fabric, n: int, protected: set, kinds: list | None = None) -> li
             if not cands:
                 continue
             sw = rng.choice(cands)
-            mine = [ln for ln in by_dev[sw.name] if ln.cid not in used]
+            # its host-facing links only (one per host): the far ends share nothing but this switch
+            mine = [ln for ln in by_dev[sw.name] if ln.cid not in used and ln.a.dev.startswith("gpu")]
             k = max(3, round(len(by_dev[sw.name]) * rng.uniform(0.08, 0.2)))
             if len(mine) < k:
                 continue

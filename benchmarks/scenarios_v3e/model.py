@@ -9,7 +9,8 @@ Physics, in short:
   fibre, patch-panel hops, injected extra loss).
 * Pre-FEC BER of a lane from the received power (a receiver sensitivity curve) plus a receiver
   electrical floor (healthy ~1e-10..1e-8; a bad receiver or ASIC SerDes adds to it).
-* RS(528,514) FEC: corrected codewords ~ bits x BER; uncorrectable ~ codewords x (BER/2e-4)^4.
+* RS(528,514) FEC: corrected codewords ~ bits x BER; uncorrectable ~ codewords x (BER/1e-3)^3 (bursty
+  errors); past BER 2.4e-4 the link drops.
 * A link is up when both ends are present, admin up, agree on FEC, and every lane of each direction
   carries light above the receivers' lock level with host-side signal present.
 """
@@ -312,8 +313,8 @@ class Fabric:
             m = p.module
             if any(m.rx_lol[i] for i in p.lanes):
                 return False
-            # the PCS loses alignment when the lane's BER passes ~1e-3: the link drops
-            if m.kind != "DAC" and any(_optical_ber(m.rx[i]) > 1e-3 for i in p.lanes):
+            # past the FEC's correction limit (~2.4e-4) the PCS reports high SER and the link drops
+            if m.kind != "DAC" and any(_optical_ber(m.rx[i]) > 2.4e-4 for i in p.lanes):
                 return False
         return True
 
@@ -351,10 +352,10 @@ class Fabric:
                 if p.fault_hours:
                     t_now = p.fault_hours * 3600
                     c += bits_lane * t_now * ber_now
-                    u += bits_lane / CW_BITS * t_now * min(1.0, (ber_now / 2e-4) ** 4)
+                    u += bits_lane / CW_BITS * t_now * _uncorr_fraction(ber_now)
                 else:
                     c = bits_lane * T * ber_now
-                    u = bits_lane / CW_BITS * T * min(1.0, (ber_now / 2e-4) ** 4)
+                    u = bits_lane / CW_BITS * T * _uncorr_fraction(ber_now)
             corr[k] = int(c * rng.uniform(0.9, 1.1))
             unc[k] = int(u)
         # FEC lanes as the PCS reports them: 4 per port, whatever the optical lane count
@@ -391,6 +392,12 @@ class Fabric:
             h[15] = rest
         h[0] = max(0, total_cw - sum(h[1:]))
         p.hist = h
+
+
+def _uncorr_fraction(ber: float) -> float:
+    """Share of codewords RS(528,514) cannot correct at a pre-FEC BER (bursty errors: an empirical
+    cube law, 1e-9 of codewords at 1e-6, 1e-6 at 1e-5, 1e-3 at 1e-4)."""
+    return min(1.0, (ber / 1e-3) ** 3)
 
 
 def _optical_ber(rx_dbm: float) -> float:
