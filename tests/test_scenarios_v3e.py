@@ -45,7 +45,9 @@ def test_capture_replays_without_parse_failures(tmp_path, shape, seed, faults):
     inv = {r["name"]: r for r in _csv(tmp_path / "devices.csv")}
     assert set(devices) == set(inv)
     for name, d in devices.items():
-        if name in truth["unreachable"] or any(f["kind"] == "leaf_down" and f["ref"] == name for f in truth["faults"]):
+        down = any((f["kind"] == "leaf_down" and f["ref"] == name)
+                   or (f["kind"] == "plane_down" and inv[name]["plane"] == f["ref"]) for f in truth["faults"])
+        if name in truth["unreachable"] or down:
             assert d["ok"] is False and d["cause"] == "unreachable"
             continue
         assert d["ok"] is True, (name, d["error"])

@@ -253,3 +253,49 @@ def breakout_leg(fab: Fabric, ln: Link) -> dict:
     return _t("breakout_leg", "cable", ln.cid, [ln.cid], f"replace harness {harness} (leg {ln.cid} is damaged)",
               f"leg {ln.cid}: Rx low at both ends with normal transmitters; the harness's other legs are clean",
               also=[harness])
+
+
+def half_dead_module(fab: Fabric, ln: Link) -> dict:
+    """One optical engine of X's module died: on half its lanes no Tx (bias 0) and no Rx; link down."""
+    rng = fab.rng
+    x, y = _ends(ln, rng)
+    half = x.lanes[len(x.lanes) // 2:] if rng.random() < 0.5 else x.lanes[:len(x.lanes) // 2]
+    for i in half:
+        x.module.tx[i] = DARK_DBM
+        x.module.bias[i] = 0.0
+        x.module.dead_lanes.add(i)
+    x.link_down += 1
+    y.link_down += 1
+    return _t("half_dead_module", "transceiver", _mref(x), [ln.cid], f"replace the module in {x.dev}:{x.name}",
+              f"{x.dev}:{x.name} lanes {[i + 1 for i in half]}: Tx 0 mW and bias 0 mA, and no light received on "
+              f"the same lanes although {y.dev}:{y.name} transmits on them; its other lanes are normal")
+
+
+def nic_errors(fab: Fabric, host, nic: str, links: list[Link]) -> dict:
+    """A NIC (PCIe/ASIC) corrupting what it receives on both ports, optics clean on both links."""
+    rng = fab.rng
+    for ln in links:
+        hp = ln.a if ln.a.dev == host.name else ln.b
+        hp.rx_extra_ber = 10 ** rng.uniform(-5.0, -4.5)
+        _fault_time(fab, hp, hours=rng.uniform(10, 14))
+    return _t("nic_errors", "nic", f"{host.name}:{nic}", [ln.cid for ln in links],
+              f"reseat, then replace NIC {nic} of {host.name}",
+              f"both ports of {nic} on {host.name} count uncorrectable FEC codewords from the same onset with "
+              f"clean optics both ways on both links; the far ends receive clean")
+
+
+def plane_down(fab: Fabric, plane: str, switches: list, links: list[Link]) -> dict:
+    """A plane loses power (its switches unreachable): every host port of that plane goes dark."""
+    for sw in switches:
+        sw.reachable = False
+    names = {sw.name for sw in switches}
+    for ln in links:
+        for me, far in ((ln.a, ln.b), (ln.b, ln.a)):
+            if me.dev in names:
+                for i in me.lanes:
+                    me.module.tx[i] = DARK_DBM
+                me.present = False
+                if far.dev not in names:
+                    far.link_down += 1
+    return _t("plane_down", "plane", plane, [ln.cid for ln in links], f"restore plane {plane} (power to its switches)",
+              f"every switch of plane {plane} unreachable; every host port of plane {plane} down with Rx LOS")

@@ -272,11 +272,25 @@ def late_noise(fab: Fabric, protected: set, noise: dict):
 
 FAULT_MIX = ["tx_low", "bias_high", "rx_electrical", "dirty_connector", "damaged_cable", "dark_strand",
              "hot_module", "config_mismatch", "failing_switch_rx", "failing_switch_tx", "nic_failure",
-             "patch_panel", "port_host_side", "swapped", "miswire", "leaf_down"]
+             "patch_panel", "port_host_side", "swapped", "miswire", "leaf_down", "half_dead_module",
+             "nic_errors", "plane_down"]
 BREAKOUT_MIX = ["breakout_harness", "tx_low", "breakout_leg", "dirty_connector", "bias_high", "rx_electrical",
                 "dark_strand", "hot_module", "failing_switch_rx", "breakout_harness", "config_mismatch",
                 "nic_failure", "damaged_cable", "failing_switch_tx", "swapped", "patch_panel", "leaf_down",
                 "port_host_side"]
+
+
+def _free_nics(fab: Fabric, by_dev: dict, used: set, busy_dev: set) -> list:
+    """(host, NIC number, its links) for NICs none of whose links is taken, on reachable idle hosts."""
+    out = []
+    for h in fab.hosts:
+        if h.name in busy_dev or not h.reachable:
+            continue
+        for k in range(1, 9):
+            lns = [ln for ln in by_dev[h.name] if ln.a.name.startswith(f"ens{k}f")]
+            if len(lns) == 2 and all(ln.cid not in used for ln in lns):
+                out.append((h, k, lns))
+    return out
 
 
 def inject(fab: Fabric, n: int, protected: set, kinds: list | None = None) -> list[dict]:
@@ -325,6 +339,35 @@ def inject(fab: Fabric, n: int, protected: set, kinds: list | None = None) -> li
                 continue
             used.add(ln.cid)
             t = F.breakout_leg(fab, ln)
+        elif kind == "half_dead_module":
+            ln = free(lambda ln: ln.media == "fiber" and ln.a.dev not in busy_dev and ln.b.dev not in busy_dev
+                      and len(ln.a.lanes) == 4)
+            if ln is None:
+                continue
+            used.add(ln.cid)
+            t = F.half_dead_module(fab, ln)
+        elif kind == "nic_errors":
+            pairs = _free_nics(fab, by_dev, used, busy_dev)
+            if not pairs:
+                continue
+            h, k, lns = rng.choice(pairs)
+            used.update(ln.cid for ln in lns)
+            busy_dev.add(h.name)
+            t = F.nic_errors(fab, h, f"ens{k}", lns)
+        elif kind == "plane_down":
+            if len(fab.planes) < 4 or len(kinds) < 10:
+                continue
+            cands = [p for p in fab.planes if not any(
+                ln.cid in fault_links or ln.a.dev in busy_dev or ln.b.dev in busy_dev
+                for ln in fab.links if ln.plane == p)]
+            if not cands:
+                continue
+            pl = rng.choice(cands)
+            sws = fab.leaves[pl] + fab.spines[pl]
+            lns = [ln for ln in fab.links if ln.plane == pl]
+            used.update(ln.cid for ln in lns)
+            busy_dev.update(sw.name for sw in sws)
+            t = F.plane_down(fab, pl, sws, lns)
         elif kind == "port_host_side":
             ln = free(lambda ln: ln.media == "fiber" and fab.devices[ln.b.dev].platform == "sonic"
                       and ln.b.dev not in busy_dev)
@@ -348,14 +391,10 @@ def inject(fab: Fabric, n: int, protected: set, kinds: list | None = None) -> li
             busy_dev.add(sw.name)
             t = F.failing_switch(fab, sw, chosen, kind.rsplit("_", 1)[1])
         elif kind == "nic_failure":
-            cands = [h for h in fab.hosts if h.name not in busy_dev and h.reachable]
-            if not cands:
+            pairs = _free_nics(fab, by_dev, used, busy_dev)
+            if not pairs:
                 continue
-            h = rng.choice(cands)
-            k = rng.randrange(8) + 1
-            lns = [ln for ln in by_dev[h.name] if ln.a.name.startswith(f"ens{k}f")]
-            if any(ln.cid in used for ln in lns):
-                continue
+            h, k, lns = rng.choice(pairs)
             used.update(ln.cid for ln in lns)
             busy_dev.add(h.name)
             t = F.nic_failure(fab, h, f"ens{k}", lns)
@@ -482,6 +521,14 @@ def write(fab: Fabric, out: Path, truth: dict):
     (out / "truth.json").write_text(json.dumps(truth, indent=1))
 
 
+def _fault_devices(fab: Fabric, t: dict) -> set:
+    if t["kind"] == "leaf_down":
+        return {t["ref"]}
+    if t["kind"] == "plane_down":
+        return {sw.name for sw in fab.leaves[t["ref"]] + fab.spines[t["ref"]]}
+    return set()
+
+
 def generate(shape: str, seed: int, out: Path, n_faults: int, gpus: int = 64, kinds: list | None = None) -> dict:
     fab = build(shape, seed, gpus)
     rng = fab.rng
@@ -505,7 +552,8 @@ def generate(shape: str, seed: int, out: Path, n_faults: int, gpus: int = 64, ki
         t["id"] = f"fault-{i}"
     truth = {"source": "v3e", "shape": shape, "seed": seed, "gpus": gpus,
              "unreachable": sorted(d.name for d in fab.devices.values() if not d.reachable
-                                   and not any(t["kind"] == "leaf_down" and t["ref"] == d.name for t in faults)),
+                                   and not any(t["kind"] in ("leaf_down", "plane_down") and d.name in
+                                               _fault_devices(fab, t) for t in faults)),
              "faults": faults, "noise_links": noise}
     write(fab, out, truth)
     return truth

@@ -63,6 +63,7 @@ class Module:
     rx_lol: list = field(default_factory=lambda: [True] * LANES)
     used: list = field(default_factory=lambda: [True] * LANES)  # lanes the application uses
     floor_dbm: float = DARK_DBM  # what its receiver reads with no light (some read a -30 dBm noise floor)
+    dead_lanes: set = field(default_factory=set)  # lanes whose optical engine died (no Tx, no Rx)
 
     @property
     def optical(self) -> bool:
@@ -298,6 +299,8 @@ class Fabric:
                 p = DARK_DBM
             else:
                 p = m.tx[ia] - loss[k]
+            if ib in n.dead_lanes:
+                p = DARK_DBM
             n.rx[ib] = max(n.floor_dbm, round(p, 2))
             n.rx_los[ib] = n.rx[ib] < LOS_DBM
             n.rx_lol[ib] = n.rx[ib] < LOCK_DBM or (lit and m.host_txlos[ia])
