@@ -213,6 +213,14 @@ def add_noise(fab: Fabric, protected: set) -> dict:
     for _ in range(4):
         ln = take("warm_module")
         (ln.a if rng.random() < 0.5 else ln.b).module.temp = rng.uniform(60, 68.5)
+    # mixed FEC modes: some short AOC host links run without FEC at both ends (and have the margin for it)
+    aocs = [ln for ln in fab.links if ln.media == "aoc" and ln.cid not in protected]
+    for ln in aocs[: max(1, len(aocs) // 3)]:
+        protected.add(ln.cid)
+        noise.setdefault(ln.cid, []).append("fec_off_both_ends")
+        for p in (ln.a, ln.b):
+            p.fec = "none"
+            p.module.rx_floor_ber = 10 ** rng.uniform(-14.5, -13.5)
     # ports admin down on planned links (a host port taken out of service)
     ln = take("admin_down")
     ln.a.admin_up = False
