@@ -59,6 +59,8 @@ register("4p-sonic", _v3e("4p-sonic"), "4-plane", (10, 16), (64, 128))
 register("4p-nxos", _v3e("4p-nxos"), "4-plane", (10, 16), (64, 128))
 register("2p-junos", _v3e("2p-junos"), "2-plane", (4, 8), (64, 128))
 register("4p-junos", _v3e("4p-junos"), "4-plane", (10, 16), (64, 128))
+register("2p-cumulus", _v3e("2p-cumulus"), "2-plane", (4, 8), (64, 128))
+register("4p-cumulus", _v3e("4p-cumulus"), "4-plane", (10, 16), (64, 128))
 register("2p-breakout", _v3e("2p-breakout"), "2-plane", (4, 8), (64, 128))
 register("4p-breakout", _v3e("4p-breakout"), "4-plane", (10, 16), (64, 128))
 

@@ -1,4 +1,4 @@
-"""The v3e scenario source (benchmarks/scenarios_v3e: Ethernet fabrics in Linux/SONiC/NX-OS/Junos formats):
+"""The v3e scenario source (benchmarks/scenarios_v3e: Ethernet fabrics in Linux/SONiC/NX-OS/Junos/Cumulus formats):
 its captures replay through `netdiag sweep --capture` with every device read and no output failing to
 parse, and its truth is well formed (each fault names a part in the findings' vocabulary, planned links
 and known devices, a note and an action)."""
@@ -36,8 +36,9 @@ def _csv(path: Path) -> list[dict]:
 
 
 # one shape per renderer mix: SONiC CMIS breakout + Linux 100G-DR; SONiC leaves + Junos spines;
-# Junos leaves + NX-OS spines
-@pytest.mark.parametrize("shape,seed,faults", [("2p-breakout", 5, 6), ("4p-junos", 6, 12), ("2p-junos", 7, 6)])
+# Junos leaves + NX-OS spines; Cumulus leaves + SONiC spines
+@pytest.mark.parametrize("shape,seed,faults", [("2p-breakout", 5, 6), ("4p-junos", 6, 12), ("2p-junos", 7, 6),
+                                               ("2p-cumulus", 8, 6)])
 def test_capture_replays_without_parse_failures(tmp_path, shape, seed, faults):
     truth = generate(shape, seed, tmp_path, faults, 64)
     doc = _sweep(tmp_path)

@@ -14,7 +14,7 @@ import random
 from pathlib import Path
 
 from . import faults as F
-from . import render_junos, render_linux, render_nxos, render_sonic
+from . import render_cumulus, render_junos, render_linux, render_nxos, render_sonic
 from .model import DARK_DBM, LANES, Fabric
 
 STARTED = "2026-12-01T02:00:00.000Z"
@@ -25,12 +25,13 @@ SYSDESCR = {
              "Distribution: Debian 12.5 - Kernel: 6.1.0-11-2-amd64",
     "nxos": "Cisco Nexus Operating System (NX-OS) Software 10.3(4a)\nTAC support: http://www.cisco.com/tac\n"
             "Copyright (c) 2002-2023, Cisco Systems, Inc. All rights reserved.",
+    "cumulus": "Cumulus Linux version 5.9.1 running on Mellanox Technologies Ltd. MSN4600C",
     "junos": "Juniper Networks, Inc. qfx5200-32c-32q Ethernet Switch, kernel JUNOS 21.4R3-S4.9, "
              "Build date: 2023-06-20 18:22:40 UTC Copyright (c) 1996-2023 Juniper Networks, Inc.",
 }
 
 RENDER = {"linux": render_linux.commands, "sonic": render_sonic.commands, "nxos": render_nxos.commands,
-          "junos": render_junos.commands}
+          "junos": render_junos.commands, "cumulus": render_cumulus.commands}
 
 
 # --- shapes ------------------------------------------------------------------------------------------
@@ -42,6 +43,8 @@ def _switch_port_name(platform: str, k: int) -> str:
         return f"Ethernet1/{k + 1}"
     if platform == "junos":
         return f"et-0/0/{k}"
+    if platform == "cumulus":
+        return f"swp{k + 1}"
     raise ValueError(platform)
 
 
@@ -160,6 +163,8 @@ SHAPE_SPECS = {
     "4p-nxos": {"planes": 4, "leaf": "nxos", "spine": "sonic", "aoc": 0.0, "down": 16},
     "2p-junos": {"planes": 2, "leaf": "junos", "spine": "nxos", "aoc": 0.0, "down": 32},
     "4p-junos": {"planes": 4, "leaf": "sonic", "spine": "junos", "aoc": 0.1, "down": 16},
+    "2p-cumulus": {"planes": 2, "leaf": "cumulus", "spine": "sonic", "aoc": 0.1, "down": 32},
+    "4p-cumulus": {"planes": 4, "leaf": "cumulus", "spine": "junos", "aoc": 0.1, "down": 16},
     "2p-breakout": {"planes": 2, "leaf": "sonic", "spine": "sonic", "down": 32, "breakout": True},
     "4p-breakout": {"planes": 4, "leaf": "sonic", "spine": "sonic", "down": 16, "breakout": True},
 }
@@ -467,6 +472,8 @@ def _advert(fab: Fabric, p) -> tuple:
         return (d.name, d.mac, "local", p.name, p.name, SYSDESCR["sonic"])
     if d.platform == "nxos":
         return (d.name, d.mac, "ifname", p.name.replace("Ethernet", "Eth"), p.name, SYSDESCR["nxos"])
+    if d.platform == "cumulus":
+        return (d.name, d.mac, "ifname", p.name, p.name, SYSDESCR["cumulus"])
     if d.platform == "junos":
         # Junos default port-id-subtype locally-assigned: the SNMP ifIndex, the name in the description
         idx = list(d.ports).index(p.name)
