@@ -4,7 +4,7 @@ affects, what fixes it, and a `note` with the evidence a competent engineer woul
 
 from __future__ import annotations
 
-from .model import DARK_DBM, LANES, Fabric, Link, Port
+from .model import DARK_DBM, Fabric, Link, Port
 
 
 def _t(kind, component, ref, links, action, note, **extra) -> dict:
@@ -13,7 +13,7 @@ def _t(kind, component, ref, links, action, note, **extra) -> dict:
     return d
 
 
-def _ends(ln: Link, rng, prefer_host=None) -> tuple[Port, Port]:
+def _ends(ln: Link, rng) -> tuple[Port, Port]:
     """(X, Y) in a random order."""
     return (ln.a, ln.b) if rng.random() < 0.5 else (ln.b, ln.a)
 
@@ -123,9 +123,9 @@ def hot_module(fab: Fabric, ln: Link) -> dict:
               f"{x.dev}:{x.name} module temperature over its high alarm and uncorrectable FEC codewords at its receiver")
 
 
-def config_mismatch(fab: Fabric, ln: Link) -> dict:
-    rng = fab.rng
-    x, y = _ends(ln, rng)
+def config_mismatch(fab: Fabric, ln: Link, x: Port) -> dict:
+    """X's FEC is off while its peer and its device's other ports run RS: link down, light both ways."""
+    y = ln.b if x is ln.a else ln.a
     x.fec = "none"
     x.link_down += 1
     y.link_down += 1

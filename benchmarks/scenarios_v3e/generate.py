@@ -204,7 +204,8 @@ def add_noise(fab: Fabric, protected: set) -> dict:
         loss = ln.loss_ab if y is ln.a else ln.loss_ba
         for k in range(len(loss)):
             loss[k] = rng.uniform(0.2, 0.4)
-            y.module.tx[y.lanes[k]] = min(y.module.thr["tx"][1] - 0.2,
+            # at most +2.3 dBm: inside IEEE 802.3bm's 100GBASE-SR4 launch power (max +2.4 dBm average)
+            y.module.tx[y.lanes[k]] = min(y.module.thr["tx"][1] - 0.2, 2.3,
                                           x.module.thr["rx"][1] - rng.uniform(0.15, 0.4) + loss[k])
     # modules without thresholds / with a 0 mW low alarm
     for _ in range(4):
@@ -332,8 +333,16 @@ def inject(fab: Fabric, n: int, protected: set, kinds: list | None = None) -> li
             ln = free(lambda ln: ln.media == "fiber" and ln.a.dev not in busy_dev and ln.b.dev not in busy_dev)
             if ln is None:
                 continue
-            used.add(ln.cid)
-            t = getattr(F, kind)(fab, ln)
+            if kind == "config_mismatch":
+                # the odd FEC setting must be visible: NVUE's commands here print no FEC mode
+                ends = [p for p in (ln.a, ln.b) if fab.devices[p.dev].platform != "cumulus"]
+                if not ends:
+                    continue
+                used.add(ln.cid)
+                t = F.config_mismatch(fab, ln, rng.choice(ends))
+            else:
+                used.add(ln.cid)
+                t = getattr(F, kind)(fab, ln)
         elif kind == "breakout_harness":
             harn = {}
             for ln in fab.links:

@@ -17,7 +17,6 @@ Physics, in short:
 
 from __future__ import annotations
 
-import math
 import random
 from dataclasses import dataclass, field
 
@@ -153,7 +152,6 @@ class Fabric:
         self.links: list[Link] = []
         self._serial = 0
         self._mac = 0
-        self.noise_links: dict[str, list] = {}
 
     # --- construction -------------------------------------------------------------------------
     def device(self, name, platform, role, plane="", row="01", rack="r01", u=10) -> Device:
@@ -238,16 +236,6 @@ class Fabric:
             ln.loss_ba = [base + rng.uniform(0.0, 0.9) for _ in range(n)]
         self.links.append(ln)
         return ln
-
-    def port_link(self) -> dict:
-        out = {}
-        for ln in self.links:
-            out[(ln.a.dev, ln.a.name)] = ln
-            out[(ln.b.dev, ln.b.name)] = ln
-        return out
-
-    def note_noise(self, cid: str, what: str):
-        self.noise_links.setdefault(cid, []).append(what)
 
     # --- physics -----------------------------------------------------------------------------
     def modules(self):

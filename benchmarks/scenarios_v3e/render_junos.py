@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 
-from .model import LANES, Device, Port, mw
+from .model import Device, Port, mw
 
 
 def _pw(x_mw: float) -> str:

@@ -3,9 +3,8 @@
 
 from __future__ import annotations
 
-import math
 
-from .model import LANES, Device, Port, mw
+from .model import LANES, Device, Port
 
 
 def _mac_dotted(mac: str) -> str:
