@@ -10,9 +10,11 @@ every false finding.
     python benchmarks/bench_independent_v3.py [--scenarios 4] [--shapes 2p-sonic,4p-nxos] [--misses]
                                               [--keep DIR] [--json FILE] [--workers 2]
 
-Shapes are a registry: `SHAPES[name] = callable(seed, out_dir, n_faults, gpus) -> truth dict`, with
+Shapes are a registry: `SHAPES[name] = callable(seed, out_dir, n_faults, gpus) -> truth dict` (the callable
+writes devices.csv, cabling.csv, truth.json with a `shape` member, and capture/), with
 `SHAPE_FAULTS[name] = (min, max)` faults per scenario and `SHAPE_GROUP[name]` in 2-plane/4-plane/other.
-Another source adds its shapes with `register(name, fn, group, faults=(lo, hi), gpus=...)`.
+Another source adds its shapes with `register(name, fn, group, faults=(lo, hi), gpus=(...))`, either here
+or from its own package (`register_shapes(register)`, see `_load_other_sources`).
 """
 
 from __future__ import annotations
@@ -53,6 +55,24 @@ def _v3e(shape):
     return lambda seed, out, n, gpus: _v3e_generate(shape, seed, out, n, gpus)
 
 
+def _load_other_sources():
+    """Other sources register their shapes from their own package without editing this file: a
+    `register_shapes(register)` function in `benchmarks.scenarios_v3i` (or its `bench` module) is called
+    when present."""
+    import importlib
+    for mod in ("benchmarks.scenarios_v3i", "benchmarks.scenarios_v3i.bench"):
+        try:
+            m = importlib.import_module(mod)
+        except ModuleNotFoundError as e:
+            if e.name and mod.startswith(e.name):
+                continue  # that package or module is not there: nothing to register
+            raise
+        fn = getattr(m, "register_shapes", None)
+        if callable(fn):
+            fn(register)
+            return
+
+
 register("2p-sonic", _v3e("2p-sonic"), "2-plane", (4, 8), (64, 128))
 register("2p-nxos", _v3e("2p-nxos"), "2-plane", (4, 8), (64, 128))
 register("4p-sonic", _v3e("4p-sonic"), "4-plane", (10, 16), (64, 128))
@@ -63,6 +83,7 @@ register("2p-cumulus", _v3e("2p-cumulus"), "2-plane", (4, 8), (64, 128))
 register("4p-cumulus", _v3e("4p-cumulus"), "4-plane", (10, 16), (64, 128))
 register("2p-breakout", _v3e("2p-breakout"), "2-plane", (4, 8), (64, 128))
 register("4p-breakout", _v3e("4p-breakout"), "4-plane", (10, 16), (64, 128))
+_load_other_sources()
 
 
 def plan(shapes: list[str], n: int, base_seed: int) -> list[dict]:
