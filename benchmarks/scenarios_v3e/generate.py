@@ -89,6 +89,7 @@ def build(shape: str, seed: int, gpus: int) -> Fabric:
             lf = fab.device(f"leaf-p{p}-{li + 1:02d}", leaf_pf, "leaf", str(p), row="10", rack=f"n{p}{li // 2 + 1}",
                             u=40 - 2 * (li % 2))
             lf.lldp_alias = leaf_pf == "sonic" and rng.random() < 0.5
+            lf.junos_port_id = bool(spec.get("junos_port_id"))
             dp, up = [], []
             if brk:
                 for c in range(down // 4):
@@ -163,6 +164,8 @@ SHAPE_SPECS = {
     "4p-nxos": {"planes": 4, "leaf": "nxos", "spine": "sonic", "aoc": 0.0, "down": 16},
     "2p-junos": {"planes": 2, "leaf": "junos", "spine": "nxos", "aoc": 0.0, "down": 32},
     "4p-junos": {"planes": 4, "leaf": "sonic", "spine": "junos", "aoc": 0.1, "down": 16},
+    # as 2p-junos, with Junos printing the neighbor's LLDP port id (MAC, Eth1/N) as "Port info"
+    "2p-junos-portid": {"planes": 2, "leaf": "junos", "spine": "nxos", "aoc": 0.0, "down": 32, "junos_port_id": True},
     "2p-cumulus": {"planes": 2, "leaf": "cumulus", "spine": "sonic", "aoc": 0.1, "down": 32},
     "4p-cumulus": {"planes": 4, "leaf": "cumulus", "spine": "junos", "aoc": 0.1, "down": 16},
     "2p-breakout": {"planes": 2, "leaf": "sonic", "spine": "sonic", "down": 32, "breakout": True},

@@ -126,6 +126,7 @@ class Device:
     mac: str = "00:00:00:00:00:00"
     lldp_alias: bool = False  # SONiC advertising the port alias as its LLDP Port ID
     omit: set = field(default_factory=set)  # commands missing from its capture (collected by hand)
+    junos_port_id: bool = False  # Junos `show lldp neighbors` "Port info" = the neighbor's port id
 
 
 @dataclass

@@ -185,8 +185,10 @@ def lldp(d: Device) -> str:
         if not p.lldp or not p.up:
             continue
         sysname, cmac, typ, pid, descr, _sd = p.lldp
-        # "Port info": the neighbor's port description when it sends one, else its port id
-        rows.append((p.name, "-", cmac, descr or pid, sysname))
+        # "Port info": the neighbor's port description when it sends one, else its port id (the
+        # device's junos_port_id variant prints the port id always)
+        info = pid if d.junos_port_id else (descr or pid)
+        rows.append((p.name, "-", cmac, info, sysname))
     L = [f"{'Local Interface':<19}{'Parent Interface':<20}{'Chassis Id':<20}{'Port info':<19}System Name"]
     L += [f"{a:<19}{b:<20}{c:<20}{dd:<19}{e}" for a, b, c, dd, e in rows]
     return "\n".join(L) + "\n"
