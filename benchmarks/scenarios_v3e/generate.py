@@ -277,12 +277,16 @@ def late_noise(fab: Fabric, protected: set, noise: dict):
                 far.crc += n
                 far.stomped += n
                 noise.setdefault(ln.cid, []).append("forwarded_crc")
-    # a host rebooted a few times: every port's link-down counter since boot
+    # a host rebooted a few times: every one of its links went down and up, counted at both ends
+    # (the switch ends keep counting since the switch's own boot)
     for d in rng.sample(fab.hosts, min(2, len(fab.hosts))):
         k = rng.randint(2, 6)
-        for p in d.ports.values():
-            p.link_down += k
-            p.carrier_changes += 2 * k
+        for ln in fab.links:
+            if d.name in (ln.a.dev, ln.b.dev):
+                for p in (ln.a, ln.b):
+                    p.link_down += k
+                    p.carrier_changes += 2 * k
+                noise.setdefault(ln.cid, []).append("host_reboots")
 
 
 # --- faults ------------------------------------------------------------------------------------------
