@@ -167,6 +167,10 @@ def report(results: list[dict], misses: bool) -> dict:
     print(f"== devices with outputs that failed to parse: {len(pf)}")
     for s, seed, x in pf[:10]:
         print(f"   {s} s{seed} {x['device']}: {x['failed'][:1]}")
+    main_groups = [r for r in ok if SHAPE_GROUP[r["job"]["shape"]] in ("2-plane", "4-plane")]
+    if len(main_groups) != len(ok):
+        summary["total_2_4_plane"] = totals(main_groups)
+        print(f"== total of the 2-plane and 4-plane groups   {_fmt(summary['total_2_4_plane'])}")
     print(f"== total   {_fmt(summary['total'])}")
     if ok:
         print(f"== generation CPU per scenario: mean {sum(r['gen_cpu_s'] for r in ok) / len(ok):.2f} s; "
