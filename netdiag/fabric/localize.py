@@ -194,7 +194,9 @@ def localize(snap: Snapshot, symptoms: pd.DataFrame, inv: Inventory, graph: Fabr
                         pidx=chosen, x_is_a=x_is_a, sev=sev)
     diag["rx_a"], diag["rx_b"], diag["tx_a"], diag["tx_b"] = _device_evidence(A, B, links, seen)
     # what a passive part of the path (patch panel) can cause: loss, or errors seen both ways
-    diag["medium"] = A["rx_low"] | A["dark"] | B["rx_low"] | B["dark"] | (A["err"] & B["err"])
+    # (light lost on the way, not light never sent: a far transmitter measured low explains its loss)
+    diag["medium"] = (((A["rx_low"] | A["dark"]) & ~B["tx_low"]) | ((B["rx_low"] | B["dark"]) & ~A["tx_low"])
+                      | (A["err"] & B["err"]))
     # what a fabric-wide event (a plane's switches powered off or unreachable) can cause: lost links
     diag["lost"] = (A["dark"] | B["dark"] | A["down"] | B["down"] | A["gone"] | B["gone"]
                     | links["cable_id"].isin(sm_lost_ids).to_numpy())

@@ -159,6 +159,13 @@ def lane_symptoms(snap: Snapshot, thr: pd.DataFrame, cfg: dict,
         pl = ports["port_lanes"].to_numpy(dtype="float64", na_value=np.nan)
         ports["port_lanes"] = pd.array(np.where(np.isnan(exp), pl, exp), dtype="Float64").astype("Int64")
     f = f.merge(ports, on=["device", "port"], how="left")
+    # a breakout whose sub-ports own fewer module lanes than host lanes (400G-DR4 split 4 x 100G):
+    # each sub-port owns its media lanes; names still step by host lanes
+    bml = evidence.breakout_media_lanes(snap)
+    if bml:
+        kn = f["port_lanes"].to_numpy(dtype="float64", na_value=np.nan)
+        f["_name_lanes"] = kn
+        f["port_lanes"] = pd.array(evidence.breakout_lanes_of(f["device"], f["port"], kn, bml), dtype="Float64").astype("Int64")
     # a module printed whole under each port it serves: each port judges its own lane group,
     # numbered within the port to tell which of them it uses (symptoms keep the module's lane)
     owned, offset = evidence.shared_lane_offset(f, evidence.module_share(snap.modules),
@@ -224,6 +231,7 @@ def _lane_owner(f: pd.DataFrame, known: pd.MultiIndex | None) -> np.ndarray:
         return port
     lane = f["lane"].to_numpy(dtype="float64", na_value=np.nan)
     k = f["port_lanes"].to_numpy(dtype="float64", na_value=np.nan)
+    kn = f["_name_lanes"].to_numpy(dtype="float64", na_value=np.nan) if "_name_lanes" in f else k
     with np.errstate(invalid="ignore"):
         beyond = (k > 0) & (lane > k)
     if not beyond.any():
@@ -231,7 +239,7 @@ def _lane_owner(f: pd.DataFrame, known: pd.MultiIndex | None) -> np.ndarray:
     idx = np.flatnonzero(beyond)
     out = port.copy()
     sub = f.iloc[idx]
-    out[idx] = evidence.breakout_owner(sub["device"], sub["port"], lane[idx], k[idx], known)
+    out[idx] = evidence.breakout_owner(sub["device"], sub["port"], lane[idx], k[idx], known, kn[idx])
     return out
 
 
@@ -244,18 +252,20 @@ def _to_owner_ports(parts: list[pd.DataFrame], snap: Snapshot) -> list[pd.DataFr
     pl = snap.ports[["device", "port", "lanes"]].drop_duplicates(["device", "port"])
     known = pd.MultiIndex.from_frame(pl[["device", "port"]])
     lanes = pl["lanes"].to_numpy(dtype="float64", na_value=np.nan)
+    bml = evidence.breakout_media_lanes(snap)
     out = []
     for p in parts:
         lane = p["lane"].to_numpy(dtype="float64", na_value=np.nan)
         # each part's ports looked up in the one index of the ports table (a merge per part
         # re-hashed every port of the fabric)
         at = known.get_indexer(pd.MultiIndex.from_arrays([p["device"], p["port"]]))
-        k = np.where(at >= 0, lanes[at], np.nan)
+        kn = np.where(at >= 0, lanes[at], np.nan)
+        k = evidence.breakout_lanes_of(p["device"], p["port"], kn, bml)
         with np.errstate(invalid="ignore"):
             if not ((k > 0) & (lane > k)).any():
                 out.append(p)
                 continue
-        owner = evidence.breakout_owner(p["device"], p["port"], lane, k, known)
+        owner = evidence.breakout_owner(p["device"], p["port"], lane, k, known, kn)
         out.append(p.assign(port=owner))
     return out
 
