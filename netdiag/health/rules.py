@@ -70,12 +70,15 @@ def effective_thresholds(modules: pd.DataFrame, cfg: dict) -> pd.DataFrame:
     for sensor, (key, conv) in _SENSORS.items():
         cols = [threshold_column(sensor, lv) for lv in THRESHOLD_LEVELS]
         m = modules[cols].to_numpy(dtype="float64", na_value=np.nan).copy()
-        # a module that publishes only its alarm levels (ibdiagnet's cable records do): warn levels
-        # derived inside them, 2 dB for optical power, 5 % of the alarm band for the other sensors
+        # a module that publishes only its alarm levels (ibdiagnet's cable records, NVUE do): warn
+        # levels derived inside them, 2 dB above the low alarm for optical power (light fading
+        # before it fails), the high alarm itself for the high side (strong light is not wear: a
+        # launch 1-2 dB under the high alarm is in spec; overload is judged at the alarm), 5 % of
+        # the alarm band for the other sensors
         only_alarms = np.isnan(m[:, 1]) & np.isnan(m[:, 2]) & ~np.isnan(m[:, 0]) & ~np.isnan(m[:, 3]) & (m[:, 0] > m[:, 3])
         if only_alarms.any():
             if sensor in ("rx_power_mw", "tx_power_mw"):
-                m[only_alarms, 1] = m[only_alarms, 0] / 10 ** 0.2
+                m[only_alarms, 1] = m[only_alarms, 0]
                 m[only_alarms, 2] = m[only_alarms, 3] * 10 ** 0.2
             else:
                 band = m[only_alarms, 0] - m[only_alarms, 3]
