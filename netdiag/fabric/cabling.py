@@ -127,6 +127,61 @@ def canonical_far_ports(obs: pd.DataFrame, ports: pd.DataFrame | None) -> pd.Dat
     return out
 
 
+_ABBREV = re.compile(r"^([A-Za-z][A-Za-z-]*?)[ -]?(\d[\w/.:-]*)$")
+
+
+def _short_or_unknown_far_ports(obs: pd.DataFrame, ports: pd.DataFrame | None,
+                                plan: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Far port ids canonical_far_ports left unmapped: a short form of a port name (NX-OS advertises
+    `Eth1/1` for Ethernet1/1, IOS `Hu1/0/1` for HundredGigE1/0/1) names the far device's port with
+    the same number whose name begins with it, when exactly one does; a MAC address that names no
+    port of the far device (not collected, or collected without its MACs), with no port description
+    beside it, says which device, not which port: when that is the planned far device, the
+    observation is dropped (the end is unknown, never a miswire); a wrong device stays wrong."""
+    if obs.empty:
+        return obs
+    rp = obs["remote_port"].astype(object)
+    if ports is not None and len(ports):
+        known = pd.MultiIndex.from_arrays([ports["device"], ports["port"]])
+        off = ~np.asarray(pd.MultiIndex.from_arrays([obs["remote_device"], rp]).isin(known), dtype=bool) & rp.notna().to_numpy()
+    else:
+        known, off = None, rp.notna().to_numpy()
+    if not off.any():
+        return obs
+    out = obs.copy()
+    idx = np.flatnonzero(off)
+    if known is not None:
+        by_dev: dict = {}
+        for d, p in zip(ports["device"], ports["port"]):
+            m = _ABBREV.match(str(p))
+            if m:
+                by_dev.setdefault((d, m.group(2)), []).append((m.group(1).lower(), p))
+        new = out["remote_port"].to_numpy(dtype=object).copy()
+        for i in idx:
+            m = _ABBREV.match(str(new[i]))
+            if not m:
+                continue
+            short = m.group(1).lower()
+            cands = [p for pre, p in by_dev.get((out["remote_device"].iat[i], m.group(2)), ()) if pre.startswith(short)]
+            if len(cands) == 1:
+                new[i] = cands[0]
+        out["remote_port"] = new
+        off = ~np.asarray(pd.MultiIndex.from_arrays([out["remote_device"], out["remote_port"].astype(object)]).isin(known),
+                          dtype=bool) & out["remote_port"].notna().to_numpy()
+    mac = out["remote_port"].astype(object).fillna("").astype(str).str.strip().str.match(_MAC).to_numpy(dtype=bool)
+    descr = (out["remote_port_descr"].astype(object).fillna("").astype(str).str.strip() != "").to_numpy(dtype=bool) \
+        if "remote_port_descr" in out else np.zeros(len(out), dtype=bool)
+    drop = off & mac & ~descr    # (lldpd sends the MAC as port id and the ifname as port description)
+    if drop.any() and plan is not None and len(plan):
+        far = dict(zip(zip(plan["a_device"], plan["a_port"]), plan["b_device"]))
+        far.update(zip(zip(plan["b_device"], plan["b_port"]), plan["a_device"]))
+        idx = np.flatnonzero(drop)
+        drop[idx] = [far.get((d, p)) == r for d, p, r in zip(out["device"].to_numpy(dtype=object)[idx],
+                                                              out["port"].to_numpy(dtype=object)[idx],
+                                                              out["remote_device"].to_numpy(dtype=object)[idx])]
+    return out[~drop] if drop.any() else out
+
+
 def check(inv: Inventory, neighbors: pd.DataFrame, ports: pd.DataFrame,
           collected: set[str] | None = None) -> CablingResult:
     """Compare the plan with the neighbors seen. `ports` gives link state (for `missing`);
@@ -147,6 +202,7 @@ def check(inv: Inventory, neighbors: pd.DataFrame, ports: pd.DataFrame,
     obs = neighbors[["device", "port", "remote_device", "remote_port", "remote_port_descr"]].copy()
     obs["remote_device"] = _normalise_names(obs, names)
     obs = canonical_far_ports(obs, ports)
+    obs = _short_or_unknown_far_ports(obs, ports, plan)
     # integer keys: (device, port) pairs as one int64, the names in one code space each
     devs = _union(plan["a_device"], plan["b_device"], obs["device"], obs["remote_device"])
     pnames = _union(plan["a_port"], plan["b_port"], obs["port"], obs["remote_port"], obs["remote_port_descr"])

@@ -194,7 +194,9 @@ def localize(snap: Snapshot, symptoms: pd.DataFrame, inv: Inventory, graph: Fabr
                         pidx=chosen, x_is_a=x_is_a, sev=sev)
     diag["rx_a"], diag["rx_b"], diag["tx_a"], diag["tx_b"] = _device_evidence(A, B, links, seen)
     # what a passive part of the path (patch panel) can cause: loss, or errors seen both ways
-    diag["medium"] = A["rx_low"] | A["dark"] | B["rx_low"] | B["dark"] | (A["err"] & B["err"])
+    # (light lost on the way, not light never sent: a far transmitter measured low explains its loss)
+    diag["medium"] = (((A["rx_low"] | A["dark"]) & ~B["tx_low"]) | ((B["rx_low"] | B["dark"]) & ~A["tx_low"])
+                      | (A["err"] & B["err"]))
     # what a fabric-wide event (a plane's switches powered off or unreachable) can cause: lost links
     diag["lost"] = (A["dark"] | B["dark"] | A["down"] | B["down"] | A["gone"] | B["gone"]
                     | links["cable_id"].isin(sm_lost_ids).to_numpy())
@@ -215,6 +217,9 @@ def localize(snap: Snapshot, symptoms: pd.DataFrame, inv: Inventory, graph: Fabr
     judged_plan = plan[~adm_plan] if adm_plan.any() else plan
     shared, absorbed = shared_parts(diag, graph, rules, seen | vanished, judged_plan,
                                     _identity_groups(diag, rules, ident))
+    gone_nics = _vanished_nics(diag, graph, patterns, absorbed)
+    shared += gone_nics
+    absorbed |= {c for part in gone_nics for c in part["cables"]}
     findings = []
     # symptom records of the diagnosed links' ends only, converted once
     by_port: dict[tuple[str, str], list[dict]] = {}
@@ -244,6 +249,36 @@ def localize(snap: Snapshot, symptoms: pd.DataFrame, inv: Inventory, graph: Fabr
     handled |= set(zip(nj["a_device"], nj["a_port"])) | set(zip(nj["b_device"], nj["b_port"]))
     findings.sort(key=lambda f: (-SEVERITY_RANK[f.severity], f.kind, f.device, f.port))
     return Localized(findings, handled, diag)
+
+
+def _vanished_nics(diag: pd.DataFrame, graph: FabricGraph, patterns: list[dict], absorbed: set[str]) -> list[dict]:
+    """A NIC all of whose planned ports (two or more) vanished from their collected host (the
+    `vanished_port` pattern on each): one NIC, not that many separate ports. A cable or a module
+    never removes a netdev; every function of one NIC gone at once is the NIC (off the bus, its
+    firmware or driver failed), or its slot. A NIC keeping one planned port is left to the tests."""
+    idx = [i for i, p in enumerate(patterns) if p.get("name") == "vanished_port"]
+    e = graph.ends
+    if diag.empty or not idx or "nic" not in e:
+        return []
+    sel = diag[diag["pidx"].isin(idx).to_numpy() & ~diag["cable_id"].isin(absorbed).to_numpy()]
+    if sel.empty:
+        return []
+    nics = e.loc[e["nic"].notna().to_numpy(), ["device", "port", "nic", "cable_id"]]
+    gone = pd.DataFrame({"device": sel["y_device"].to_numpy(), "port": sel["y_port"].to_numpy(),
+                         "cable_id": sel["cable_id"].to_numpy()})
+    gone = gone.merge(nics[["device", "port", "nic"]].drop_duplicates(["device", "port"]), on=["device", "port"])
+    out = []
+    for (dev, nic), g in gone.groupby(["device", "nic"], sort=True):
+        planned = nics.loc[(nics["device"] == dev).to_numpy() & (nics["nic"] == nic).to_numpy(), "cable_id"].nunique()
+        if len(g) < 2 or len(g) < planned:
+            continue
+        ref = f"{dev}:{nic}"
+        out.append({"component": "nic", "ref": ref, "direction": "any", "cables": sorted(g["cable_id"]),
+                    "k": len(g), "n": planned, "p": math.nan, "base": math.nan, "logp": math.nan, "tests": 0,
+                    "evidence": f"every planned port of NIC {ref} ({len(g)} of {planned}: "
+                                f"{', '.join(sorted(g['port']))}) is missing from every output of its collected "
+                                "host, the far ends down: the NIC (or its slot), not separate ports"})
+    return out
 
 
 def _second_part_findings(diag: pd.DataFrame, A: dict, B: dict, rules: dict, by_port: dict, ident: dict,
@@ -528,7 +563,7 @@ def shared_parts(diag: pd.DataFrame, graph: FabricGraph, rules: dict, seen: set[
         def accept(d: dict, cables: list[str], logp: float) -> bool:
             if logp <= cutoff:
                 return True
-            if d["component"] not in _DEVICE_SIDE:
+            if d["component"] not in _DEVICE_SIDE + ("patch_panel",):
                 return False
             # by likelihood ratio, a module or harness erring on all its ports (an identity group)
             # explains itself: only single links count toward the device
@@ -885,7 +920,9 @@ def _shared_finding(part: dict, kids: list[Finding], rules: dict, inv: Inventory
     first = {"component": comp, "ref": ref, "location": _loc(inv, dev) if dev in inv.devices else None,
              "confidence": 0.9}
     direction = part.get("direction")
-    if math.isnan(part["p"]):
+    if part.get("evidence"):
+        evidence = [part["evidence"]]
+    elif math.isnan(part["p"]):
         what = "module" if comp == "transceiver" else "breakout harness" if comp == "cable" else comp
         evidence = [f"{part['k']} links blame the same {what} {ref}"]
     else:

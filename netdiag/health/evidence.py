@@ -116,13 +116,14 @@ def lanes_in_use(f: pd.DataFrame, cfg: dict, known_ports: pd.MultiIndex | None =
     #    does not tell (a twin-port module printed under each NIC port): not this port's lanes
     if "port_lanes" in f:
         k = _f(f["port_lanes"])
+        kn = _f(f["_name_lanes"]) if "_name_lanes" in f else k
         with np.errstate(invalid="ignore"):
             beyond = (k > 0) & (lane > k) & in_use
         if beyond.any():
             idx = np.flatnonzero(beyond)
             known = known_ports if known_ports is not None else pd.MultiIndex.from_arrays([f["device"], f["port"]]).unique()
             sub = f.iloc[idx]
-            owner = breakout_owner(sub["device"], sub["port"], lane[idx], k[idx], known)
+            owner = breakout_owner(sub["device"], sub["port"], lane[idx], k[idx], known, kn[idx])
             in_use[idx] = owner != sub["port"].to_numpy(dtype=object)
     return in_use
 
@@ -198,11 +199,14 @@ _CUMULUS = re.compile(r"^(swp\d+s)(\d+)$")
 
 
 def breakout_owner(device: pd.Series, port: pd.Series, lane: np.ndarray, port_lanes: np.ndarray,
-                   known_ports: pd.MultiIndex) -> np.ndarray:
+                   known_ports: pd.MultiIndex, name_lanes: np.ndarray | None = None) -> np.ndarray:
     """For lanes beyond their port's lane count: the sibling sub-port that owns the lane when the
     device reports that port (SONiC EthernetN + k, EOS Ethernet1/1 -> 1/3, Cumulus swp1s0 -> s1),
-    else the port itself. Module data of a breakout sits on the first sub-port. (The sibling's name
-    is worked out once per distinct (port, lane count, step); the device's ports looked up at once.)"""
+    else the port itself. Module data of a breakout sits on the first sub-port. `port_lanes` are
+    the module lanes each sub-port owns; `name_lanes` (default: the same) the host lanes the
+    platform's names step by (a 400G-DR4 split 4 x 100G: one media lane each, names 2 apart).
+    (The sibling's name is worked out once per distinct (port, name step, step); the device's ports
+    looked up at once.)"""
     out = port.to_numpy(dtype=object).copy()
     with np.errstate(invalid="ignore"):
         beyond = (port_lanes > 0) & (lane > port_lanes)
@@ -210,13 +214,18 @@ def breakout_owner(device: pd.Series, port: pd.Series, lane: np.ndarray, port_la
     if not len(idx):
         return out
     k = np.asarray(port_lanes)[idx].astype(np.int64)
+    if name_lanes is None:
+        kn = k
+    else:
+        nl = np.asarray(name_lanes, dtype="float64")[idx]
+        kn = np.where(nl > 0, nl, k).astype(np.int64)
     step = (np.asarray(lane)[idx].astype(np.int64) - 1) // k
     pcodes, puniq = pd.factorize(pd.Series(out[idx], dtype=object).map(str).to_numpy(dtype=object))
-    tkey = (pcodes.astype(np.int64) * (int(k.max()) + 1) + k) * (int(step.max()) + 1) + step
+    tkey = (pcodes.astype(np.int64) * (int(kn.max()) + 1) + kn) * (int(step.max()) + 1) + step
     tcodes, tuniq = pd.factorize(tkey)
     names = [None] * len(tuniq)
-    first = np.unique(tcodes, return_index=True)[1]   # a row of each distinct (port, lane count, step)
-    kk, ss, first_p = k[first], step[first], pcodes[first]
+    first = np.unique(tcodes, return_index=True)[1]   # a row of each distinct (port, name step, step)
+    kk, ss, first_p = kn[first], step[first], pcodes[first]
     for t in range(len(tuniq)):
         p, kt, st = puniq[first_p[t]], int(kk[t]), int(ss[t])
         for rx, per_lane in ((_SONIC, True), (_EOS, True), (_CUMULUS, False)):
@@ -276,6 +285,57 @@ def _module_share(modules: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
 
 
 _MEMO: dict = {}
+
+
+def breakout_media_lanes(snap) -> dict:
+    """{(device, port): module lanes each sub-port owns} for the first sub-ports of breakouts whose
+    sub-ports own fewer module (media) lanes than host lanes: a 400G-DR4 module split 4 x 100G
+    reports 4 media lanes on its first sub-port, each 100G sub-port using 2 host lanes (so names
+    step by 2: Ethernet0, 2, 4, 6) and 1 media lane. The sub-ports are the port and its siblings by
+    name (as breakout_owner names them) up to the next port holding its own lane readings; the
+    module's media lanes are shared equally among them. Ports whose shares equal their host lanes
+    (an 800G module split 2 x 400G) are left out: nothing changes for them."""
+    M, P = snap.modules, snap.ports
+    if M.empty or P.empty or "media_lanes" not in M:
+        return {}
+    return _memo("breakout_media_lanes", (M, P, snap.lanes), lambda: _breakout_media_lanes(snap))
+
+
+def _breakout_media_lanes(snap) -> dict:
+    M, P = snap.modules, snap.ports
+    m = M[["device", "port", "media_lanes"]].dropna().drop_duplicates(["device", "port"])
+    m = m.merge(P[["device", "port", "lanes"]].dropna().drop_duplicates(["device", "port"]), on=["device", "port"])
+    if m.empty:
+        return {}
+    known = set(zip(P["device"], P["port"]))
+    with_lanes = set(zip(snap.lanes["device"], snap.lanes["port"])) if len(snap.lanes) else set()
+    out = {}
+    for dev, port, ml, k in zip(m["device"], m["port"], _f(m["media_lanes"]), _f(m["lanes"])):
+        if not (ml > 0 and k > 0):
+            continue
+        for rx, per_lane in ((_SONIC, True), (_EOS, True), (_CUMULUS, False)):
+            g = rx.match(str(port))
+            if g:
+                break
+        else:
+            continue
+        base, n = int(g.group(2)), 1
+        while n < ml:
+            sib = f"{g.group(1)}{base + n * int(k) if per_lane else base + n}"
+            if (dev, sib) not in known or (dev, sib) in with_lanes:
+                break
+            n += 1
+        if n > 1 and ml % n == 0 and ml // n != k:
+            out[(dev, port)] = int(ml // n)
+    return out
+
+
+def breakout_lanes_of(device, port, k: np.ndarray, override: dict) -> np.ndarray:
+    """`k` (host lanes per row) with breakout_media_lanes' override where it applies."""
+    if not override:
+        return k
+    o = np.array([override.get(x, np.nan) for x in zip(device, port)], dtype="float64")
+    return np.where(np.isnan(o), k, o)
 
 
 def _memo(name: str, frames: tuple, compute):
@@ -738,7 +798,8 @@ def lanes_by_owner(snap) -> pd.DataFrame:
     if L.empty or snap.ports.empty:
         return L
     pl = snap.ports[["device", "port", "lanes"]].drop_duplicates(["device", "port"])
-    k = L[["device", "port"]].merge(pl, on=["device", "port"], how="left")["lanes"].to_numpy(dtype="float64", na_value=np.nan)
+    kn = L[["device", "port"]].merge(pl, on=["device", "port"], how="left")["lanes"].to_numpy(dtype="float64", na_value=np.nan)
+    k = breakout_lanes_of(L["device"], L["port"], kn, breakout_media_lanes(snap))
     lane = _f(L["lane"])
     with np.errstate(invalid="ignore"):
         beyond = (k > 0) & (lane > k)
@@ -747,7 +808,7 @@ def lanes_by_owner(snap) -> pd.DataFrame:
     idx = np.flatnonzero(beyond)
     known = pd.MultiIndex.from_frame(pl[["device", "port"]])
     sub = L.iloc[idx]
-    owner = breakout_owner(sub["device"], sub["port"], lane[idx], k[idx], known)
+    owner = breakout_owner(sub["device"], sub["port"], lane[idx], k[idx], known, kn[idx])
     port = L["port"].to_numpy(dtype=object).copy()
     port[idx] = owner
     return L.assign(port=port)

@@ -73,12 +73,15 @@ def effective_thresholds(modules: pd.DataFrame, cfg: dict) -> pd.DataFrame:
     for sensor, (key, conv) in _SENSORS.items():
         cols = [threshold_column(sensor, lv) for lv in THRESHOLD_LEVELS]
         m = modules[cols].to_numpy(dtype="float64", na_value=np.nan).copy()
-        # a module that publishes only its alarm levels (ibdiagnet's cable records do): warn levels
-        # derived inside them, 2 dB for optical power, 5 % of the alarm band for the other sensors
+        # a module that publishes only its alarm levels (ibdiagnet's cable records, NVUE do): warn
+        # levels derived inside them, 2 dB above the low alarm for optical power (light fading
+        # before it fails), the high alarm itself for the high side (strong light is not wear: a
+        # launch 1-2 dB under the high alarm is in spec; overload is judged at the alarm), 5 % of
+        # the alarm band for the other sensors
         only_alarms = np.isnan(m[:, 1]) & np.isnan(m[:, 2]) & ~np.isnan(m[:, 0]) & ~np.isnan(m[:, 3]) & (m[:, 0] > m[:, 3])
         if only_alarms.any():
             if sensor in ("rx_power_mw", "tx_power_mw"):
-                m[only_alarms, 1] = m[only_alarms, 0] / 10 ** 0.2
+                m[only_alarms, 1] = m[only_alarms, 0]
                 m[only_alarms, 2] = m[only_alarms, 3] * 10 ** 0.2
             else:
                 band = m[only_alarms, 0] - m[only_alarms, 3]
@@ -161,6 +164,13 @@ def lane_symptoms(snap: Snapshot, thr: pd.DataFrame, cfg: dict,
         pl = ports["port_lanes"].to_numpy(dtype="float64", na_value=np.nan)
         ports["port_lanes"] = pd.array(np.where(np.isnan(exp), pl, exp), dtype="Float64").astype("Int64")
     f = f.merge(ports, on=["device", "port"], how="left")
+    # a breakout whose sub-ports own fewer module lanes than host lanes (400G-DR4 split 4 x 100G):
+    # each sub-port owns its media lanes; names still step by host lanes
+    bml = evidence.breakout_media_lanes(snap)
+    if bml:
+        kn = f["port_lanes"].to_numpy(dtype="float64", na_value=np.nan)
+        f["_name_lanes"] = kn
+        f["port_lanes"] = pd.array(evidence.breakout_lanes_of(f["device"], f["port"], kn, bml), dtype="Float64").astype("Int64")
     # a module printed whole under each port it serves: each port judges its own lane group,
     # numbered within the port to tell which of them it uses (symptoms keep the module's lane)
     owned, offset = evidence.shared_lane_offset(f, evidence.module_share(snap.modules),
@@ -226,6 +236,7 @@ def _lane_owner(f: pd.DataFrame, known: pd.MultiIndex | None) -> np.ndarray:
         return port
     lane = f["lane"].to_numpy(dtype="float64", na_value=np.nan)
     k = f["port_lanes"].to_numpy(dtype="float64", na_value=np.nan)
+    kn = f["_name_lanes"].to_numpy(dtype="float64", na_value=np.nan) if "_name_lanes" in f else k
     with np.errstate(invalid="ignore"):
         beyond = (k > 0) & (lane > k)
     if not beyond.any():
@@ -233,7 +244,7 @@ def _lane_owner(f: pd.DataFrame, known: pd.MultiIndex | None) -> np.ndarray:
     idx = np.flatnonzero(beyond)
     out = port.copy()
     sub = f.iloc[idx]
-    out[idx] = evidence.breakout_owner(sub["device"], sub["port"], lane[idx], k[idx], known)
+    out[idx] = evidence.breakout_owner(sub["device"], sub["port"], lane[idx], k[idx], known, kn[idx])
     return out
 
 
@@ -246,18 +257,20 @@ def _to_owner_ports(parts: list[pd.DataFrame], snap: Snapshot) -> list[pd.DataFr
     pl = snap.ports[["device", "port", "lanes"]].drop_duplicates(["device", "port"])
     known = pd.MultiIndex.from_frame(pl[["device", "port"]])
     lanes = pl["lanes"].to_numpy(dtype="float64", na_value=np.nan)
+    bml = evidence.breakout_media_lanes(snap)
     out = []
     for p in parts:
         lane = p["lane"].to_numpy(dtype="float64", na_value=np.nan)
         # each part's ports looked up in the one index of the ports table (a merge per part
         # re-hashed every port of the fabric)
         at = known.get_indexer(pd.MultiIndex.from_arrays([p["device"], p["port"]]))
-        k = np.where(at >= 0, lanes[at], np.nan)
+        kn = np.where(at >= 0, lanes[at], np.nan)
+        k = evidence.breakout_lanes_of(p["device"], p["port"], kn, bml)
         with np.errstate(invalid="ignore"):
             if not ((k > 0) & (lane > k)).any():
                 out.append(p)
                 continue
-        owner = evidence.breakout_owner(p["device"], p["port"], lane, k, known)
+        owner = evidence.breakout_owner(p["device"], p["port"], lane, k, known, kn)
         out.append(p.assign(port=owner))
     return out
 

@@ -22,7 +22,8 @@ Per physical interface::
 Rows: ports (admin_up from Enabled / Administratively down, oper_up from "Physical link is Up",
 speed_gbps, mtu, mac, carrier_changes) and counters (rx/tx bytes and packets, rx_errors, rx_discards,
 tx_errors, tx_discards, rx_crc_errors = MAC CRC/Align errors received, fec_corrected_cw /
-fec_uncorrectable_cw = FEC Corrected / Uncorrected Errors (Junos counts codewords), link_down_events =
+fec_uncorrectable_cw = FEC Corrected / Uncorrected Errors (Junos counts codewords), fec = Ethernet FEC Mode
+(FEC91 rs528, FEC119 rs544, FEC74 fc, NONE none), link_down_events =
 half the carrier transitions, rounded up). Only front-panel Ethernet interfaces (et-, xe-, ge-, mge-,
 fte-) are rows; aggregates, loopbacks and internal interfaces have no cable. Counters are 64-bit.
 """
@@ -38,6 +39,9 @@ _PHYS = re.compile(r"^Physical interface:\s*(\S+?),\s*(Enabled|Administratively 
 _FRONT = re.compile(r"^(?:et|xe|ge|mge|fte)-\d+/\d+/\d+(?::\d+)?$")
 _PAIR = re.compile(r"([A-Za-z][A-Za-z /]*?):\s*(\d+)")
 _SPEED = re.compile(r"Speed:\s*(\d+(?:\.\d+)?)\s*([GMK])bps", re.IGNORECASE)
+
+
+_JUNOS_FEC = {"FEC91": "rs528", "FEC119": "rs544", "FEC108": "rs528", "FEC74": "fc", "NONE": "none"}
 
 
 def _looks(text: str) -> bool:
@@ -122,6 +126,11 @@ def parse_junos_interfaces(text: str, ctx: Context) -> Tables:
         mm = re.match(r"^CRC/Align errors\s+(\d+)\s+(\d+)", s)
         if mm:
             _set(cnt, "rx_crc_errors", int(mm.group(1)))
+            continue
+        mm = re.match(r"^Ethernet FEC Mode\s*:\s*(\S+)", s)
+        if mm and cur is not None:
+            # FEC91 = RS(528,514) (IEEE 802.3 cl. 91), FEC119 = RS(544,514) (cl. 119), FEC74 = BASE-R
+            cur["fec"] = _JUNOS_FEC.get(mm.group(1).upper(), mm.group(1).lower())
             continue
         mm = re.match(r"^FEC (Corrected|Uncorrected) Errors\s+(\d+)\s*$", s)
         if mm:
