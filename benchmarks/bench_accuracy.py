@@ -5,7 +5,8 @@ For each preset x seed: `netdiag simulate` writes devices.csv, cabling.csv, trut
 plan, and the findings are scored against the truth (netdiag.simulate.score): precision (findings
 of warning or worse that match an injected fault), recall (faults with a matching finding) and
 top-1 localization (a finding's first suspect is the faulty part), per fault kind and overall,
-with the time each sweep took. Run: python benchmarks/bench_accuracy.py [--gpus 576] [--seeds 1 2 3]
+with the time each sweep took; then the independent scenario sources (`--independent v1,v2,v3`,
+default v1). Run: python benchmarks/bench_accuracy.py [--gpus 576] [--seeds 1 2 3] [--independent v1,v2,v3]
 """
 
 from __future__ import annotations
@@ -88,15 +89,35 @@ def main() -> int:
     return 0
 
 
-def independent_table() -> str:
-    """The same questions asked of the independent scenario source (benchmarks/scenarios)."""
+def independent_table(suite: str = "v1") -> str:
+    """The same questions asked of the independent scenario sources (benchmarks/scenarios: v1, v2)."""
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     from benchmarks.bench_independent import run, table
-    return table(run())
+    return table(run(suite=suite))
+
+
+def independent_v3(per_shape: int) -> int:
+    """The third sources (benchmarks/scenarios_v3e: Ethernet, scenarios_v3i: InfiniBand), written by
+    authors who never read the localizer or the other sources; prints its own table."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from benchmarks import bench_independent_v3
+    return bench_independent_v3.main(["--scenarios", str(per_shape)])
 
 
 if __name__ == "__main__":
+    # --independent v1,v2,v3 (default v1): which independent sources to score after the simulator
+    argv = sys.argv[1:]
+    which = ["v1"]
+    if "--independent" in argv:
+        i = argv.index("--independent")
+        which = argv[i + 1].split(",")
+        del argv[i:i + 2]
+        sys.argv[1:] = argv
     rc = main()
-    print()
-    print(independent_table())
+    for w in which:
+        print()
+        if w == "v3":
+            independent_v3(2)
+        else:
+            print(independent_table(w))
     raise SystemExit(rc)
