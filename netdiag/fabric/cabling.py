@@ -140,47 +140,54 @@ def _short_or_unknown_far_ports(obs: pd.DataFrame, ports: pd.DataFrame | None,
     observation is dropped (the end is unknown, never a miswire); a wrong device stays wrong."""
     if obs.empty:
         return obs
-    rp = obs["remote_port"].astype(object)
-    if ports is not None and len(ports):
-        known = pd.MultiIndex.from_arrays([ports["device"], ports["port"]])
-        off = ~np.asarray(pd.MultiIndex.from_arrays([obs["remote_device"], rp]).isin(known), dtype=bool) & rp.notna().to_numpy()
-    else:
-        known, off = None, rp.notna().to_numpy()
-    if not off.any():
+    # the few ids that are no port name anywhere (decided once per distinct id), so that a fleet's
+    # million neighbour rows cost one factorize; only those rows are looked at further
+    codes, uniq = pd.factorize(obs["remote_port"])
+    has_ports = ports is not None and len(ports) > 0
+    strange = ~pd.Index(uniq, dtype=object).isin(pd.unique(ports["port"])) if has_ports else np.ones(len(uniq), dtype=bool)
+    idx = np.flatnonzero((codes >= 0) & np.append(strange, False)[codes])
+    if not len(idx):
         return obs
-    out = obs.copy()
-    idx = np.flatnonzero(off)
-    if known is not None:
+    dev = obs["remote_device"].to_numpy(dtype=object)[idx]
+    new = obs["remote_port"].to_numpy(dtype=object)[idx].copy()
+    if has_ports:
+        far = ports[ports["device"].isin(set(dev)).to_numpy(dtype=bool)]
         by_dev: dict = {}
-        for d, p in zip(ports["device"], ports["port"]):
+        for d, p in zip(far["device"], far["port"]):
             m = _ABBREV.match(str(p))
             if m:
                 by_dev.setdefault((d, m.group(2)), []).append((m.group(1).lower(), p))
-        new = out["remote_port"].to_numpy(dtype=object).copy()
-        for i in idx:
+        for i in range(len(idx)):
             m = _ABBREV.match(str(new[i]))
-            if not m:
-                continue
-            short = m.group(1).lower()
-            cands = [p for pre, p in by_dev.get((out["remote_device"].iat[i], m.group(2)), ()) if pre.startswith(short)]
-            if len(cands) == 1:
-                new[i] = cands[0]
-        out["remote_port"] = new
-        off = ~np.asarray(pd.MultiIndex.from_arrays([out["remote_device"], out["remote_port"].astype(object)]).isin(known),
-                          dtype=bool) & out["remote_port"].notna().to_numpy()
-    mac = out["remote_port"].astype(object).fillna("").astype(str).str.strip().str.match(_MAC).to_numpy(dtype=bool)
-    descr = (out["remote_port_descr"].astype(object).fillna("").astype(str).str.strip() != "").to_numpy(dtype=bool) \
-        if "remote_port_descr" in out else np.zeros(len(out), dtype=bool)
+            if m:
+                cands = [p for pre, p in by_dev.get((dev[i], m.group(2)), ()) if pre.startswith(m.group(1).lower())]
+                if len(cands) == 1:
+                    new[i] = cands[0]
+        known = set(zip(far["device"], far["port"]))
+        off = np.array([(d, p) not in known for d, p in zip(dev, new)], dtype=bool)
+    else:
+        off = np.ones(len(idx), dtype=bool)
+    out = obs.copy()
+    rpc = out.columns.get_loc("remote_port")
+    out.iloc[idx, rpc] = new
+    sub = out.iloc[idx]
+    mac = sub["remote_port"].astype(object).fillna("").astype(str).str.strip().str.match(_MAC).to_numpy(dtype=bool)
+    descr = (sub["remote_port_descr"].astype(object).fillna("").astype(str).str.strip() != "").to_numpy(dtype=bool) \
+        if "remote_port_descr" in sub else np.zeros(len(sub), dtype=bool)
     drop = off & mac & ~descr    # (lldpd sends the MAC as port id and the ifname as port description)
     if drop.any() and plan is not None and len(plan):
-        far = dict(zip(zip(plan["a_device"], plan["a_port"]), plan["b_device"]))
-        far.update(zip(zip(plan["b_device"], plan["b_port"]), plan["a_device"]))
-        idx = np.flatnonzero(drop)
-        drop[idx] = [far.get((d, p)) == r for d, p, r in zip(out["device"].to_numpy(dtype=object)[idx],
-                                                              out["port"].to_numpy(dtype=object)[idx],
-                                                              out["remote_device"].to_numpy(dtype=object)[idx])]
-    return out[~drop] if drop.any() else out
-
+        near = sub["device"].to_numpy(dtype=object)
+        pl = plan[plan["a_device"].isin(set(near)).to_numpy(dtype=bool) | plan["b_device"].isin(set(near)).to_numpy(dtype=bool)]
+        planned = dict(zip(zip(pl["a_device"], pl["a_port"]), pl["b_device"]))
+        planned.update(zip(zip(pl["b_device"], pl["b_port"]), pl["a_device"]))
+        d_idx = np.flatnonzero(drop)
+        drop[d_idx] = [planned.get((d, p)) == r for d, p, r in zip(near[d_idx], sub["port"].to_numpy(dtype=object)[d_idx],
+                                                                    dev[d_idx])]
+    if not drop.any():
+        return out
+    keep = np.ones(len(out), dtype=bool)
+    keep[idx[drop]] = False
+    return out[keep]
 
 def check(inv: Inventory, neighbors: pd.DataFrame, ports: pd.DataFrame,
           collected: set[str] | None = None) -> CablingResult:

@@ -140,15 +140,22 @@ def ib_reduced_width(snap, device_platforms: dict[str, str] | None) -> pd.DataFr
     empty = pd.DataFrame({"device": [], "port": [], "trained": [], "expected": []})
     if P.empty or "lanes" not in P:
         return empty
-    plat = P["device"].map(device_platforms or {}).astype(object).fillna("").astype(str)
-    ib = plat.str.startswith("ib").to_numpy(dtype=bool) | P["port"].astype(str).str.match(r"^mlx\d+_\d+/\d+$").to_numpy(dtype=bool)
-    N = snap.neighbors
-    if len(N):   # switches seen through ibdiagnet / ibnetdiscover (not devices of the inventory)
-        ib_dev = N.loc[N["protocol"].isin(["ibdiagnet", "ibnetdiscover"]).to_numpy(dtype=bool), "device"].unique()
-        ib |= P["device"].isin(ib_dev).to_numpy(dtype=bool)
     up = P["oper_up"].astype("boolean").fillna(False).to_numpy(dtype=bool)
     k = _f(P["lanes"])
-    sel = ib & up & (k > 0)
+    live = up & (k > 0)
+    if not live.any():
+        return empty
+    # IB by device (platform, or neighbours from ibdiagnet/ibnetdiscover: switches seen through them,
+    # not devices of the inventory) or by port name (an HCA port), each decided per distinct value
+    N = snap.neighbors
+    ib_dev = {d for d, pf in (device_platforms or {}).items() if str(pf).startswith("ib")}
+    if len(N):
+        ib_dev |= set(N.loc[N["protocol"].isin(["ibdiagnet", "ibnetdiscover"]).to_numpy(dtype=bool), "device"].unique())
+    dc, du = pd.factorize(P["device"])
+    pc, pu = pd.factorize(P["port"])
+    ib = (np.append(pd.Index(du, dtype=object).isin(list(ib_dev)), False)[dc]
+          | np.append(pd.Index(pu, dtype=object).astype(str).str.match(r"^mlx\d+_\d+/\d+$"), False)[pc])
+    sel = ib & live
     if not sel.any():
         return empty
     q = P.loc[sel, ["device", "port"]].assign(trained=k[sel])
@@ -198,6 +205,18 @@ _EOS = re.compile(r"^((?:Ethernet|Et)\d+(?:/\d+)*/)(\d+)$")
 _CUMULUS = re.compile(r"^(swp\d+s)(\d+)$")
 
 
+def _sibling_name(port: str, step: int, k: int) -> str | None:
+    """The sub-port `step` places after `port` in a breakout, by the platform's naming: SONiC and EOS
+    names step by the host lanes `k` (Ethernet0 -> Ethernet2; Ethernet1/1 -> Ethernet1/3), Cumulus
+    by one (swp1s0 -> swp1s1); None for a name of no breakout form."""
+    for rx, per_lane in ((_SONIC, True), (_EOS, True), (_CUMULUS, False)):
+        m = rx.match(port)
+        if m:
+            base = int(m.group(2))
+            return f"{m.group(1)}{base + step * k if per_lane else base + step}"
+    return None
+
+
 def breakout_owner(device: pd.Series, port: pd.Series, lane: np.ndarray, port_lanes: np.ndarray,
                    known_ports: pd.MultiIndex, name_lanes: np.ndarray | None = None) -> np.ndarray:
     """For lanes beyond their port's lane count: the sibling sub-port that owns the lane when the
@@ -227,13 +246,7 @@ def breakout_owner(device: pd.Series, port: pd.Series, lane: np.ndarray, port_la
     first = np.unique(tcodes, return_index=True)[1]   # a row of each distinct (port, name step, step)
     kk, ss, first_p = kn[first], step[first], pcodes[first]
     for t in range(len(tuniq)):
-        p, kt, st = puniq[first_p[t]], int(kk[t]), int(ss[t])
-        for rx, per_lane in ((_SONIC, True), (_EOS, True), (_CUMULUS, False)):
-            m = rx.match(p)
-            if m:
-                base = int(m.group(2))
-                names[t] = f"{m.group(1)}{base + st * kt if per_lane else base + st}"
-                break
+        names[t] = _sibling_name(puniq[first_p[t]], int(ss[t]), int(kk[t]))
     cand = np.array(names, dtype=object)[tcodes]
     has = np.flatnonzero(pd.notna(cand))
     if len(has):
@@ -303,30 +316,52 @@ def breakout_media_lanes(snap) -> dict:
 
 def _breakout_media_lanes(snap) -> dict:
     M, P = snap.modules, snap.ports
-    m = M[["device", "port", "media_lanes"]].dropna().drop_duplicates(["device", "port"])
-    m = m.merge(P[["device", "port", "lanes"]].dropna().drop_duplicates(["device", "port"]), on=["device", "port"])
+    # module ports with a breakout name form only (decided per distinct name), two columns at a time
+    codes, names = pd.factorize(M["port"])
+    form = np.array([_sibling_name(str(x), 1, 1) is not None for x in names], dtype=bool)
+    sel = (codes >= 0) & np.append(form, False)[codes] & M["media_lanes"].notna().to_numpy(dtype=bool)
+    m = M.loc[sel, ["device", "port", "media_lanes"]].drop_duplicates(["device", "port"])
     if m.empty:
         return {}
-    known = set(zip(P["device"], P["port"]))
-    with_lanes = set(zip(snap.lanes["device"], snap.lanes["port"])) if len(snap.lanes) else set()
+    pl = P[["device", "port", "lanes"]]
+    m = m.merge(pl[pl["lanes"].notna().to_numpy(dtype=bool)].drop_duplicates(["device", "port"]), on=["device", "port"])
+    ml, k = _f(m["media_lanes"]), _f(m["lanes"])
+    # a module shared by sub-ports that each use fewer media than host lanes has more media lanes
+    # than its first sub-port has host lanes
+    m = m[(k > 0) & (ml > k)]
+    if m.empty:
+        return {}
+    # the first sibling of each module port, per distinct (name, lanes); only rows whose first sibling
+    # is a port of the device with no module row and no lane readings of its own go further
+    pc, pu = pd.factorize(m["port"])
+    kk = _f(m["lanes"]).astype(np.int64)
+    kc, ku = pd.factorize(pc.astype(np.int64) * (int(kk.max()) + 1) + kk)
+    at = np.unique(kc, return_index=True)[1]
+    first = np.array([_sibling_name(str(pu[pc[i]]), 1, int(kk[i])) for i in at], dtype=object)[kc]
+    devs = set(m["device"])
+
+    def pairs(frame):
+        f = frame[["device", "port"]]
+        f = f[f["device"].isin(devs).to_numpy(dtype=bool)]
+        return pd.MultiIndex.from_arrays([f["device"].astype(object), f["port"].astype(object)])
+
+    known, own = pairs(P), pairs(M).append(pairs(snap.lanes)) if len(snap.lanes) else pairs(M)
+    sib = pd.MultiIndex.from_arrays([m["device"].astype(object), pd.Index(first, dtype=object)])
+    go = np.asarray(sib.isin(known), dtype=bool) & ~np.asarray(sib.isin(own), dtype=bool)
+    m = m[go]
+    if m.empty:
+        return {}
+    known, own = set(known), set(own)
     out = {}
-    for dev, port, ml, k in zip(m["device"], m["port"], _f(m["media_lanes"]), _f(m["lanes"])):
-        if not (ml > 0 and k > 0):
-            continue
-        for rx, per_lane in ((_SONIC, True), (_EOS, True), (_CUMULUS, False)):
-            g = rx.match(str(port))
-            if g:
-                break
-        else:
-            continue
-        base, n = int(g.group(2)), 1
-        while n < ml:
-            sib = f"{g.group(1)}{base + n * int(k) if per_lane else base + n}"
-            if (dev, sib) not in known or (dev, sib) in with_lanes:
+    for dev, port, ml_, k_ in zip(m["device"], m["port"], _f(m["media_lanes"]), _f(m["lanes"])):
+        n = 1
+        while n < ml_:
+            sname = _sibling_name(str(port), n, int(k_))
+            if (dev, sname) not in known or (dev, sname) in own:
                 break
             n += 1
-        if n > 1 and ml % n == 0 and ml // n != k:
-            out[(dev, port)] = int(ml // n)
+        if n > 1 and ml_ % n == 0 and ml_ // n != k_:
+            out[(dev, port)] = int(ml_ // n)
     return out
 
 
